@@ -1,0 +1,50 @@
+//! The deficit corkscrew and the cost of carrying the deficit.
+
+use crate::model::{Model, WriteOffRule};
+
+/// The cumulative deficit by year (£). Positive = deficit, negative = surplus.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeficitPath {
+    /// `opening[0]` = deficit brought forward; `opening[t] = closing[t−1]`.
+    pub opening: Vec<f64>,
+    /// Payments towards the deficit (e.g. Safety Valve instalments).
+    pub payments: Vec<f64>,
+    /// Write-offs: an amount, or `share × max(0, opening + in_year − payments)`.
+    pub write_offs: Vec<f64>,
+    /// `closing = opening + in_year − payments − write_offs`.
+    pub closing: Vec<f64>,
+    /// `interest_rate × max(0, (opening + closing) / 2)`: borne by the general fund, so it is
+    /// reported but not added to the DSG deficit.
+    pub financing_cost: Vec<f64>,
+}
+
+/// Roll the deficit forward over the in-year deficits (spend − income, £).
+pub fn corkscrew(m: &Model, in_year: &[f64]) -> DeficitPath {
+    let h = in_year.len();
+    let mut d = DeficitPath {
+        opening: Vec::with_capacity(h),
+        payments: m.payments.clone(),
+        write_offs: vec![0.0; h],
+        closing: Vec::with_capacity(h),
+        financing_cost: Vec::with_capacity(h),
+    };
+    let mut balance = m.opening;
+    for t in 0..h {
+        let opening = balance;
+        let standing = opening + in_year[t] - d.payments[t];
+        for (wt, rule) in &m.write_offs {
+            if *wt == t {
+                d.write_offs[t] += match *rule {
+                    WriteOffRule::Amount(a) => a,
+                    WriteOffRule::Share(s) => s * standing.max(0.0),
+                };
+            }
+        }
+        balance = standing - d.write_offs[t];
+        d.opening.push(opening);
+        d.closing.push(balance);
+        d.financing_cost
+            .push(m.interest_rate * ((opening + balance) / 2.0).max(0.0));
+    }
+    d
+}

@@ -1,0 +1,407 @@
+//! The scenario: every assumption of a DSG management plan, read from TOML or JSON with serde.
+//!
+//! Money is in pounds, rates are fractions (0.03 = 3%), years are financial-year labels
+//! ("2024-25"). Field names here are the names in the scenario file; `README.md` documents them.
+
+use crate::error::{Issue, ScenarioError};
+use crate::schedule::{Amounts, Schedule};
+use crate::year::FinancialYear;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// The DfE management-plan template's seven placement categories: (id, label).
+pub const DFE_CATEGORIES: [(&str, &str); 7] = [
+    ("mainstream", "Mainstream schools or academies"),
+    ("resourced_provision", "Resourced provision or SEN units"),
+    ("special", "Maintained special schools or special academies"),
+    ("independent", "Non-maintained or independent special schools"),
+    ("hospital_ap", "Hospital schools or alternative provision"),
+    ("post16", "Post-16 and further education"),
+    ("other", "Other placements or direct payments"),
+];
+
+/// A complete scenario. Build one with [`Scenario::from_toml_str`] or
+/// [`Scenario::from_json_str`]; both validate and report every problem at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub funding: Funding,
+    #[serde(default)]
+    pub deficit: Deficit,
+    pub demand: Demand,
+    /// Optional places limit per placement category (category id to limit).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub capacity: IndexMap<String, Capacity>,
+    pub cost: Cost,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mitigations: Vec<Mitigation>,
+    #[serde(default)]
+    pub financing: Financing,
+    /// Source notes: field path (e.g. "funding.hnb_growth") to where the figure comes from.
+    /// Each path must name a field of this scenario; notes travel into every output.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub sources: IndexMap<String, String>,
+}
+
+/// Who and when: the plan's name, council, first projected year and length.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default)]
+    pub council: String,
+    /// First projected financial year, e.g. "2024-25".
+    pub base_year: String,
+    /// Number of projected years, 1 to 50 (default 15).
+    #[serde(default = "default_horizon")]
+    pub horizon: i64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+fn default_horizon() -> i64 {
+    15
+}
+
+/// Income to the high needs block (£ a year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Funding {
+    /// High needs block allocation in the base year (£).
+    pub hnb: f64,
+    /// Annual growth of the HNB allocation, from the year after the base year (default 0.03).
+    #[serde(default = "three_percent")]
+    pub hnb_growth: Schedule,
+    /// Schools block in the base year (£); the base for block transfers.
+    #[serde(default)]
+    pub schools_block: f64,
+    /// Annual growth of the schools block (default 0.03).
+    #[serde(default = "three_percent")]
+    pub schools_block_growth: Schedule,
+    /// Share of the schools block moved to the HNB each year: 0.005 = 0.5%.
+    #[serde(default)]
+    pub block_transfer: Schedule,
+    /// Other income to the HNB in given years (£), e.g. a general fund contribution.
+    #[serde(default, skip_serializing_if = "amounts_empty")]
+    pub other_income: Amounts,
+}
+
+fn three_percent() -> Schedule {
+    Schedule::Constant(0.03)
+}
+
+fn amounts_empty(a: &Amounts) -> bool {
+    a.0.is_empty()
+}
+
+/// The cumulative deficit and the events that reduce it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deficit {
+    /// Cumulative DSG deficit brought forward at the start of the base year (£).
+    #[serde(default)]
+    pub opening: f64,
+    /// Payments towards the deficit (£) by year, e.g. Safety Valve instalments.
+    #[serde(default, skip_serializing_if = "amounts_empty")]
+    pub payments: Amounts,
+    /// Write-offs: an amount, or a share of the deficit standing at the end of a year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub write_offs: Vec<WriteOff>,
+}
+
+/// One write-off. Give exactly one of `amount` (£) or `share` (of the deficit standing at the
+/// end of `year` after that year's movement and payments; 0.9 = the 2026 stability grant's 90%).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WriteOff {
+    pub year: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+}
+
+/// Demand: EHCPs by placement category and how they grow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Demand {
+    /// EHCPs in the base year by placement category id (plans). The keys define the
+    /// categories; the DfE seven ids are listed in [`DFE_CATEGORIES`].
+    pub base_plans: IndexMap<String, f64>,
+    /// Display labels for category ids not among the DfE seven.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub labels: IndexMap<String, String>,
+    /// Annual growth of total plans from the year after the base year (fraction).
+    pub growth: Schedule,
+    /// Target placement mixes: shares glide linearly from the base-year mix to each target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mix: Vec<MixTarget>,
+}
+
+/// Placement shares (summing to 1) to be reached in `year`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixTarget {
+    pub year: String,
+    pub shares: IndexMap<String, f64>,
+}
+
+/// A places limit for one category; plans above it go to the `overflow` category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// Places available (plans), a number or a table by year.
+    pub places: Schedule,
+    /// Category id that takes the plans above the limit.
+    pub overflow: String,
+}
+
+/// Costs: unit cost per plan by category, and spend not tied to plans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    /// HNB-funded cost per plan in the base year (£ a year) by category id.
+    pub unit_cost: IndexMap<String, f64>,
+    /// Annual unit-cost inflation from the year after the base year (fraction).
+    pub inflation: Schedule,
+    /// Inflation overriding `inflation` for particular categories.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub inflation_by_category: IndexMap<String, Schedule>,
+    /// High-needs spend not tied to plans (AP, hospital education, SEN support, central).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub non_plan: IndexMap<String, NonPlan>,
+}
+
+/// A spend line not tied to plans: `base` (£ in the base year) growing at `growth` a year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NonPlan {
+    pub base: f64,
+    #[serde(default)]
+    pub growth: Schedule,
+}
+
+/// A named mitigation. It starts in `start` and reaches full effect after `ramp_years`
+/// (effect share in its k-th year, k = 1, 2, …: min(1, k / ramp_years)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mitigation {
+    pub name: String,
+    pub start: String,
+    #[serde(default = "one")]
+    pub ramp_years: i64,
+    pub effect: Effect,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// What a mitigation does, at full effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Lower total plan growth by `points` (0.02 = 2 percentage points).
+    ReduceGrowth { points: f64 },
+    /// Move `per_year` plans a year from category `from` to `to` (cumulative).
+    MovePlans {
+        from: String,
+        to: String,
+        per_year: f64,
+    },
+    /// Cease `per_year` plans a year beyond normal cessations (cumulative); from `category`
+    /// only, or from every category in proportion when it is absent.
+    CeasePlans {
+        per_year: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+    },
+    /// Change one category's unit cost by `change` (−0.05 = 5% cheaper).
+    UnitCost { category: String, change: f64 },
+    /// Spend `amounts` (£ by year), e.g. an invest-to-save budget.
+    Invest { amounts: Amounts },
+    /// Save `amounts` (£ by year) not captured by the other levers.
+    Save { amounts: Amounts },
+}
+
+impl Effect {
+    /// The kind as written in the file, e.g. "move_plans".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Effect::ReduceGrowth { .. } => "reduce_growth",
+            Effect::MovePlans { .. } => "move_plans",
+            Effect::CeasePlans { .. } => "cease_plans",
+            Effect::UnitCost { .. } => "unit_cost",
+            Effect::Invest { .. } => "invest",
+            Effect::Save { .. } => "save",
+        }
+    }
+
+    /// The same effect with its size multiplied by `k` (plans, points, change or amounts).
+    pub fn scaled(&self, k: f64) -> Effect {
+        match self {
+            Effect::ReduceGrowth { points } => Effect::ReduceGrowth { points: points * k },
+            Effect::MovePlans { from, to, per_year } => Effect::MovePlans {
+                from: from.clone(),
+                to: to.clone(),
+                per_year: per_year * k,
+            },
+            Effect::CeasePlans { per_year, category } => Effect::CeasePlans {
+                per_year: per_year * k,
+                category: category.clone(),
+            },
+            Effect::UnitCost { category, change } => Effect::UnitCost {
+                category: category.clone(),
+                change: change * k,
+            },
+            Effect::Invest { amounts } => Effect::Invest {
+                amounts: amounts.scaled(k),
+            },
+            Effect::Save { amounts } => Effect::Save {
+                amounts: amounts.scaled(k),
+            },
+        }
+    }
+}
+
+/// The cost of carrying the deficit, and the council's capacity to absorb it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Financing {
+    /// Interest forgone or paid on the average cumulative deficit (fraction a year). The cost
+    /// falls on the general fund, not the DSG, so it does not add to the deficit.
+    #[serde(default)]
+    pub interest_rate: f64,
+    /// General fund reserves (£), to flag the year the deficit exceeds them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserves: Option<f64>,
+    /// Date the statutory override ends, always a 31 March (default "2028-03-31").
+    #[serde(default = "default_override_end")]
+    pub override_end: String,
+}
+
+fn default_override_end() -> String {
+    "2028-03-31".into()
+}
+
+impl Default for Financing {
+    fn default() -> Self {
+        Financing {
+            interest_rate: 0.0,
+            reserves: None,
+            override_end: default_override_end(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parse and validate TOML text. Every unknown key and every invalid value is reported.
+    pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioError> {
+        let de = toml::de::Deserializer::parse(text).map_err(|e| ScenarioError::Parse {
+            format: "TOML",
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        Self::from_deserializer(de, "TOML")
+    }
+
+    /// Parse and validate JSON text (the same fields as TOML).
+    pub fn from_json_str(text: &str) -> Result<Scenario, ScenarioError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let s = Self::from_deserializer(&mut de, "JSON")?;
+        de.end().map_err(|e| ScenarioError::Parse {
+            format: "JSON",
+            message: e.to_string(),
+        })?;
+        Ok(s)
+    }
+
+    /// Read a `.toml` or `.json` file (chosen by extension; TOML otherwise).
+    pub fn from_path(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if is_json {
+            Self::from_json_str(&text)
+        } else {
+            Self::from_toml_str(&text)
+        }
+    }
+
+    fn from_deserializer<'de, D: serde::Deserializer<'de>>(
+        de: D,
+        format: &'static str,
+    ) -> Result<Scenario, ScenarioError>
+    where
+        D::Error: std::fmt::Display,
+    {
+        let mut unknown = Vec::new();
+        let parsed: Scenario = serde_ignored::deserialize(de, |path| {
+            unknown.push(
+                Issue::new(path.to_string(), "unknown field; check the spelling against the scenario format in the README")
+            );
+        })
+        .map_err(|e| ScenarioError::Parse {
+            format,
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let mut issues = unknown;
+        issues.extend(crate::validate::validate(&parsed));
+        if issues.is_empty() {
+            Ok(parsed)
+        } else {
+            Err(ScenarioError::Invalid(issues))
+        }
+    }
+
+    /// Check an already-built scenario (e.g. one edited in code) with the same rules.
+    pub fn validated(self) -> Result<Scenario, ScenarioError> {
+        let issues = crate::validate::validate(&self);
+        if issues.is_empty() {
+            Ok(self)
+        } else {
+            Err(ScenarioError::Invalid(issues))
+        }
+    }
+
+    /// TOML text that reads back to the same scenario.
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string_pretty(self).expect("a scenario always serialises to TOML")
+    }
+
+    /// Pretty JSON text that reads back to the same scenario.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serialises to JSON")
+    }
+
+    /// First projected year. Call only on a validated scenario.
+    pub fn base_year(&self) -> FinancialYear {
+        FinancialYear::parse(&self.meta.base_year).unwrap_or(FinancialYear(2024))
+    }
+
+    /// Number of projected years.
+    pub fn horizon(&self) -> usize {
+        self.meta.horizon.clamp(0, 50) as usize
+    }
+
+    /// Year labels of the projection, e.g. ["2024-25", "2025-26", …].
+    pub fn year_labels(&self) -> Vec<String> {
+        let b = self.base_year();
+        (0..self.horizon() as i32).map(|t| b.plus(t).label()).collect()
+    }
+
+    /// Placement category ids in file order.
+    pub fn categories(&self) -> Vec<String> {
+        self.demand.base_plans.keys().cloned().collect()
+    }
+
+    /// Display label for a category id: the DfE template name, a user label, or the id.
+    pub fn category_label(&self, id: &str) -> String {
+        if let Some(l) = self.demand.labels.get(id) {
+            return l.clone();
+        }
+        DFE_CATEGORIES
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map_or_else(|| id.to_string(), |(_, l)| l.to_string())
+    }
+
+    /// The same scenario with no mitigations: the "unmitigated" forecast.
+    pub fn without_mitigations(&self) -> Scenario {
+        let mut s = self.clone();
+        s.mitigations.clear();
+        s
+    }
+}

@@ -1,0 +1,321 @@
+//! Every rule a scenario must satisfy, checked together so all problems are reported at once.
+
+use crate::error::Issue;
+use crate::scenario::{Effect, Scenario};
+use crate::schedule::{check_year, non_negative_money};
+use crate::year::FinancialYear;
+use indexmap::IndexMap;
+
+/// Largest block transfer accepted, as a share of the schools block.
+pub const MAX_BLOCK_TRANSFER: f64 = 0.02;
+/// Longest projection accepted, in years.
+pub const MAX_HORIZON: i64 = 50;
+
+/// All problems with `s`; empty when the scenario can be projected.
+pub fn validate(s: &Scenario) -> Vec<Issue> {
+    let mut v = Vec::new();
+    let base = match FinancialYear::parse(&s.meta.base_year) {
+        Some(b) => b,
+        None => {
+            v.push(
+                Issue::new("meta.base_year", "not a financial year; write it like \"2024-25\"")
+                    .with_value(format!("{:?}", s.meta.base_year)),
+            );
+            FinancialYear(2024)
+        }
+    };
+    if s.meta.name.trim().is_empty() {
+        v.push(Issue::new("meta.name", "must not be empty; give the plan a name"));
+    }
+    if !(1..=MAX_HORIZON).contains(&s.meta.horizon) {
+        v.push(
+            Issue::new("meta.horizon", format!("expected a number of years from 1 to {MAX_HORIZON}"))
+                .with_value(s.meta.horizon),
+        );
+    }
+    let h = s.horizon().max(1);
+    let cats = s.categories();
+
+    // Funding.
+    let f = &s.funding;
+    money(&mut v, "funding.hnb", f.hnb);
+    money(&mut v, "funding.schools_block", f.schools_block);
+    f.hnb_growth.validate("funding.hnb_growth", base, h, growth_rule, &mut v);
+    f.schools_block_growth
+        .validate("funding.schools_block_growth", base, h, growth_rule, &mut v);
+    f.block_transfer.validate("funding.block_transfer", base, h, transfer_rule, &mut v);
+    if f.schools_block == 0.0 && f.block_transfer.resolve(base, h).iter().any(|x| *x > 0.0) {
+        v.push(Issue::new(
+            "funding.schools_block",
+            "is 0 but a block transfer is set; give the schools block (£) the transfer is a share of",
+        ));
+    }
+    f.other_income.validate("funding.other_income", base, h, &mut v);
+
+    // Deficit.
+    let d = &s.deficit;
+    if !d.opening.is_finite() {
+        v.push(Issue::new("deficit.opening", "must be a finite amount in pounds").with_value(d.opening));
+    }
+    d.payments.validate("deficit.payments", base, h, &mut v);
+    for (i, w) in d.write_offs.iter().enumerate() {
+        let p = format!("deficit.write_offs[{i}]");
+        check_year(&format!("{p}.year"), &w.year, base, h, &mut v);
+        match (w.amount, w.share) {
+            (Some(a), None) => money(&mut v, &format!("{p}.amount"), a),
+            (None, Some(sh)) => fraction(&mut v, &format!("{p}.share"), sh),
+            _ => v.push(Issue::new(
+                p,
+                "give exactly one of `amount` (£) or `share` (of the deficit at the end of the year, 0 to 1)",
+            )),
+        }
+    }
+
+    // Demand.
+    let dm = &s.demand;
+    if cats.is_empty() {
+        v.push(Issue::new("demand.base_plans", "must list at least one placement category"));
+    }
+    for (c, n) in &dm.base_plans {
+        count(&mut v, &format!("demand.base_plans.{c}"), *n);
+    }
+    let total: f64 = dm.base_plans.values().filter(|x| x.is_finite()).sum();
+    if !cats.is_empty() && total <= 0.0 {
+        v.push(Issue::new("demand.base_plans", "total plans must be above 0").with_value(total));
+    }
+    dm.growth.validate("demand.growth", base, h, growth_rule, &mut v);
+    for k in dm.labels.keys() {
+        known(&mut v, &format!("demand.labels.{k}"), k, &cats);
+    }
+    let mut last_mix = base;
+    for (i, m) in dm.mix.iter().enumerate() {
+        let p = format!("demand.mix[{i}]");
+        if let Some(y) = check_year(&format!("{p}.year"), &m.year, base, h, &mut v) {
+            if y <= last_mix {
+                v.push(
+                    Issue::new(
+                        format!("{p}.year"),
+                        format!("targets must come after the base year and after the previous target ({last_mix})"),
+                    )
+                    .with_value(&m.year),
+                );
+            }
+            last_mix = y;
+        }
+        shares(&mut v, &format!("{p}.shares"), &m.shares, &cats, &m.year);
+    }
+
+    // Capacity.
+    for (c, cap) in &s.capacity {
+        let p = format!("capacity.{c}");
+        known(&mut v, &p, c, &cats);
+        cap.places.validate(&format!("{p}.places"), base, h, count_rule, &mut v);
+        if cap.overflow == *c {
+            v.push(Issue::new(format!("{p}.overflow"), "must be a different category from the one that is full").with_value(&cap.overflow));
+        } else {
+            known(&mut v, &format!("{p}.overflow"), &cap.overflow, &cats);
+        }
+    }
+
+    // Cost.
+    let cost = &s.cost;
+    for c in &cats {
+        match cost.unit_cost.get(c) {
+            Some(u) => money(&mut v, &format!("cost.unit_cost.{c}"), *u),
+            None => v.push(Issue::new(
+                format!("cost.unit_cost.{c}"),
+                "missing; every category in demand.base_plans needs a unit cost (£ per plan a year)",
+            )),
+        }
+    }
+    for c in cost.unit_cost.keys() {
+        known(&mut v, &format!("cost.unit_cost.{c}"), c, &cats);
+    }
+    cost.inflation.validate("cost.inflation", base, h, growth_rule, &mut v);
+    for (c, sch) in &cost.inflation_by_category {
+        let p = format!("cost.inflation_by_category.{c}");
+        known(&mut v, &p, c, &cats);
+        sch.validate(&p, base, h, growth_rule, &mut v);
+    }
+    for (n, line) in &cost.non_plan {
+        money(&mut v, &format!("cost.non_plan.{n}.base"), line.base);
+        line.growth
+            .validate(&format!("cost.non_plan.{n}.growth"), base, h, growth_rule, &mut v);
+    }
+
+    // Mitigations.
+    let mut names: Vec<&str> = Vec::new();
+    for (i, m) in s.mitigations.iter().enumerate() {
+        let p = format!("mitigations[{i}]");
+        if m.name.trim().is_empty() {
+            v.push(Issue::new(format!("{p}.name"), "must not be empty"));
+        } else if names.contains(&m.name.as_str()) {
+            v.push(Issue::new(format!("{p}.name"), "another mitigation has this name; names must be unique").with_value(&m.name));
+        }
+        names.push(&m.name);
+        check_year(&format!("{p}.start"), &m.start, base, h, &mut v);
+        if !(1..=MAX_HORIZON).contains(&m.ramp_years) {
+            v.push(Issue::new(format!("{p}.ramp_years"), format!("expected 1 to {MAX_HORIZON} years")).with_value(m.ramp_years));
+        }
+        let e = format!("{p}.effect.{}", m.effect.kind());
+        match &m.effect {
+            Effect::ReduceGrowth { points } => {
+                if !points.is_finite() || points.abs() > 1.0 {
+                    v.push(Issue::new(format!("{e}.points"), "expected percentage points as a fraction from -1 to 1 (0.02 = 2 points)").with_value(points));
+                }
+            }
+            Effect::MovePlans { from, to, per_year } => {
+                known(&mut v, &format!("{e}.from"), from, &cats);
+                known(&mut v, &format!("{e}.to"), to, &cats);
+                if from == to {
+                    v.push(Issue::new(format!("{e}.to"), "must differ from `from`").with_value(to));
+                }
+                count(&mut v, &format!("{e}.per_year"), *per_year);
+            }
+            Effect::CeasePlans { per_year, category } => {
+                count(&mut v, &format!("{e}.per_year"), *per_year);
+                if let Some(c) = category {
+                    known(&mut v, &format!("{e}.category"), c, &cats);
+                }
+            }
+            Effect::UnitCost { category, change } => {
+                known(&mut v, &format!("{e}.category"), category, &cats);
+                if let Some(msg) = growth_rule(*change) {
+                    v.push(Issue::new(format!("{e}.change"), msg).with_value(change));
+                }
+            }
+            Effect::Invest { amounts } | Effect::Save { amounts } => {
+                amounts.validate(&format!("{e}.amounts"), base, h, &mut v);
+            }
+        }
+    }
+
+    // Financing.
+    let fin = &s.financing;
+    if !fin.interest_rate.is_finite() || !(0.0..=0.25).contains(&fin.interest_rate) {
+        v.push(Issue::new("financing.interest_rate", "expected an annual rate from 0 to 0.25").with_value(fin.interest_rate));
+    }
+    if let Some(r) = fin.reserves {
+        money(&mut v, "financing.reserves", r);
+    }
+    if override_end_year(&fin.override_end).is_none() {
+        v.push(
+            Issue::new("financing.override_end", "expected a 31 March date like \"2028-03-31\"")
+                .with_value(format!("{:?}", fin.override_end)),
+        );
+    }
+
+    // Source notes must name real fields, so a typo does not silently detach a note.
+    let tree = serde_json::to_value(s).unwrap_or_default();
+    for key in s.sources.keys() {
+        if !path_exists(&tree, key) {
+            v.push(Issue::new(format!("sources.{key:?}"), "names no field of this scenario; use a dotted path like \"funding.hnb_growth\" or \"mitigations.<name>\""));
+        }
+    }
+
+    // Only a structurally valid scenario can be run to find moves larger than a category.
+    if v.is_empty() {
+        v.extend(crate::demand::check_moves(s));
+    }
+    v
+}
+
+/// The financial year that ends on the override date ("2028-03-31" → 2027-28).
+pub fn override_end_year(date: &str) -> Option<FinancialYear> {
+    let y: i32 = date.strip_suffix("-03-31")?.parse().ok()?;
+    (1900..=2200).contains(&y).then_some(FinancialYear(y - 1))
+}
+
+fn path_exists(tree: &serde_json::Value, path: &str) -> bool {
+    let mut parts = path.split('.');
+    let mut node = tree;
+    while let Some(part) = parts.next() {
+        if part == "mitigations" {
+            let rest: Vec<&str> = parts.collect();
+            let name = rest.join(".");
+            return node["mitigations"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|m| m["name"] == name.as_str()));
+        }
+        match node.get(part) {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    true
+}
+
+fn growth_rule(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        Some("must be a finite rate".into())
+    } else if x <= -1.0 {
+        Some("a fall of 100% or more is not possible; expected a rate above -1 (0.03 = 3%)".into())
+    } else if x > 1.0 {
+        Some("above 100% a year is not plausible; expected a rate from above -1 to 1 (0.03 = 3%)".into())
+    } else {
+        None
+    }
+}
+
+fn transfer_rule(x: f64) -> Option<String> {
+    if !x.is_finite() || !(0.0..=MAX_BLOCK_TRANSFER).contains(&x) {
+        Some(format!(
+            "expected a share of the schools block from 0 to {MAX_BLOCK_TRANSFER} (0.005 = 0.5%, the most a schools forum can agree; more needs the Secretary of State)"
+        ))
+    } else {
+        None
+    }
+}
+
+fn count_rule(x: f64) -> Option<String> {
+    if !x.is_finite() || x < 0.0 {
+        Some("expected a number of plans of 0 or more".into())
+    } else {
+        None
+    }
+}
+
+fn money(v: &mut Vec<Issue>, path: &str, x: f64) {
+    if let Some(msg) = non_negative_money(x) {
+        v.push(Issue::new(path, msg).with_value(x));
+    }
+}
+
+fn count(v: &mut Vec<Issue>, path: &str, x: f64) {
+    if let Some(msg) = count_rule(x) {
+        v.push(Issue::new(path, msg).with_value(x));
+    }
+}
+
+fn fraction(v: &mut Vec<Issue>, path: &str, x: f64) {
+    if !x.is_finite() || !(0.0..=1.0).contains(&x) {
+        v.push(Issue::new(path, "expected a share from 0 to 1").with_value(x));
+    }
+}
+
+fn known(v: &mut Vec<Issue>, path: &str, id: &str, cats: &[String]) {
+    if !cats.iter().any(|c| c == id) {
+        v.push(
+            Issue::new(path, format!("no such placement category; expected one of {}", cats.join(", ")))
+                .with_value(format!("{id:?}")),
+        );
+    }
+}
+
+fn shares(v: &mut Vec<Issue>, path: &str, m: &IndexMap<String, f64>, cats: &[String], year: &str) {
+    for c in cats {
+        if !m.contains_key(c) {
+            v.push(Issue::new(format!("{path}.{c}"), "missing; a target mix needs a share for every category").in_year(year));
+        }
+    }
+    for (c, x) in m {
+        known(v, &format!("{path}.{c}"), c, cats);
+        if !x.is_finite() || !(0.0..=1.0).contains(x) {
+            v.push(Issue::new(format!("{path}.{c}"), "expected a share from 0 to 1").in_year(year).with_value(x));
+        }
+    }
+    let sum: f64 = m.values().sum();
+    if (sum - 1.0).abs() > 1e-6 {
+        v.push(Issue::new(path, "placement shares must sum to 1").in_year(year).with_value(sum));
+    }
+}
