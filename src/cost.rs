@@ -51,7 +51,12 @@ pub fn expenditure(m: &Model, plans: &PlanTable) -> Spend {
             _ => {}
         }
     }
-    let by_category: Vec<f64> = plans.data.iter().zip(&unit_cost).map(|(p, u)| p * u).collect();
+    let by_category: Vec<f64> = plans
+        .data
+        .iter()
+        .zip(&unit_cost)
+        .map(|(p, u)| p * u)
+        .collect();
     let non_plan: Vec<Vec<f64>> = m
         .non_plan
         .iter()

@@ -78,7 +78,11 @@ impl DemandModel for GrowthDemand {
                 underlying *= 1.0 + g;
             }
             for mit in &m.mitigations {
-                if let Lever::CeasePlans { per_year, category: None } = mit.lever {
+                if let Lever::CeasePlans {
+                    per_year,
+                    category: None,
+                } = mit.lever
+                {
                     ceased += per_year * mit.phase[t] * mit.delivery;
                 }
             }
@@ -102,7 +106,10 @@ impl DemandModel for GrowthDemand {
                         row[from] -= moved;
                         row[to] += moved;
                     }
-                    Lever::CeasePlans { per_year, category: Some(c) } => {
+                    Lever::CeasePlans {
+                        per_year,
+                        category: Some(c),
+                    } => {
                         let want = step(&mut cumulative[i], per_year);
                         let gone = want.min(row[c]);
                         if want - gone > 1e-9 {

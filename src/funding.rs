@@ -22,7 +22,9 @@ pub fn income(m: &Model) -> Income {
     let h = m.horizon;
     let hnb = compound(m.hnb_base, &m.hnb_growth, h);
     let schools_block = compound(m.schools_block_base, &m.schools_block_growth, h);
-    let block_transfer: Vec<f64> = (0..h).map(|t| m.transfer_share[t] * schools_block[t]).collect();
+    let block_transfer: Vec<f64> = (0..h)
+        .map(|t| m.transfer_share[t] * schools_block[t])
+        .collect();
     let total = (0..h)
         .map(|t| hnb[t] + block_transfer[t] + m.other_income[t])
         .collect();

@@ -41,7 +41,11 @@ pub fn metrics(
     override_end: Option<usize>,
     reserves: Option<f64>,
 ) -> Metrics {
-    let first = |pred: &dyn Fn(usize) -> bool| (0..years.len()).find(|&t| pred(t)).map(|t| years[t].clone());
+    let first = |pred: &dyn Fn(usize) -> bool| {
+        (0..years.len())
+            .find(|&t| pred(t))
+            .map(|t| years[t].clone())
+    };
     let mut peak_t = 0;
     for t in 1..closing.len() {
         if closing[t] > closing[peak_t] {
@@ -66,7 +70,14 @@ mod tests {
     #[test]
     fn metrics_by_hand() {
         let years: Vec<String> = ["2024-25", "2025-26", "2026-27"].map(String::from).to_vec();
-        let m = metrics(&years, &[10.0, 5.0, -1.0], &[20.0, 25.0, 24.0], &[1.0, 2.0, 3.0], Some(1), Some(22.0));
+        let m = metrics(
+            &years,
+            &[10.0, 5.0, -1.0],
+            &[20.0, 25.0, 24.0],
+            &[1.0, 2.0, 3.0],
+            Some(1),
+            Some(22.0),
+        );
         assert_eq!(m.first_balanced_year.as_deref(), Some("2026-27"));
         assert_eq!(m.peak_deficit, 25.0);
         assert_eq!(m.peak_deficit_year, "2025-26");

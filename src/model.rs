@@ -16,12 +16,28 @@ pub enum WriteOffRule {
 /// A mitigation's effect resolved to category indices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lever {
-    ReduceGrowth { points: f64 },
-    MovePlans { from: usize, to: usize, per_year: f64 },
-    CeasePlans { per_year: f64, category: Option<usize> },
-    UnitCost { category: usize, change: f64 },
-    Invest { amounts: Vec<f64> },
-    Save { amounts: Vec<f64> },
+    ReduceGrowth {
+        points: f64,
+    },
+    MovePlans {
+        from: usize,
+        to: usize,
+        per_year: f64,
+    },
+    CeasePlans {
+        per_year: f64,
+        category: Option<usize>,
+    },
+    UnitCost {
+        category: usize,
+        change: f64,
+    },
+    Invest {
+        amounts: Vec<f64>,
+    },
+    Save {
+        amounts: Vec<f64>,
+    },
 }
 
 /// A mitigation ready to run: `phase[t]` is the share of full effect in year `t`
@@ -91,7 +107,12 @@ impl Model {
         let default_infl = res(&s.cost.inflation);
         let per_cat: Vec<Vec<f64>> = cats
             .iter()
-            .map(|c| s.cost.inflation_by_category.get(c).map_or_else(|| default_infl.clone(), res))
+            .map(|c| {
+                s.cost
+                    .inflation_by_category
+                    .get(c)
+                    .map_or_else(|| default_infl.clone(), res)
+            })
             .collect();
         for t in 0..h {
             inflation.extend(per_cat.iter().map(|v| v[t]));
@@ -124,7 +145,13 @@ impl Model {
                 let start = FinancialYear::parse(&m.start).map_or(0, |y| y.0 - base.0);
                 let ramp = m.ramp_years.max(1) as f64;
                 let phase = (0..h as i32)
-                    .map(|t| if t < start { 0.0 } else { ((t - start + 1) as f64 / ramp).min(1.0) })
+                    .map(|t| {
+                        if t < start {
+                            0.0
+                        } else {
+                            ((t - start + 1) as f64 / ramp).min(1.0)
+                        }
+                    })
                     .collect();
                 let lever = match &m.effect {
                     Effect::ReduceGrowth { points } => Lever::ReduceGrowth { points: *points },
@@ -141,10 +168,19 @@ impl Model {
                         category: idx(category),
                         change: *change,
                     },
-                    Effect::Invest { amounts } => Lever::Invest { amounts: amounts.resolve(base, h) },
-                    Effect::Save { amounts } => Lever::Save { amounts: amounts.resolve(base, h) },
+                    Effect::Invest { amounts } => Lever::Invest {
+                        amounts: amounts.resolve(base, h),
+                    },
+                    Effect::Save { amounts } => Lever::Save {
+                        amounts: amounts.resolve(base, h),
+                    },
                 };
-                MitigationModel { name: m.name.clone(), phase, lever, delivery: 1.0 }
+                MitigationModel {
+                    name: m.name.clone(),
+                    phase,
+                    lever,
+                    delivery: 1.0,
+                }
             })
             .collect();
 
@@ -162,9 +198,16 @@ impl Model {
             mix,
             capacity: cats
                 .iter()
-                .map(|c| s.capacity.get(c).map(|cap| (res(&cap.places), idx(&cap.overflow))))
+                .map(|c| {
+                    s.capacity
+                        .get(c)
+                        .map(|cap| (res(&cap.places), idx(&cap.overflow)))
+                })
                 .collect(),
-            unit_cost_base: cats.iter().map(|c| s.cost.unit_cost.get(c).copied().unwrap_or(0.0)).collect(),
+            unit_cost_base: cats
+                .iter()
+                .map(|c| s.cost.unit_cost.get(c).copied().unwrap_or(0.0))
+                .collect(),
             inflation,
             non_plan: s
                 .cost
@@ -190,7 +233,9 @@ impl Model {
 
     /// Year labels, e.g. "2024-25".
     pub fn year_labels(&self) -> Vec<String> {
-        (0..self.horizon as i32).map(|t| self.base.plus(t).label()).collect()
+        (0..self.horizon as i32)
+            .map(|t| self.base.plus(t).label())
+            .collect()
     }
 }
 

@@ -14,7 +14,10 @@ pub const DFE_CATEGORIES: [(&str, &str); 7] = [
     ("mainstream", "Mainstream schools or academies"),
     ("resourced_provision", "Resourced provision or SEN units"),
     ("special", "Maintained special schools or special academies"),
-    ("independent", "Non-maintained or independent special schools"),
+    (
+        "independent",
+        "Non-maintained or independent special schools",
+    ),
     ("hospital_ap", "Hospital schools or alternative provision"),
     ("post16", "Post-16 and further education"),
     ("other", "Other placements or direct payments"),
@@ -329,9 +332,10 @@ impl Scenario {
     {
         let mut unknown = Vec::new();
         let parsed: Scenario = serde_ignored::deserialize(de, |path| {
-            unknown.push(
-                Issue::new(path.to_string(), "unknown field; check the spelling against the scenario format in the README")
-            );
+            unknown.push(Issue::new(
+                path.to_string(),
+                "unknown field; check the spelling against the scenario format in the README",
+            ));
         })
         .map_err(|e| ScenarioError::Parse {
             format,
@@ -379,7 +383,9 @@ impl Scenario {
     /// Year labels of the projection, e.g. ["2024-25", "2025-26", …].
     pub fn year_labels(&self) -> Vec<String> {
         let b = self.base_year();
-        (0..self.horizon() as i32).map(|t| b.plus(t).label()).collect()
+        (0..self.horizon() as i32)
+            .map(|t| b.plus(t).label())
+            .collect()
     }
 
     /// Placement category ids in file order.

@@ -58,7 +58,9 @@ impl Schedule {
     pub fn scaled(&self, k: f64) -> Schedule {
         match self {
             Schedule::Constant(v) => Schedule::Constant(v * k),
-            Schedule::Steps(m) => Schedule::Steps(m.iter().map(|(y, v)| (y.clone(), v * k)).collect()),
+            Schedule::Steps(m) => {
+                Schedule::Steps(m.iter().map(|(y, v)| (y.clone(), v * k)).collect())
+            }
         }
     }
 
@@ -79,7 +81,10 @@ impl Schedule {
             }
             Schedule::Steps(map) => {
                 if map.is_empty() {
-                    issues.push(Issue::new(path, "an empty table; give a number or at least the base year"));
+                    issues.push(Issue::new(
+                        path,
+                        "an empty table; give a number or at least the base year",
+                    ));
                     return;
                 }
                 let mut has_base = false;
@@ -121,8 +126,11 @@ pub(crate) fn check_year(
         }
         Some(y) if y < base || y > last => {
             issues.push(
-                Issue::new(path, format!("outside the projection; expected {base} to {last}"))
-                    .with_value(format!("{label:?}")),
+                Issue::new(
+                    path,
+                    format!("outside the projection; expected {base} to {last}"),
+                )
+                .with_value(format!("{label:?}")),
             );
             None
         }
@@ -196,7 +204,13 @@ impl Amounts {
     }
 
     /// Check each year is in the projection and each amount is finite and not negative.
-    pub fn validate(&self, path: &str, base: FinancialYear, horizon: usize, issues: &mut Vec<Issue>) {
+    pub fn validate(
+        &self,
+        path: &str,
+        base: FinancialYear,
+        horizon: usize,
+        issues: &mut Vec<Issue>,
+    ) {
         for (label, v) in &self.0 {
             check_year(path, label, base, horizon, issues);
             if let Some(msg) = non_negative_money(*v) {
@@ -227,7 +241,10 @@ mod tests {
         m.insert("2024-25".to_string(), 0.005);
         m.insert("2026-27".to_string(), 0.01);
         let s = Schedule::Steps(m);
-        assert_eq!(s.resolve(FinancialYear(2024), 4), vec![0.005, 0.005, 0.01, 0.01]);
+        assert_eq!(
+            s.resolve(FinancialYear(2024), 4),
+            vec![0.005, 0.005, 0.01, 0.01]
+        );
     }
 
     #[test]
@@ -239,13 +256,20 @@ mod tests {
         Schedule::Steps(m).validate("x", FinancialYear(2024), 15, |_| None, &mut issues);
         assert_eq!(issues.len(), 2, "{issues:?}");
         assert!(issues[0].message.contains("outside the projection"));
-        assert!(issues[1].message.contains("must start at the base year 2024-25"));
+        assert!(
+            issues[1]
+                .message
+                .contains("must start at the base year 2024-25")
+        );
     }
 
     #[test]
     fn amounts_are_zero_elsewhere() {
         let mut m = IndexMap::new();
         m.insert("2025-26".to_string(), 5.0);
-        assert_eq!(Amounts(m).resolve(FinancialYear(2024), 3), vec![0.0, 5.0, 0.0]);
+        assert_eq!(
+            Amounts(m).resolve(FinancialYear(2024), 3),
+            vec![0.0, 5.0, 0.0]
+        );
     }
 }

@@ -18,19 +18,28 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         Some(b) => b,
         None => {
             v.push(
-                Issue::new("meta.base_year", "not a financial year; write it like \"2024-25\"")
-                    .with_value(format!("{:?}", s.meta.base_year)),
+                Issue::new(
+                    "meta.base_year",
+                    "not a financial year; write it like \"2024-25\"",
+                )
+                .with_value(format!("{:?}", s.meta.base_year)),
             );
             FinancialYear(2024)
         }
     };
     if s.meta.name.trim().is_empty() {
-        v.push(Issue::new("meta.name", "must not be empty; give the plan a name"));
+        v.push(Issue::new(
+            "meta.name",
+            "must not be empty; give the plan a name",
+        ));
     }
     if !(1..=MAX_HORIZON).contains(&s.meta.horizon) {
         v.push(
-            Issue::new("meta.horizon", format!("expected a number of years from 1 to {MAX_HORIZON}"))
-                .with_value(s.meta.horizon),
+            Issue::new(
+                "meta.horizon",
+                format!("expected a number of years from 1 to {MAX_HORIZON}"),
+            )
+            .with_value(s.meta.horizon),
         );
     }
     let h = s.horizon().max(1);
@@ -40,22 +49,28 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     let f = &s.funding;
     money(&mut v, "funding.hnb", f.hnb);
     money(&mut v, "funding.schools_block", f.schools_block);
-    f.hnb_growth.validate("funding.hnb_growth", base, h, growth_rule, &mut v);
+    f.hnb_growth
+        .validate("funding.hnb_growth", base, h, growth_rule, &mut v);
     f.schools_block_growth
         .validate("funding.schools_block_growth", base, h, growth_rule, &mut v);
-    f.block_transfer.validate("funding.block_transfer", base, h, transfer_rule, &mut v);
+    f.block_transfer
+        .validate("funding.block_transfer", base, h, transfer_rule, &mut v);
     if f.schools_block == 0.0 && f.block_transfer.resolve(base, h).iter().any(|x| *x > 0.0) {
         v.push(Issue::new(
             "funding.schools_block",
             "is 0 but a block transfer is set; give the schools block (£) the transfer is a share of",
         ));
     }
-    f.other_income.validate("funding.other_income", base, h, &mut v);
+    f.other_income
+        .validate("funding.other_income", base, h, &mut v);
 
     // Deficit.
     let d = &s.deficit;
     if !d.opening.is_finite() {
-        v.push(Issue::new("deficit.opening", "must be a finite amount in pounds").with_value(d.opening));
+        v.push(
+            Issue::new("deficit.opening", "must be a finite amount in pounds")
+                .with_value(d.opening),
+        );
     }
     d.payments.validate("deficit.payments", base, h, &mut v);
     for (i, w) in d.write_offs.iter().enumerate() {
@@ -74,7 +89,10 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     // Demand.
     let dm = &s.demand;
     if cats.is_empty() {
-        v.push(Issue::new("demand.base_plans", "must list at least one placement category"));
+        v.push(Issue::new(
+            "demand.base_plans",
+            "must list at least one placement category",
+        ));
     }
     for (c, n) in &dm.base_plans {
         count(&mut v, &format!("demand.base_plans.{c}"), *n);
@@ -83,7 +101,8 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     if !cats.is_empty() && total <= 0.0 {
         v.push(Issue::new("demand.base_plans", "total plans must be above 0").with_value(total));
     }
-    dm.growth.validate("demand.growth", base, h, growth_rule, &mut v);
+    dm.growth
+        .validate("demand.growth", base, h, growth_rule, &mut v);
     for k in dm.labels.keys() {
         known(&mut v, &format!("demand.labels.{k}"), k, &cats);
     }
@@ -109,9 +128,16 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     for (c, cap) in &s.capacity {
         let p = format!("capacity.{c}");
         known(&mut v, &p, c, &cats);
-        cap.places.validate(&format!("{p}.places"), base, h, count_rule, &mut v);
+        cap.places
+            .validate(&format!("{p}.places"), base, h, count_rule, &mut v);
         if cap.overflow == *c {
-            v.push(Issue::new(format!("{p}.overflow"), "must be a different category from the one that is full").with_value(&cap.overflow));
+            v.push(
+                Issue::new(
+                    format!("{p}.overflow"),
+                    "must be a different category from the one that is full",
+                )
+                .with_value(&cap.overflow),
+            );
         } else {
             known(&mut v, &format!("{p}.overflow"), &cap.overflow, &cats);
         }
@@ -131,7 +157,8 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     for c in cost.unit_cost.keys() {
         known(&mut v, &format!("cost.unit_cost.{c}"), c, &cats);
     }
-    cost.inflation.validate("cost.inflation", base, h, growth_rule, &mut v);
+    cost.inflation
+        .validate("cost.inflation", base, h, growth_rule, &mut v);
     for (c, sch) in &cost.inflation_by_category {
         let p = format!("cost.inflation_by_category.{c}");
         known(&mut v, &p, c, &cats);
@@ -139,8 +166,13 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     }
     for (n, line) in &cost.non_plan {
         money(&mut v, &format!("cost.non_plan.{n}.base"), line.base);
-        line.growth
-            .validate(&format!("cost.non_plan.{n}.growth"), base, h, growth_rule, &mut v);
+        line.growth.validate(
+            &format!("cost.non_plan.{n}.growth"),
+            base,
+            h,
+            growth_rule,
+            &mut v,
+        );
     }
 
     // Mitigations.
@@ -150,12 +182,24 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         if m.name.trim().is_empty() {
             v.push(Issue::new(format!("{p}.name"), "must not be empty"));
         } else if names.contains(&m.name.as_str()) {
-            v.push(Issue::new(format!("{p}.name"), "another mitigation has this name; names must be unique").with_value(&m.name));
+            v.push(
+                Issue::new(
+                    format!("{p}.name"),
+                    "another mitigation has this name; names must be unique",
+                )
+                .with_value(&m.name),
+            );
         }
         names.push(&m.name);
         check_year(&format!("{p}.start"), &m.start, base, h, &mut v);
         if !(1..=MAX_HORIZON).contains(&m.ramp_years) {
-            v.push(Issue::new(format!("{p}.ramp_years"), format!("expected 1 to {MAX_HORIZON} years")).with_value(m.ramp_years));
+            v.push(
+                Issue::new(
+                    format!("{p}.ramp_years"),
+                    format!("expected 1 to {MAX_HORIZON} years"),
+                )
+                .with_value(m.ramp_years),
+            );
         }
         let e = format!("{p}.effect.{}", m.effect.kind());
         match &m.effect {
@@ -193,15 +237,24 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     // Financing.
     let fin = &s.financing;
     if !fin.interest_rate.is_finite() || !(0.0..=0.25).contains(&fin.interest_rate) {
-        v.push(Issue::new("financing.interest_rate", "expected an annual rate from 0 to 0.25").with_value(fin.interest_rate));
+        v.push(
+            Issue::new(
+                "financing.interest_rate",
+                "expected an annual rate from 0 to 0.25",
+            )
+            .with_value(fin.interest_rate),
+        );
     }
     if let Some(r) = fin.reserves {
         money(&mut v, "financing.reserves", r);
     }
     if override_end_year(&fin.override_end).is_none() {
         v.push(
-            Issue::new("financing.override_end", "expected a 31 March date like \"2028-03-31\"")
-                .with_value(format!("{:?}", fin.override_end)),
+            Issue::new(
+                "financing.override_end",
+                "expected a 31 March date like \"2028-03-31\"",
+            )
+            .with_value(format!("{:?}", fin.override_end)),
         );
     }
 
@@ -251,7 +304,10 @@ fn growth_rule(x: f64) -> Option<String> {
     } else if x <= -1.0 {
         Some("a fall of 100% or more is not possible; expected a rate above -1 (0.03 = 3%)".into())
     } else if x > 1.0 {
-        Some("above 100% a year is not plausible; expected a rate from above -1 to 1 (0.03 = 3%)".into())
+        Some(
+            "above 100% a year is not plausible; expected a rate from above -1 to 1 (0.03 = 3%)"
+                .into(),
+        )
     } else {
         None
     }
@@ -296,8 +352,14 @@ fn fraction(v: &mut Vec<Issue>, path: &str, x: f64) {
 fn known(v: &mut Vec<Issue>, path: &str, id: &str, cats: &[String]) {
     if !cats.iter().any(|c| c == id) {
         v.push(
-            Issue::new(path, format!("no such placement category; expected one of {}", cats.join(", ")))
-                .with_value(format!("{id:?}")),
+            Issue::new(
+                path,
+                format!(
+                    "no such placement category; expected one of {}",
+                    cats.join(", ")
+                ),
+            )
+            .with_value(format!("{id:?}")),
         );
     }
 }
@@ -305,17 +367,31 @@ fn known(v: &mut Vec<Issue>, path: &str, id: &str, cats: &[String]) {
 fn shares(v: &mut Vec<Issue>, path: &str, m: &IndexMap<String, f64>, cats: &[String], year: &str) {
     for c in cats {
         if !m.contains_key(c) {
-            v.push(Issue::new(format!("{path}.{c}"), "missing; a target mix needs a share for every category").in_year(year));
+            v.push(
+                Issue::new(
+                    format!("{path}.{c}"),
+                    "missing; a target mix needs a share for every category",
+                )
+                .in_year(year),
+            );
         }
     }
     for (c, x) in m {
         known(v, &format!("{path}.{c}"), c, cats);
         if !x.is_finite() || !(0.0..=1.0).contains(x) {
-            v.push(Issue::new(format!("{path}.{c}"), "expected a share from 0 to 1").in_year(year).with_value(x));
+            v.push(
+                Issue::new(format!("{path}.{c}"), "expected a share from 0 to 1")
+                    .in_year(year)
+                    .with_value(x),
+            );
         }
     }
     let sum: f64 = m.values().sum();
     if (sum - 1.0).abs() > 1e-6 {
-        v.push(Issue::new(path, "placement shares must sum to 1").in_year(year).with_value(sum));
+        v.push(
+            Issue::new(path, "placement shares must sum to 1")
+                .in_year(year)
+                .with_value(sum),
+        );
     }
 }

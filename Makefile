@@ -1,0 +1,53 @@
+# Two commands for a fresh machine:
+#   make demo   set up, build, project the BCP example, print the table, write a chart
+#   make test   set up, build, run every test (Rust, Python, notebooks) and the linters
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.deps-installed
+EXAMPLE := examples/bcp_safety_valve_2024.toml
+
+.PHONY: demo test venv build rust-test python-test lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet "maturin>=1.9.4,<2" "numpy>=1.26" "pandas>=2.1" "matplotlib>=3.8" \
+		"pytest>=8" "hypothesis>=6.100" "ruff>=0.6" "nbclient>=0.10" "nbformat>=5.10" \
+		"ipykernel>=6.29" "openpyxl>=3.1" "ipywidgets>=8" "tqdm>=4.66" "mypy>=1.11" "SALib>=1.5"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+build: venv
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH \
+		$(VENV)/bin/maturin develop --release --quiet
+
+demo: build
+	mkdir -p out
+	$(VENV)/bin/dsg-forecast project $(EXAMPLE)
+	$(VENV)/bin/dsg-forecast project $(EXAMPLE) --chart out/bcp_deficit.png
+	@echo "Chart written to out/bcp_deficit.png"
+
+lint: venv
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features python -- -D warnings
+	$(VENV)/bin/ruff check python tests benches
+	$(VENV)/bin/ruff format --check python tests benches
+
+rust-test:
+	cargo test --quiet
+
+python-test: build
+	$(VENV)/bin/python -m pytest -q
+
+test: lint rust-test python-test
+
+bench: build
+	cargo bench --bench project
+	$(PY) benches/python_project.py
+
+clean:
+	rm -rf target $(VENV) out

@@ -1,0 +1,17 @@
+"""dsg-forecast: a 15-year forecast of an English council's DSG high-needs deficit.
+
+    import dsg_forecast as dsg
+    s = dsg.Scenario.from_toml("examples/bcp_safety_valve_2024.toml")
+    p = dsg.project(s)
+    p.to_frame()      # lines x years, in £
+    p.plot()          # deficit trajectory in £m
+
+The arithmetic runs in Rust (``dsg_forecast._core``); this package adds pandas tables,
+matplotlib charts and file handling.
+"""
+
+from ._core import ScenarioError, __version__
+from .projection import Projection, project
+from .scenario import Scenario
+
+__all__ = ["Projection", "Scenario", "ScenarioError", "__version__", "project"]

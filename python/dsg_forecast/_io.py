@@ -1,0 +1,37 @@
+"""Safe file writing: never overwrite by accident, never leave half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *,
+                 overwrite: bool = False) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    Raises ``FileExistsError`` if ``path`` exists and ``overwrite`` is false, so a user's file is
+    never replaced by accident; if ``write`` fails the temporary file is removed and ``path`` is
+    untouched.
+    """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} already exists; pass overwrite=True to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, overwrite: bool = False) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; see :func:`atomic_write`."""
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), overwrite=overwrite)

@@ -1,0 +1,127 @@
+"""The ``dsg-forecast`` command.
+
+    dsg-forecast project FILE [--json | --csv [PATH]] [--all] [--unmitigated] [--chart PNG]
+    dsg-forecast check FILE
+
+Exit codes: 0 success; 2 invalid input (messages on stderr, every problem listed); 1 for an
+unexpected internal error (reported in one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from .projection import SUMMARY_LINES, project
+from .scenario import Scenario, ScenarioError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="dsg-forecast",
+        description="Forecast a council's DSG high-needs deficit from a scenario file.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    pr = sub.add_parser("project", help="project a scenario and print the table in £m")
+    pr.add_argument("file", help="scenario file (.toml or .json)")
+    out = pr.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print every line in £ as JSON")
+    out.add_argument("--csv", nargs="?", const="-", metavar="PATH",
+                     help="write every line in £ as CSV to PATH (stdout when no PATH)")
+    pr.add_argument("--all", action="store_true", help="print every line, not just the summary")
+    pr.add_argument("--unmitigated", action="store_true",
+                    help="project the scenario with its mitigations removed")
+    pr.add_argument("--chart", metavar="PNG", help="also write the deficit chart to PNG")
+    pr.add_argument("--force", action="store_true", help="overwrite existing output files")
+    ck = sub.add_parser("check", help="validate a scenario file and report every problem")
+    ck.add_argument("file")
+    return p
+
+
+def _json_safe(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_file(args.file)
+    if args.command == "check":
+        print(f"{args.file}: OK ({scenario.name}, {scenario.years[0]} to {scenario.years[-1]})")
+        return 0
+    if args.unmitigated:
+        scenario = scenario.without_mitigations()
+    p = project(scenario)
+    if args.json:
+        d = p.to_dict()
+        d["lines"] = {k: [_json_safe(v) for v in vs] for k, vs in d["lines"].items()}
+        print(json.dumps(d, indent=2))
+    elif args.csv is not None:
+        if args.csv == "-":
+            sys.stdout.write(p.to_csv())
+        else:
+            p.to_csv(args.csv, overwrite=args.force)
+            print(f"wrote {args.csv}", file=sys.stderr)
+    else:
+        table = p.summary_frame(None if not args.all else list(p.to_frame().index))
+        print(f"{p.scenario.name}  (£m unless stated)")
+        with _wide_pandas():
+            print(table.to_string())
+        print()
+        from ._format import METRIC_LABELS, metric_text
+
+        for k, v in p.metrics.items():
+            print(f"{METRIC_LABELS[k]:<42} {metric_text(k, v)}")
+    if args.chart:
+        _write_chart(p, args.chart, overwrite=args.force)
+    return 0
+
+
+def _write_chart(p, path: str, overwrite: bool) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ._io import atomic_write
+
+    ax = p.plot()
+    atomic_write(path, lambda tmp: ax.figure.savefig(tmp, dpi=150, format="png"),
+                 overwrite=overwrite)
+    plt.close(ax.figure)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+class _wide_pandas:
+    def __enter__(self):
+        import pandas as pd
+
+        self._ctx = pd.option_context("display.width", 250, "display.max_columns", None,
+                                      "display.max_rows", None)
+        self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (also used by ``python -m dsg_forecast``)."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ScenarioError as e:
+        print(f"error: {args.file}: {e}", file=sys.stderr)
+        return 2
+    except (FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - the CLI must never print a traceback
+        print(f"internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Charts a committee can read: £m axes, "2024-25" labels, plain titles.
+
+Every function takes ``ax=None`` (a new figure when None) and returns the matplotlib Axes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .projection import Projection
+
+#: Formatter for £m axes: 28.0 -> "£28m".
+POUNDS_M = FuncFormatter(lambda v, _pos: f"−£{abs(v):,.0f}m" if v < 0 else f"£{v:,.0f}m")
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float] = (9, 4.5)) -> Axes:
+    """``ax`` itself, or the Axes of a new figure."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def year_axis(ax: Axes, years: list[str]) -> None:
+    """Label the x axis with financial years, rotated so 15 of them fit."""
+    ax.set_xticks(np.arange(len(years)))
+    ax.set_xticklabels(years, rotation=45, ha="right")
+    ax.set_xlabel("Financial year")
+
+
+def money_axis(ax: Axes, label: str = "£m") -> None:
+    """Format the y axis in £m."""
+    ax.yaxis.set_major_formatter(POUNDS_M)
+    ax.set_ylabel(label)
+
+
+def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
+    """Closing cumulative deficit (line), in-year deficit (bars), unmitigated path (dashed)."""
+    ax = new_axes(ax)
+    x = np.arange(len(p.years))
+    frame = p.to_frame() / 1e6
+    ax.bar(x, frame.loc["in_year_deficit"], color="#9ecae1", label="In-year deficit")
+    ax.plot(x, frame.loc["closing_deficit"], color="#08519c", marker="o", lw=2,
+            label="Closing cumulative deficit")
+    if p.unmitigated is not None:
+        ax.plot(x, p.unmitigated["closing_deficit"] / 1e6, color="#cb181d", ls="--", lw=1.5,
+                label="Closing deficit without mitigations")
+    ax.axhline(0, color="black", lw=0.8)
+    year_axis(ax, p.years)
+    money_axis(ax)
+    ax.set_title(f"DSG high needs deficit: {p.scenario.name}")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return ax

@@ -1,0 +1,168 @@
+"""Projections: the forecast as pandas tables, £m displays and a deficit chart."""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._format import METRIC_LABELS, metric_text
+from ._io import atomic_write
+from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+#: Lines shown by default in the CLI and notebook summary, in this order.
+SUMMARY_LINES = [
+    "hnb_funding", "block_transfer", "other_income", "total_income", "total_expenditure",
+    "in_year_deficit", "opening_deficit", "deficit_reductions", "closing_deficit",
+    "financing_cost", "ehcps",
+]
+
+
+class Projection:
+    """A projected DSG management plan: every line for every financial year, plus metrics.
+
+    Money lines are in pounds (unit "£"); EHCP lines in plans. Build one with
+    :func:`dsg_forecast.project`.
+    """
+
+    __slots__ = ("_core", "scenario", "_lines", "_frame", "_unmitigated")
+
+    def __init__(self, core: _core.Projection, scenario: Scenario):
+        self._core = core
+        self.scenario = scenario
+        self._lines: list[tuple[str, str, str, np.ndarray]] | None = None
+        self._frame: pd.DataFrame | None = None
+        self._unmitigated: Projection | None = None
+
+    # ---- data ------------------------------------------------------------------------------
+    @property
+    def years(self) -> list[str]:
+        """Financial-year labels, e.g. ["2024-25", ...]."""
+        return self._core.years
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Headline metrics: money in £, years as labels, None where there is none."""
+        return self._core.metrics()
+
+    @property
+    def line_info(self) -> pd.DataFrame:
+        """One row per line: its display label and unit ("£", "£ per plan" or "plans")."""
+        rows = [(n, label, unit) for n, label, unit, _ in self._all_lines()]
+        return pd.DataFrame(rows, columns=["line", "label", "unit"]).set_index("line")
+
+    @property
+    def unmitigated(self) -> Projection | None:
+        """The same plan with every mitigation removed (None if there are no mitigations)."""
+        if self._unmitigated is None:
+            core = self._core.unmitigated
+            if core is not None:
+                self._unmitigated = Projection(core, self.scenario.without_mitigations())
+        return self._unmitigated
+
+    def _all_lines(self) -> list[tuple[str, str, str, np.ndarray]]:
+        if self._lines is None:
+            self._lines = self._core.lines()
+        return self._lines
+
+    def to_frame(self, millions: bool = False) -> pd.DataFrame:
+        """Every line as a DataFrame: index = line names, columns = year labels.
+
+        Values are in £ (plans for EHCP lines). ``millions=True`` divides the money lines by
+        1,000,000 for display; the returned frame is a copy.
+        """
+        if self._frame is None:
+            lines = self._all_lines()
+            data = np.vstack([v for *_, v in lines])
+            frame = pd.DataFrame(data, index=[n for n, *_ in lines], columns=self.years)
+            frame.index.name = "line"
+            frame.columns.name = "year"
+            self._frame = frame
+        out = self._frame.copy()
+        if millions:
+            money = self.line_info["unit"].str.startswith("£").to_numpy()
+            out.loc[money] = out.loc[money] / 1e6
+        return out
+
+    def to_long(self) -> pd.DataFrame:
+        """Tidy form: one row per (line, year) with columns line, year, value, unit."""
+        frame = self.to_frame()
+        long = frame.reset_index().melt(id_vars="line", var_name="year", value_name="value")
+        long["unit"] = long["line"].map(self.line_info["unit"])
+        return long
+
+    def __getitem__(self, line: str) -> pd.Series:
+        """One line as a Series indexed by year."""
+        frame = self.to_frame()
+        if line not in frame.index:
+            raise KeyError(f"no line {line!r}; lines are: {', '.join(frame.index)}")
+        return frame.loc[line]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON shape: scenario, years, lines {name: [£ per year]}, units, metrics."""
+        lines = self._all_lines()
+        return {
+            "scenario": self._core.scenario,
+            "years": self.years,
+            "lines": {n: v.tolist() for n, _, _, v in lines},
+            "units": {n: u for n, _, u, _ in lines},
+            "metrics": self.metrics,
+        }
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
+        """The table as CSV text (£, years as columns); with ``path`` also write it safely."""
+        text = self.to_frame().to_csv()
+        if path is not None:
+            atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), overwrite=overwrite)
+        return text
+
+    # ---- display ---------------------------------------------------------------------------
+    def summary_frame(self, lines: list[str] | None = None) -> pd.DataFrame:
+        """The headline lines as strings in £m to one decimal (plans as whole numbers)."""
+        frame = self.to_frame()
+        info = self.line_info
+        names = [n for n in (lines or SUMMARY_LINES) if n in frame.index]
+        rows = {}
+        for n in names:
+            unit = info.at[n, "unit"]
+            fmt = (lambda v: f"{v / 1e6:,.1f}") if unit == "£" else (lambda v: f"{v:,.0f}")
+            label = info.at[n, "label"] + (" (£m)" if unit == "£" else f" ({unit})")
+            rows[label] = [fmt(v) for v in frame.loc[n]]
+        return pd.DataFrame.from_dict(rows, orient="index", columns=self.years)
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        return (f"<Projection {self._core.scenario!r}: {self.years[0]} to {self.years[-1]}, "
+                f"closing deficit {metric_text('closing_deficit', m['closing_deficit'])}, "
+                f"first balanced year {metric_text('', m['first_balanced_year'])}>")
+
+    def _repr_html_(self) -> str:
+        metrics = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(METRIC_LABELS[k])}</th>"
+            f"<td style='text-align:right'>{html.escape(metric_text(k, v))}</td></tr>"
+            for k, v in self.metrics.items()
+        )
+        table = self.summary_frame().to_html(classes="dsg-projection", border=0)
+        return (f"<div><b>{html.escape(self._core.scenario)}</b>"
+                f"<table>{metrics}</table>{table}</div>")
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The deficit trajectory in £m: closing cumulative deficit (line), in-year deficit
+        (bars), and the unmitigated closing deficit (dashed) where there are mitigations."""
+        from .plotting import plot_deficit
+
+        return plot_deficit(self, ax=ax)
+
+
+def project(scenario: Scenario) -> Projection:
+    """Project ``scenario`` over its horizon (computed in Rust)."""
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"project() takes a Scenario, not {type(scenario).__name__}")
+    return Projection(_core.project(scenario._core), scenario)

@@ -1,0 +1,208 @@
+"""Scenarios: immutable, validated DSG management-plan assumptions."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from . import _core
+from ._io import write_text
+
+ScenarioError = _core.ScenarioError
+
+_INDEX = re.compile(r"^(?P<key>[^\[\]]+)\[(?P<idx>\d+)\]$")
+
+
+class Scenario:
+    """A validated, immutable scenario.
+
+    Build one with :meth:`from_toml`, :meth:`from_json`, :meth:`from_dict` (or ``from_excel``
+    in the Excel module). A what-if is a new scenario: :meth:`replace` returns a copy with some
+    fields changed, checked by the same validation; the original never changes.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.Scenario):
+        if not isinstance(core, _core.Scenario):
+            raise TypeError("use Scenario.from_toml, from_json or from_dict to build a scenario")
+        object.__setattr__(self, "_core", core)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Scenario is immutable; use .replace(...) for a what-if")
+
+    # ---- reading ---------------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read and validate a TOML scenario file."""
+        return cls(_core.Scenario.from_toml_str(_read(path)))
+
+    @classmethod
+    def from_json(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read and validate a JSON scenario file (same fields as TOML)."""
+        return cls(_core.Scenario.from_json_str(_read(path)))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read a ``.toml``, ``.json`` or ``.xlsx`` scenario, chosen by extension."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".json":
+            return cls.from_json(path)
+        if suffix in (".xlsx", ".xlsm"):
+            from .excel import read_input_workbook
+
+            return read_input_workbook(path)
+        return cls.from_toml(path)
+
+    @classmethod
+    def from_toml_str(cls, text: str) -> Scenario:
+        """Validate TOML text."""
+        return cls(_core.Scenario.from_toml_str(text))
+
+    @classmethod
+    def from_json_str(cls, text: str) -> Scenario:
+        """Validate JSON text."""
+        return cls(_core.Scenario.from_json_str(text))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Scenario:
+        """Validate a nested dict with the scenario file's fields."""
+        return cls(_core.Scenario.from_json_str(json.dumps(data, allow_nan=True)))
+
+    # ---- writing ---------------------------------------------------------------------------
+    def to_toml(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
+        """TOML text; with ``path``, also write it there (atomically; no overwrite by default)."""
+        text = self._core.to_toml_str()
+        if path is not None:
+            write_text(path, text, overwrite=overwrite)
+        return text
+
+    def to_json(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
+        """JSON text; with ``path``, also write it there (atomically; no overwrite by default)."""
+        text = self._core.to_json_str()
+        if path is not None:
+            write_text(path, text, overwrite=overwrite)
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """A nested dict of every field (a deep copy: editing it does not change the scenario)."""
+        return json.loads(self._core.to_json_str())
+
+    # ---- what-ifs --------------------------------------------------------------------------
+    def replace(self, changes: dict[str, Any] | None = None, /, **kwargs: Any) -> Scenario:
+        """A new scenario with fields changed, by dotted path.
+
+        ``s.replace({"funding.hnb_growth": 0.04, "mitigations[0].ramp_years": 3})`` or, as
+        keywords, ``s.replace(funding__hnb_growth=0.04)``. A value of ``None`` removes an
+        optional field. The result is validated like a file; a bad value raises ScenarioError.
+        """
+        edits = dict(changes or {})
+        edits.update({k.replace("__", "."): v for k, v in kwargs.items()})
+        data = self.to_dict()
+        for path, value in edits.items():
+            _set_path(data, path, copy.deepcopy(value))
+        return Scenario.from_dict(data)
+
+    def without_mitigations(self) -> Scenario:
+        """The unmitigated scenario: the same inputs with every mitigation removed."""
+        return Scenario(self._core.without_mitigations())
+
+    # ---- facts -----------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._core.name
+
+    @property
+    def years(self) -> list[str]:
+        """Projected financial years, e.g. ["2024-25", ...]."""
+        return self._core.years
+
+    @property
+    def categories(self) -> dict[str, str]:
+        """Placement category id -> display label, in file order."""
+        return dict(self._core.categories)
+
+    @property
+    def mitigation_names(self) -> list[str]:
+        return self._core.mitigation_names
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Source notes by field path."""
+        return self.to_dict().get("sources", {})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Scenario) and self._core == other._core
+
+    def __hash__(self) -> int:
+        return hash(self._core.to_json_str())
+
+    def __reduce__(self):
+        return (Scenario.from_json_str, (self._core.to_json_str(),))
+
+    def __repr__(self) -> str:
+        y = self.years
+        n = len(self.mitigation_names)
+        return (f"<Scenario {self.name!r}: {y[0]} to {y[-1]}, {len(self.categories)} placement "
+                f"categories, {n} mitigation{'s' if n != 1 else ''}>")
+
+    def _repr_html_(self) -> str:
+        d = self.to_dict()
+        f = d["funding"]
+        rows = [
+            ("Council", d["meta"].get("council", "")),
+            ("Years", f"{self.years[0]} to {self.years[-1]}"),
+            ("HNB in base year", f"£{f['hnb'] / 1e6:,.1f}m"),
+            ("Opening deficit", f"£{d.get('deficit', {}).get('opening', 0) / 1e6:,.1f}m"),
+            ("EHCPs in base year", f"{sum(d['demand']['base_plans'].values()):,.0f}"),
+            ("Mitigations", ", ".join(self.mitigation_names) or "none"),
+        ]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+                       for k, v in rows)
+        return f"<b>{html.escape(self.name)}</b><table>{body}</table>"
+
+
+def _read(path: str | os.PathLike[str]) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"{path}: not a UTF-8 text file ({e.reason})") from None
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``data[a][b][i]...`` for the dotted path ``a.b[i]...``; None deletes the leaf."""
+    parts = path.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        m = _INDEX.match(part)
+        key, idx = (m["key"], int(m["idx"])) if m else (part, None)
+        if not isinstance(node, dict):
+            raise ScenarioError(f"{path}: {'.'.join(parts[:depth])} is a value, not a section")
+        if idx is not None:
+            seq = node.get(key)
+            if not isinstance(seq, list) or idx >= len(seq):
+                n = len(seq) if isinstance(seq, list) else 0
+                raise ScenarioError(f"{path}: {key} has {n} entries; expected an index below {n}")
+            if last:
+                seq[idx] = value
+                return
+            node = seq[idx]
+            continue
+        if last:
+            if value is None:
+                node.pop(key, None)
+            else:
+                node[key] = value
+            return
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
