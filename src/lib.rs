@@ -18,6 +18,9 @@
 //! [`cost`] (spend) and [`funding`] (income) → [`deficit`] (corkscrew) → [`metrics`] →
 //! [`projection`] (named lines). Only `python` (behind the `python` feature) uses PyO3.
 
+// Year-indexed loops over several parallel arrays read like the equations they implement.
+#![allow(clippy::needless_range_loop)]
+
 pub mod cost;
 pub mod deficit;
 pub mod demand;

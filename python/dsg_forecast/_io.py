@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *,
-                 overwrite: bool = False) -> Path:
+def atomic_write(
+    path: str | os.PathLike[str], write: Callable[[Path], None], *, overwrite: bool = False
+) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
 
     Raises ``FileExistsError`` if ``path`` exists and ``overwrite`` is false, so a user's file is

@@ -15,7 +15,7 @@ import math
 import sys
 from collections.abc import Sequence
 
-from .projection import SUMMARY_LINES, project
+from .projection import project
 from .scenario import Scenario, ScenarioError
 
 
@@ -29,11 +29,19 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("file", help="scenario file (.toml or .json)")
     out = pr.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print every line in £ as JSON")
-    out.add_argument("--csv", nargs="?", const="-", metavar="PATH",
-                     help="write every line in £ as CSV to PATH (stdout when no PATH)")
+    out.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="PATH",
+        help="write every line in £ as CSV to PATH (stdout when no PATH)",
+    )
     pr.add_argument("--all", action="store_true", help="print every line, not just the summary")
-    pr.add_argument("--unmitigated", action="store_true",
-                    help="project the scenario with its mitigations removed")
+    pr.add_argument(
+        "--unmitigated",
+        action="store_true",
+        help="project the scenario with its mitigations removed",
+    )
     pr.add_argument("--chart", metavar="PNG", help="also write the deficit chart to PNG")
     pr.add_argument("--force", action="store_true", help="overwrite existing output files")
     ck = sub.add_parser("check", help="validate a scenario file and report every problem")
@@ -89,8 +97,9 @@ def _write_chart(p, path: str, overwrite: bool) -> None:
     from ._io import atomic_write
 
     ax = p.plot()
-    atomic_write(path, lambda tmp: ax.figure.savefig(tmp, dpi=150, format="png"),
-                 overwrite=overwrite)
+    atomic_write(
+        path, lambda tmp: ax.figure.savefig(tmp, dpi=150, format="png"), overwrite=overwrite
+    )
     plt.close(ax.figure)
     print(f"wrote {path}", file=sys.stderr)
 
@@ -99,8 +108,9 @@ class _wide_pandas:
     def __enter__(self):
         import pandas as pd
 
-        self._ctx = pd.option_context("display.width", 250, "display.max_columns", None,
-                                      "display.max_rows", None)
+        self._ctx = pd.option_context(
+            "display.width", 250, "display.max_columns", None, "display.max_rows", None
+        )
         self._ctx.__enter__()
 
     def __exit__(self, *exc):
