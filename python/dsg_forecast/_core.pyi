@@ -1,5 +1,7 @@
 """Type stubs for the Rust extension module (checked with ``python -m mypy.stubtest``)."""
 
+from typing import final
+
 import numpy as np
 import numpy.typing as npt
 
@@ -8,6 +10,7 @@ __version__: str
 class ScenarioError(ValueError):
     issues: list[dict[str, str | None]]
 
+@final
 class Scenario:
     @staticmethod
     def from_toml_str(text: str) -> Scenario: ...
@@ -24,8 +27,9 @@ class Scenario:
     @property
     def mitigation_names(self) -> list[str]: ...
     def without_mitigations(self) -> Scenario: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
+@final
 class Projection:
     @property
     def scenario(self) -> str: ...
