@@ -24,13 +24,18 @@
 pub mod cost;
 pub mod deficit;
 pub mod demand;
+pub mod driver;
 pub mod error;
 pub mod funding;
+pub mod goal_seek;
 pub mod metrics;
 pub mod model;
 pub mod projection;
 pub mod scenario;
 pub mod schedule;
+pub mod sensitivity;
+pub mod simulate;
+pub mod uncertainty;
 pub mod validate;
 pub mod year;
 

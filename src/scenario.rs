@@ -44,6 +44,9 @@ pub struct Scenario {
     /// Each path must name a field of this scenario; notes travel into every output.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub sources: IndexMap<String, String>,
+    /// Optional uncertain inputs for simulation (see [`crate::uncertainty`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<crate::uncertainty::Uncertainty>,
 }
 
 /// Who and when: the plan's name, council, first projected year and length.
@@ -286,6 +289,68 @@ impl Default for Financing {
     }
 }
 
+/// Marks a non-finite number rewritten as a string by [`json_with_non_finite`].
+const NON_FINITE: char = '\u{1}';
+
+/// JSON written by Python's `json.dumps` spells non-finite numbers `NaN`, `Infinity` and
+/// `-Infinity`, which strict JSON lacks. When `text` has any outside strings, read it into a
+/// TOML value that holds them as floats, so validation reports each with its field path
+/// (e.g. `funding.hnb = NaN`) instead of failing the parse. `None` when there are none.
+fn json_with_non_finite(text: &str) -> Option<toml::Value> {
+    if !text.contains("NaN") && !text.contains("Infinity") {
+        return None;
+    }
+    let (mut out, mut found, mut in_string, mut escaped) = (String::new(), false, false, false);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let token = ["-Infinity", "Infinity", "NaN"]
+            .into_iter()
+            .find(|t| !in_string && rest.starts_with(t));
+        if let Some(t) = token {
+            // JSON strings may not hold a raw control character, so escape the marker.
+            out.push_str(&format!("\"\\u0001{t}\""));
+            rest = &rest[t.len()..];
+            found = true;
+            continue;
+        }
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else {
+            in_string = c == '"';
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    if !found {
+        return None;
+    }
+    fn convert(v: serde_json::Value) -> Option<toml::Value> {
+        use serde_json::Value as J;
+        use toml::Value as T;
+        Some(match v {
+            J::Null => return None,
+            J::Bool(b) => T::Boolean(b),
+            J::Number(n) => n
+                .as_i64()
+                .map_or_else(|| T::Float(n.as_f64().unwrap_or(f64::NAN)), T::Integer),
+            J::String(s) => match s.strip_prefix(NON_FINITE) {
+                Some("NaN") => T::Float(f64::NAN),
+                Some("Infinity") => T::Float(f64::INFINITY),
+                Some("-Infinity") => T::Float(f64::NEG_INFINITY),
+                _ => T::String(s),
+            },
+            J::Array(a) => T::Array(a.into_iter().filter_map(convert).collect()),
+            J::Object(o) => T::Table(
+                o.into_iter()
+                    .filter_map(|(k, v)| Some((k, convert(v)?)))
+                    .collect(),
+            ),
+        })
+    }
+    convert(serde_json::from_str(&out).ok()?)
+}
+
 impl Scenario {
     /// Parse and validate TOML text. Every unknown key and every invalid value is reported.
     pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioError> {
@@ -298,6 +363,9 @@ impl Scenario {
 
     /// Parse and validate JSON text (the same fields as TOML).
     pub fn from_json_str(text: &str) -> Result<Scenario, ScenarioError> {
+        if let Some(value) = json_with_non_finite(text) {
+            return Self::from_deserializer(value, "JSON");
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let s = Self::from_deserializer(&mut de, "JSON")?;
         de.end().map_err(|e| ScenarioError::Parse {

@@ -266,11 +266,37 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         }
     }
 
+    crate::uncertainty::validate_uncertainty(s, &mut v);
+
     // Only a structurally valid scenario can be run to find moves larger than a category.
     if v.is_empty() {
-        v.extend(crate::demand::check_moves(s));
+        v.extend(
+            crate::demand::check_moves(s)
+                .into_iter()
+                .map(|i| with_per_year(s, i)),
+        );
     }
     v
+}
+
+/// Attach the mitigation's `per_year` as the value of a move/cease shortfall issue, so the
+/// message names the value to change as well as the year.
+fn with_per_year(s: &Scenario, issue: Issue) -> Issue {
+    let per_year = s.mitigations.iter().enumerate().find_map(|(i, m)| {
+        let prefix = format!("mitigations[{i}].");
+        match &m.effect {
+            Effect::MovePlans { per_year, .. } | Effect::CeasePlans { per_year, .. }
+                if issue.path.starts_with(&prefix) =>
+            {
+                Some(*per_year)
+            }
+            _ => None,
+        }
+    });
+    match per_year {
+        Some(n) if issue.value.is_none() => issue.with_value(n),
+        _ => issue,
+    }
 }
 
 /// The financial year that ends on the override date ("2028-03-31" → 2027-28).

@@ -11,7 +11,26 @@ matplotlib charts and file handling.
 """
 
 from ._core import ScenarioError, __version__
+from .compare import Comparison, compare
+from .excel import write_input_workbook
+from .goal_seek import GoalSeekResult, goal_seek
 from .projection import Projection, project
 from .scenario import Scenario
+from .sensitivity import Tornado, tornado
+from .widgets import what_if
 
-__all__ = ["Projection", "Scenario", "ScenarioError", "__version__", "project"]
+__all__ = [
+    "Comparison",
+    "GoalSeekResult",
+    "Projection",
+    "Scenario",
+    "ScenarioError",
+    "Tornado",
+    "__version__",
+    "compare",
+    "goal_seek",
+    "project",
+    "tornado",
+    "what_if",
+    "write_input_workbook",
+]

@@ -1,6 +1,6 @@
 """Type stubs for the Rust extension module (checked with ``python -m mypy.stubtest``)."""
 
-from typing import final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -41,3 +41,23 @@ class Projection:
     def unmitigated(self) -> Projection | None: ...
 
 def project(scenario: Scenario) -> Projection: ...
+
+# Goal seek, tornado and drivers (src/python/goal_seek.rs).
+def goal_seek(
+    scenario: Scenario,
+    lever: str,
+    target: str,
+    year: str | None = None,
+    amount: float = 0.0,
+    bounds: tuple[float, float] | None = None,
+    from_year: str | None = None,
+    tolerance: float = 1000.0,
+) -> dict[str, Any]: ...
+def tornado(
+    scenario: Scenario, metric: str, ranges: list[tuple[str, float, float]] | None = None
+) -> dict[str, Any]: ...
+def default_ranges(scenario: Scenario) -> list[tuple[str, float, float]]: ...
+def drivers(scenario: Scenario) -> list[tuple[str, str, str, float, float]]: ...
+def set_driver(
+    scenario: Scenario, driver: str, value: float, from_year: str | None = None
+) -> Scenario: ...

@@ -123,7 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except ScenarioError as e:
-        print(f"error: {args.file}: {e}", file=sys.stderr)
+        msg = str(e)
+        where = "" if msg.startswith(str(args.file)) else f"{args.file}: "
+        print(f"error: {where}{msg}", file=sys.stderr)
         return 2
     except (FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -160,6 +160,51 @@ class Projection:
 
         return plot_deficit(self, ax=ax)
 
+    # ---- toolkit: charts and Excel (see charts.py and excel.py) ----------------------------
+    def plot_trajectory(self, ax: Axes | None = None) -> Axes:
+        """Opening and closing cumulative deficit (lines) and in-year deficit (bars), £m."""
+        from .charts import plot_trajectory
+
+        return plot_trajectory(self, ax=ax)
+
+    def plot_income_expenditure(self, ax: Axes | None = None) -> Axes:
+        """Total income against total expenditure (£m), the gap shaded."""
+        from .charts import plot_income_expenditure
+
+        return plot_income_expenditure(self, ax=ax)
+
+    def plot_spend_by_placement(self, ax: Axes | None = None) -> Axes:
+        """Expenditure by placement category, stacked (£m)."""
+        from .charts import plot_spend_by_placement
+
+        return plot_spend_by_placement(self, ax=ax)
+
+    def plot_ehcps(self, ax: Axes | None = None) -> Axes:
+        """EHCPs by placement category, stacked (plans)."""
+        from .charts import plot_ehcps
+
+        return plot_ehcps(self, ax=ax)
+
+    def plot_waterfall(self, ax: Axes | None = None) -> Axes:
+        """What each mitigation buys by the horizon (£m), unmitigated to planned deficit."""
+        from .charts import plot_waterfall
+
+        return plot_waterfall(self, ax=ax)
+
+    def plot_summary(self, fig: Any = None) -> Any:
+        """One matplotlib Figure with the four charts a schools forum paper needs."""
+        from .charts import plot_summary
+
+        return plot_summary(self, fig=fig)
+
+    def to_excel(self, path: str | os.PathLike[str], *, overwrite: bool = False):
+        """Write a new workbook: Assumptions (with source notes), Projection (£ formats, years
+        as columns), Metrics and EHCPs (DfE seven categories). Never overwrites unless
+        ``overwrite=True``; written atomically. Needs openpyxl."""
+        from .excel import projection_to_excel
+
+        return projection_to_excel(self, path, overwrite=overwrite)
+
 
 def project(scenario: Scenario) -> Projection:
     """Project ``scenario`` over its horizon (computed in Rust)."""

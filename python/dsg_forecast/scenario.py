@@ -60,6 +60,14 @@ class Scenario:
         return cls.from_toml(path)
 
     @classmethod
+    def from_excel(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Read an input workbook (written by ``dsg.write_input_workbook``) and validate it.
+        Errors name the sheet and cell. Needs openpyxl (``pip install dsg-forecast[excel]``)."""
+        from .excel import read_input_workbook
+
+        return read_input_workbook(path)
+
+    @classmethod
     def from_toml_str(cls, text: str) -> Scenario:
         """Validate TOML text."""
         return cls(_core.Scenario.from_toml_str(text))

@@ -2,7 +2,10 @@
 //! and the pure-Rust core and maps [`ScenarioError`] to `dsg_forecast.ScenarioError`
 //! (a `ValueError`). No arithmetic lives here.
 
-use crate::error::ScenarioError;
+mod goal_seek;
+mod simulate;
+
+use crate::error::ScenarioError as CoreError;
 use crate::projection::{Projection, project};
 use crate::scenario::Scenario;
 use numpy::IntoPyArray;
@@ -11,16 +14,16 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 pyo3::create_exception!(
-    _core,
-    PyScenarioError,
+    dsg_forecast,
+    ScenarioError,
     PyValueError,
     "A scenario (or a request about one) is invalid. `.issues` lists every problem as dicts with \
      keys path, year, value and message."
 );
 
 /// Convert a core error into `ScenarioError`, with `.issues` attached.
-pub(crate) fn to_py_err(py: Python<'_>, e: ScenarioError) -> PyErr {
-    let err = PyScenarioError::new_err(e.to_string());
+pub(crate) fn to_py_err(py: Python<'_>, e: CoreError) -> PyErr {
+    let err = ScenarioError::new_err(e.to_string());
     let issues = PyList::empty(py);
     for i in e.issues() {
         let d = PyDict::new(py);
@@ -175,9 +178,11 @@ fn py_project(py: Python<'_>, scenario: &PyScenario) -> PyProjection {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("ScenarioError", m.py().get_type::<PyScenarioError>())?;
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add_class::<PyScenario>()?;
     m.add_class::<PyProjection>()?;
     m.add_function(wrap_pyfunction!(py_project, m)?)?;
+    goal_seek::register(m)?;
+    simulate::register(m)?;
     Ok(())
 }

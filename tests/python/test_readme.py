@@ -26,3 +26,23 @@ def test_readme_python_examples_run(monkeypatch):
     for block in python_blocks():
         exec(compile(block, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
     assert os.getcwd() == str(ROOT)
+
+
+def test_readme_bcp_figures_are_what_the_model_gives():
+    """Every £ figure in the README's BCP table and unmitigated sentence is reproduced."""
+    import dsg_forecast as dsg
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- bcp-anchors")[1].split("<!-- /bcp-anchors -->")[0]
+    model = [row.split("|")[3].strip() for row in block.strip().splitlines()[3:]]
+    p = dsg.project(dsg.Scenario.from_toml(ROOT / "examples" / "bcp_safety_valve_2024.toml"))
+    iy, closing = p["in_year_deficit"] / 1e6, p["closing_deficit"] / 1e6
+    surplus = -iy[p.metrics["first_balanced_year"]]
+    assert model == [
+        f"£{iy['2024-25']:.1f}m",
+        f"£{closing['2026-27']:.1f}m",
+        f"£{closing['2038-39']:.1f}m",
+        f"{p.metrics['first_balanced_year']} (surplus £{surplus:.1f}m)",
+    ]
+    u = dsg.project(dsg.Scenario.from_toml(ROOT / "examples" / "bcp_unmitigated_2024.toml"))
+    assert f"£{u.metrics['closing_deficit'] / 1e6:,.1f}m by the end of 2038-39" in text

@@ -1,0 +1,307 @@
+"""Charts for a schools forum or cabinet paper: £m axes, "2024-25" labels, plain titles.
+
+Every function takes ``ax=None`` (a new figure when None) and returns the matplotlib Axes;
+:func:`plot_summary` returns a Figure of four panels.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .plotting import money_axis, new_axes, year_axis
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .compare import Comparison
+    from .projection import Projection
+    from .sensitivity import Tornado
+
+#: One colour per DfE placement category (others cycle through the rest).
+CATEGORY_COLOURS = {
+    "mainstream": "#4292c6",
+    "resourced_provision": "#9ecae1",
+    "special": "#41ab5d",
+    "independent": "#cb181d",
+    "hospital_ap": "#fd8d3c",
+    "post16": "#807dba",
+    "other": "#969696",
+}
+_SPARE = ["#8c6d31", "#e7ba52", "#637939", "#7b4173", "#3182bd"]
+
+
+def _colour(cat: str, k: int) -> str:
+    return CATEGORY_COLOURS.get(cat, _SPARE[k % len(_SPARE)])
+
+
+def _categories(p: Projection, prefix: str) -> list[str]:
+    return [n[len(prefix) :] for n in p.to_frame().index if n.startswith(prefix)]
+
+
+def _finish(ax: Axes, title: str, legend: str | None = "upper left") -> Axes:
+    ax.set_title(title)
+    if legend:
+        ax.legend(loc=legend, frameon=False, fontsize="small")
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def plot_trajectory(p: Projection, ax: Axes | None = None) -> Axes:
+    """The deficit corkscrew in £m: opening and closing cumulative deficit (lines) and the
+    in-year deficit (bars) for every year."""
+    ax = new_axes(ax)
+    f = p.to_frame() / 1e6
+    x = np.arange(len(p.years))
+    ax.bar(x, f.loc["in_year_deficit"], color="#9ecae1", label="In-year deficit (+) / surplus (−)")
+    ax.plot(
+        x,
+        f.loc["opening_deficit"],
+        color="#6baed6",
+        marker=".",
+        lw=1.5,
+        ls=":",
+        label="Opening cumulative deficit",
+    )
+    ax.plot(
+        x,
+        f.loc["closing_deficit"],
+        color="#08519c",
+        marker="o",
+        lw=2,
+        label="Closing cumulative deficit",
+    )
+    ax.axhline(0, color="black", lw=0.8)
+    year_axis(ax, p.years)
+    money_axis(ax)
+    return _finish(ax, f"Cumulative DSG deficit: {p.scenario.name}")
+
+
+def plot_income_expenditure(p: Projection, ax: Axes | None = None) -> Axes:
+    """Total high-needs income against total expenditure (£m); the gap is the in-year
+    deficit (shaded)."""
+    ax = new_axes(ax)
+    f = p.to_frame() / 1e6
+    x = np.arange(len(p.years))
+    inc, exp = f.loc["total_income"].to_numpy(), f.loc["total_expenditure"].to_numpy()
+    ax.plot(x, inc, color="#238b45", marker="o", lw=2, label="Total income")
+    ax.plot(x, exp, color="#cb181d", marker="o", lw=2, label="Total expenditure")
+    ax.fill_between(
+        x,
+        inc,
+        exp,
+        where=exp >= inc,
+        color="#fcbba1",
+        alpha=0.6,
+        label="In-year deficit",
+        interpolate=True,
+    )
+    ax.fill_between(
+        x,
+        inc,
+        exp,
+        where=exp < inc,
+        color="#c7e9c0",
+        alpha=0.6,
+        label="In-year surplus",
+        interpolate=True,
+    )
+    year_axis(ax, p.years)
+    money_axis(ax)
+    return _finish(ax, "High needs income and expenditure")
+
+
+def plot_spend_by_placement(p: Projection, ax: Axes | None = None) -> Axes:
+    """Expenditure by placement category (stacked bars, £m), with spend not tied to plans
+    stacked on top."""
+    ax = new_axes(ax)
+    f = p.to_frame() / 1e6
+    x = np.arange(len(p.years))
+    bottom = np.zeros(len(x))
+    labels = p.line_info["label"]
+    for k, cat in enumerate(_categories(p, "spend.")):
+        v = f.loc[f"spend.{cat}"].to_numpy()
+        ax.bar(
+            x,
+            v,
+            bottom=bottom,
+            color=_colour(cat, k),
+            label=labels[f"spend.{cat}"].removeprefix("Spend: "),
+        )
+        bottom += v
+    non_plan = [n for n in f.index if n.startswith("non_plan.")]
+    if non_plan:
+        v = f.loc[non_plan].sum().to_numpy()
+        ax.bar(
+            x,
+            v,
+            bottom=bottom,
+            color="#d9d9d9",
+            hatch="//",
+            edgecolor="white",
+            label="Spend not tied to plans",
+        )
+        bottom += v
+    year_axis(ax, p.years)
+    money_axis(ax)
+    ax.set_ylim(0, float(bottom.max()) * 1.4 or 1.0)  # room for the legend above the bars
+    ax.legend(loc="upper left", frameon=False, fontsize="x-small", ncol=2)
+    return _finish(ax, "High needs expenditure by placement", legend=None)
+
+
+def plot_ehcps(p: Projection, ax: Axes | None = None) -> Axes:
+    """EHCPs by placement category (stacked bars, number of plans)."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax = new_axes(ax)
+    f = p.to_frame()
+    x = np.arange(len(p.years))
+    bottom = np.zeros(len(x))
+    labels = p.line_info["label"]
+    for k, cat in enumerate(_categories(p, "ehcps.")):
+        v = f.loc[f"ehcps.{cat}"].to_numpy()
+        ax.bar(
+            x,
+            v,
+            bottom=bottom,
+            color=_colour(cat, k),
+            label=labels[f"ehcps.{cat}"].removeprefix("EHCPs: "),
+        )
+        bottom += v
+    year_axis(ax, p.years)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylabel("EHCPs (plans)")
+    ax.set_ylim(0, float(bottom.max()) * 1.4 or 1.0)  # room for the legend above the bars
+    ax.legend(loc="upper left", frameon=False, fontsize="x-small", ncol=2)
+    return _finish(ax, "EHCPs by placement", legend=None)
+
+
+def waterfall_steps(p: Projection) -> list[tuple[str, float]]:
+    """The waterfall's steps (label, £): the unmitigated deficit at the horizon, minus what each
+    mitigation buys (the sum over the years of its in-year effect), the interaction between
+    mitigations (what is left so the steps add up), and the planned deficit at the horizon."""
+    u = p.unmitigated
+    if u is None:
+        raise ValueError("the scenario has no mitigations, so there is no waterfall to draw")
+    f = p.to_frame()
+    start = float(u.metrics["closing_deficit"])
+    end = float(p.metrics["closing_deficit"])
+    steps = [(f"Without mitigations ({p.years[-1]})", start)]
+    total = 0.0
+    for name in p.scenario.mitigation_names:
+        effect = float(f.loc[f"mitigation_effect.{name}"].sum())
+        steps.append((name, -effect))
+        total += effect
+    rest = (end - start) + total
+    if abs(rest) >= 0.05e6:
+        steps.append(("Interaction and write-offs", rest))
+    steps.append((f"With mitigations ({p.years[-1]})", end))
+    return steps
+
+
+def plot_waterfall(p: Projection, ax: Axes | None = None) -> Axes:
+    """What each mitigation buys by the horizon (£m): from the unmitigated closing deficit,
+    down by each mitigation's cumulative effect, to the planned closing deficit."""
+    steps = waterfall_steps(p)
+    ax = new_axes(ax, figsize=(9, 5))
+    x = np.arange(len(steps))
+    level = 0.0
+    for i, (_label, v) in enumerate(steps):
+        v_m = v / 1e6
+        if i == 0 or i == len(steps) - 1:
+            ax.bar(i, v_m, color="#08519c")
+            level = v_m
+            ax.annotate(f"£{v_m:,.1f}m", (i, v_m), ha="center", va="bottom", fontsize="small")
+        else:
+            colour = "#41ab5d" if v_m < 0 else "#cb181d"
+            ax.bar(i, v_m, bottom=level, color=colour)
+            ax.annotate(
+                f"{'−' if v_m < 0 else '+'}£{abs(v_m):,.1f}m",
+                (i, max(level, level + v_m)),
+                ha="center",
+                va="bottom",
+                fontsize="small",
+            )
+            level += v_m
+    ax.set_xticks(x)
+    ax.set_xticklabels([s[0] for s in steps], rotation=30, ha="right", fontsize="small")
+    money_axis(ax, "Cumulative deficit (£m)")
+    return _finish(ax, f"What each mitigation buys by {p.years[-1]}", legend=None)
+
+
+def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Axes:
+    """Tornado of the metric (£m): one bar per driver from its value at low to its value at
+    high, largest swing at the top; the vertical line is the scenario as planned."""
+    from ._format import METRIC_LABELS
+
+    bars = t._bars[:top] if top else t._bars
+    ax = new_axes(ax, figsize=(11, 0.45 * len(bars) + 1.8))
+    base = t.base / 1e6
+    y = np.arange(len(bars))[::-1]
+    for yi, b in zip(y, bars, strict=False):
+        lo, hi = b["at_low"] / 1e6, b["at_high"] / 1e6
+        ax.barh(
+            yi,
+            lo - base,
+            left=base,
+            color="#6baed6",
+            label="Driver at its low value" if yi == y[0] else None,
+        )
+        ax.barh(
+            yi,
+            hi - base,
+            left=base,
+            color="#fd8d3c",
+            label="Driver at its high value" if yi == y[0] else None,
+        )
+    ax.axvline(base, color="black", lw=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels([b["label"] for b in bars], fontsize="small")
+    from .plotting import POUNDS_M
+
+    ax.xaxis.set_major_formatter(POUNDS_M)
+    label = METRIC_LABELS.get(t.metric, t.metric)
+    ax.set_xlabel(f"{label} (£m)")
+    ax.set_title("Which assumptions matter most")
+    ax.legend(loc="lower right", frameon=False, fontsize="small")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def plot_overlay(c: Comparison, ax: Axes | None = None, line: str = "closing_deficit") -> Axes:
+    """Overlay one line (default the closing cumulative deficit, £m) of every compared
+    scenario; the base is drawn thicker."""
+    ax = new_axes(ax)
+    x = np.arange(len(c.years))
+    for k, (name, p) in enumerate(zip(c.names, c.projections, strict=False)):
+        ax.plot(
+            x,
+            p[line].to_numpy() / 1e6,
+            marker="o",
+            lw=2.5 if k == 0 else 1.8,
+            ls="-" if k == 0 else "--",
+            label=name,
+        )
+    ax.axhline(0, color="black", lw=0.8)
+    year_axis(ax, c.years)
+    money_axis(ax)
+    label = c.base.line_info.at[line, "label"]
+    return _finish(ax, f"{label}: scenarios compared")
+
+
+def plot_summary(p: Projection, fig: Figure | None = None) -> Figure:
+    """One figure with the four charts a schools forum paper needs: the deficit trajectory,
+    income against expenditure, expenditure by placement, and EHCPs by placement."""
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        fig = plt.figure(figsize=(14, 9), layout="constrained")
+    axes = fig.subplots(2, 2)
+    plot_trajectory(p, ax=axes[0, 0])
+    plot_income_expenditure(p, ax=axes[0, 1])
+    plot_spend_by_placement(p, ax=axes[1, 0])
+    plot_ehcps(p, ax=axes[1, 1])
+    fig.suptitle(f"DSG high needs forecast: {p.scenario.name}", fontsize="x-large")
+    return fig

@@ -1,0 +1,681 @@
+"""Excel out (projections and comparisons for schools forum) and Excel in (an input workbook a
+finance officer fills in). openpyxl is imported only when a workbook is read or written, so
+the core install does not need it: ``pip install dsg-forecast[excel]``.
+
+Every workbook is new: it is written to a temporary file and renamed into place, and an
+existing file is never replaced unless ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._format import METRIC_LABELS
+from ._io import atomic_write
+from .scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from .compare import Comparison
+    from .projection import Projection
+
+#: Number formats: money in whole pounds, £m, plans, rates and shares.
+POUNDS = "£#,##0;[Red]-£#,##0"
+POUNDS_M = '£#,##0.0,,"m";[Red]-£#,##0.0,,"m"'
+PLANS = "#,##0"
+RATE = "0.00%"
+PERCENT = '0.0"%"'
+
+#: The DfE management-plan template's seven placement categories, in its order.
+DFE_CATEGORIES = [
+    ("mainstream", "Mainstream schools or academies"),
+    ("resourced_provision", "Resourced provision or SEN units"),
+    ("special", "Maintained special schools or special academies"),
+    ("independent", "Non-maintained or independent special schools"),
+    ("hospital_ap", "Hospital schools or alternative provision"),
+    ("post16", "Post-16 and further education"),
+    ("other", "Other placements or direct payments"),
+]
+
+#: Sheets of the input workbook, in order.
+INPUT_SHEETS = ["Assumptions", "Yearly", "Placements", "Mitigations", "Write-offs", "Sources"]
+
+
+def _openpyxl():
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ImportError("Excel files need openpyxl: pip install 'dsg-forecast[excel]'") from None
+    return openpyxl
+
+
+def _bold_header(ws, headers: list[str], widths: dict[int, float] | None = None) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws.append(headers)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    ws.freeze_panes = f"A{ws.max_row + 1}"  # a string: creating the cell would add a row
+    for col, w in (widths or {}).items():
+        ws.column_dimensions[get_column_letter(col)].width = w
+
+
+def _save(wb, path: str | os.PathLike[str], overwrite: bool) -> Path:
+    return atomic_write(path, lambda p: wb.save(p), overwrite=overwrite)
+
+
+def _refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
+    if Path(path).exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists; pass overwrite=True to replace it")
+
+
+# ---- Excel out -------------------------------------------------------------------------------
+def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested dicts and lists as (dotted path, value) pairs: ``funding.hnb``,
+    ``mitigations[0].effect.move_plans.per_year``."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += flatten(v, f"{prefix}[{i}]")
+    else:
+        out.append((prefix, data))
+    return out
+
+
+def source_note(scenario: Scenario, path: str) -> str:
+    """The source note for a dotted path: the note on the longest enclosing field, with
+    mitigation notes keyed ``mitigations.<name>``."""
+    d = scenario.to_dict()
+    sources = d.get("sources", {})
+    if path.startswith("mitigations["):
+        i = int(path[len("mitigations[") : path.index("]")])
+        return sources.get(f"mitigations.{d['mitigations'][i]['name']}", "")
+    parts = path.split(".")
+    for n in range(len(parts), 0, -1):
+        note = sources.get(".".join(parts[:n]))
+        if note:
+            return note
+    return ""
+
+
+def _assumptions_sheet(wb, scenario: Scenario, title: str = "Assumptions") -> None:
+    ws = wb.create_sheet(title)
+    _bold_header(ws, ["Field", "Value", "Source note"], {1: 58, 2: 22, 3: 100})
+    data = scenario.to_dict()
+    data.pop("sources", None)
+    for path, value in flatten(data):
+        ws.append([path, value, source_note(scenario, path)])
+        cell = ws.cell(row=ws.max_row, column=2)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            leaf = path.rsplit(".", 1)[-1]
+            if any(
+                w in path
+                for w in ("growth", "inflation", "transfer", "rate", "share", "change", "points")
+            ):
+                cell.number_format = RATE
+            elif (
+                "base_plans" in path
+                or leaf in ("per_year", "horizon", "ramp_years")
+                or "places" in path
+            ):
+                cell.number_format = PLANS
+            else:
+                cell.number_format = POUNDS
+
+
+def _projection_sheet(wb, p: Projection, title: str = "Projection") -> None:
+    ws = wb.create_sheet(title)
+    _bold_header(ws, ["Line", "Label", "Unit", *p.years], {1: 40, 2: 48, 3: 11})
+    info = p.line_info
+    frame = p.to_frame()
+    for name, row in frame.iterrows():
+        unit = info.at[name, "unit"]
+        ws.append([name, info.at[name, "label"], unit, *[float(v) for v in row]])
+        fmt = PLANS if unit == "plans" else POUNDS
+        for cell in ws[ws.max_row][3:]:
+            cell.number_format = fmt
+    for c in range(4, 4 + len(p.years)):
+        ws.column_dimensions[get_column_letter(c)].width = 14
+
+
+def _metrics_sheet(wb, projections: list[Projection], names: list[str]) -> None:
+    ws = wb.create_sheet("Metrics")
+    _bold_header(ws, ["Metric", "Label", *names], {1: 26, 2: 44})
+    for key, label in METRIC_LABELS.items():
+        values = [p.metrics.get(key) for p in projections]
+        ws.append([key, label, *[("none" if v is None else v) for v in values]])
+        for cell in ws[ws.max_row][2:]:
+            if isinstance(cell.value, float):
+                cell.number_format = POUNDS
+    for c in range(3, 3 + len(names)):
+        ws.column_dimensions[get_column_letter(c)].width = 30
+
+
+def _ehcp_sheet(wb, p: Projection) -> None:
+    ws = wb.create_sheet("EHCPs")
+    _bold_header(ws, ["Placement (DfE template category)", *p.years], {1: 52})
+    frame = p.to_frame()
+    cats = [n[len("ehcps.") :] for n in frame.index if n.startswith("ehcps.")]
+    rows = [(label, f"ehcps.{cid}") for cid, label in DFE_CATEGORIES]
+    dfe = {cid for cid, _ in DFE_CATEGORIES}
+    rows += [
+        (p.line_info.at[f"ehcps.{c}", "label"].removeprefix("EHCPs: "), f"ehcps.{c}")
+        for c in cats
+        if c not in dfe
+    ]
+    for label, line in rows:
+        values = frame.loc[line] if line in frame.index else [0.0] * len(p.years)
+        ws.append([label, *[float(v) for v in values]])
+    ws.append(["Total", *[float(v) for v in frame.loc["ehcps"]]])
+    for row in ws.iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.number_format = PLANS
+    for c in range(2, 2 + len(p.years)):
+        ws.column_dimensions[get_column_letter(c)].width = 12
+
+
+def projection_to_excel(
+    p: Projection, path: str | os.PathLike[str], *, overwrite: bool = False
+) -> Path:
+    """Write a new workbook for ``p``: Assumptions (every input with its source note),
+    Projection (£, years as columns), Metrics and EHCPs (the DfE seven categories)."""
+    _refuse_existing(path, overwrite)
+    wb = _openpyxl().Workbook()
+    wb.remove(wb.active)
+    _assumptions_sheet(wb, p.scenario)
+    _projection_sheet(wb, p)
+    _metrics_sheet(wb, [p], [p.scenario.name])
+    _ehcp_sheet(wb, p)
+    return _save(wb, path, overwrite)
+
+
+def comparison_to_excel(
+    c: Comparison, path: str | os.PathLike[str], *, overwrite: bool = False
+) -> Path:
+    """Write a new workbook for a comparison: Comparison (closing deficit by year, each
+    scenario against the base in £ and %), Metrics, then each scenario's Projection and
+    Assumptions, and the base's EHCPs."""
+    _refuse_existing(path, overwrite)
+    wb = _openpyxl().Workbook()
+    wb.remove(wb.active)
+    ws = wb.create_sheet("Comparison")
+    _bold_header(ws, ["Scenario", "Measure", *c.years], {1: 48, 2: 22})
+    frame = c.to_frame("closing_deficit")
+    ws.append(["Closing cumulative deficit"])
+    for (name, measure), row in frame.iterrows():
+        pct = "%" in measure
+        scale = 1.0 if pct else 1e6
+        label = measure.replace("(£m)", "(£)").replace("£m", "£")
+        ws.append([name, label, *[(None if v != v else float(v) * scale) for v in row]])
+        for cell in ws[ws.max_row][2:]:
+            cell.number_format = PERCENT if pct else POUNDS
+    _metrics_sheet(wb, c.projections, c.names)
+    for k, p in enumerate(c.projections, start=1):
+        _projection_sheet(wb, p, title=f"Projection {k}")
+        _assumptions_sheet(wb, p.scenario, title=f"Assumptions {k}")
+    ws.append([])
+    ws.append(["Sheets 'Projection k' and 'Assumptions k' hold scenario k:"])
+    for k, name in enumerate(c.names, start=1):
+        ws.append([f"{k}", name])
+    _ehcp_sheet(wb, c.base)
+    return _save(wb, path, overwrite)
+
+
+# ---- Excel in: the input workbook ------------------------------------------------------------
+# (field, label, unit, required). Values on the Assumptions sheet, one per row.
+_SCALARS = [
+    ("meta.name", "Name of the plan", "text", True),
+    ("meta.council", "Council", "text", False),
+    ("meta.base_year", "First projected year", "year, e.g. 2024-25", True),
+    ("meta.horizon", "Years projected", "years", True),
+    ("meta.notes", "Notes", "text", False),
+    ("funding.hnb", "High needs block in the first year", "£", True),
+    ("funding.schools_block", "Schools block in the first year", "£", False),
+    ("deficit.opening", "Cumulative deficit brought forward", "£", False),
+    ("financing.interest_rate", "Interest on the deficit (general fund)", "rate a year", False),
+    ("financing.reserves", "General fund reserves", "£", False),
+    ("financing.override_end", "Statutory override ends", "date, e.g. 2028-03-31", False),
+]
+# Rows of the Yearly sheet: (field, label, unit, kind) with kind "rate" (a value every year,
+# required), "rate?" (optional: blank row = the default) or "amounts" (blank = none).
+_YEARLY = [
+    ("funding.hnb_growth", "HNB growth", "rate", "rate?"),
+    ("funding.schools_block_growth", "Schools block growth", "rate", "rate?"),
+    ("funding.block_transfer", "Block transfer (share of schools block)", "share", "rate?"),
+    ("funding.other_income", "Other income to the HNB", "£", "amounts"),
+    ("deficit.payments", "Payments towards the deficit", "£", "amounts"),
+    ("demand.growth", "EHCP growth", "rate", "rate"),
+    ("cost.inflation", "Unit-cost inflation", "rate", "rate"),
+]
+_EFFECTS = {
+    "reduce_growth": ("points", "points of growth (0.02 = 2 points)"),
+    "move_plans": ("per_year", "plans a year"),
+    "cease_plans": ("per_year", "plans a year"),
+    "unit_cost": ("change", "change in unit cost (-0.05 = 5% cheaper)"),
+    "invest": ("amounts", "£ by year (columns to the right)"),
+    "save": ("amounts", "£ by year (columns to the right)"),
+}
+
+
+def _schedule_values(value: Any, years: list[str]) -> list[float]:
+    """A schedule (number or {year: value}) as one value per year."""
+    if isinstance(value, dict):
+        out, current = [], 0.0
+        for y in years:
+            current = value.get(y, current)
+            out.append(current)
+        return out
+    return [float(value)] * len(years)
+
+
+def write_input_workbook(
+    path: str | os.PathLike[str], scenario: Scenario | None = None, *, overwrite: bool = False
+) -> Path:
+    """Write an input workbook a finance officer can fill in, laid out by topic:
+    Assumptions (one value a row, with units and notes), Yearly (rates and amounts with years
+    as columns), Placements (EHCPs, unit costs and places by placement), Mitigations,
+    Write-offs and Sources. With ``scenario``, it is filled in from it (read it back with
+    ``Scenario.from_excel``); without, it holds the DfE seven categories and blank values."""
+    _refuse_existing(path, overwrite)
+    from openpyxl.styles import Font
+
+    wb = _openpyxl().Workbook()
+    wb.remove(wb.active)
+    d = scenario.to_dict() if scenario is not None else {}
+    sources = dict(d.get("sources", {}))
+    get = lambda dotted: _get(d, dotted)  # noqa: E731
+    years = (
+        scenario.years
+        if scenario is not None
+        else [f"{2024 + k}-{(25 + k) % 100:02d}" for k in range(15)]
+    )
+
+    ws = wb.create_sheet("Assumptions")
+    _bold_header(
+        ws, ["Field", "Value", "Unit", "Label", "Source note"], {1: 30, 2: 40, 3: 22, 4: 42, 5: 90}
+    )
+    for field, label, unit, required in _SCALARS:
+        v = get(field)
+        ws.append(
+            [field, v, unit, label + (" (required)" if required else ""), sources.pop(field, "")]
+        )
+        cell = ws.cell(row=ws.max_row, column=2)
+        cell.number_format = {"£": POUNDS, "rate a year": RATE, "years": "0"}.get(unit, "@")
+    for name, line in (get("cost.non_plan") or {}).items():
+        field = f"cost.non_plan.{name}.base"
+        ws.append(
+            [
+                field,
+                line["base"],
+                "£",
+                f"Spend not tied to plans: {name}",
+                sources.pop(f"cost.non_plan.{name}", ""),
+            ]
+        )
+        ws.cell(row=ws.max_row, column=2).number_format = POUNDS
+
+    ws = wb.create_sheet("Yearly")
+    _bold_header(ws, ["Field", "Label", "Unit", *years], {1: 44, 2: 42, 3: 8})
+    rows = [(f, lbl, u, k) for f, lbl, u, k in _YEARLY]
+    for c, _sch in (get("cost.inflation_by_category") or {}).items():
+        rows.append((f"cost.inflation_by_category.{c}", f"Inflation: {c}", "rate", "rate"))
+    for name in get("cost.non_plan") or {}:
+        rows.append((f"cost.non_plan.{name}.growth", f"Growth: {name}", "rate", "rate?"))
+    for c in get("capacity") or {}:
+        rows.append((f"capacity.{c}.places", f"Places limit: {c}", "plans", "rate"))
+    for field, label, unit, kind in rows:
+        v = get(field)
+        if kind == "amounts":
+            vals = [(v or {}).get(y) for y in years]
+        elif v is None:
+            vals = [None] * len(years)
+        else:
+            vals = _schedule_values(v, years)
+        ws.append([field, label, unit, *vals])
+        fmt = {"rate": RATE, "share": RATE, "£": POUNDS, "plans": PLANS}[unit]
+        for cell in ws[ws.max_row][3:]:
+            cell.number_format = fmt
+    for c in range(4, 4 + len(years)):
+        ws.column_dimensions[get_column_letter(c)].width = 12
+
+    ws = wb.create_sheet("Placements")
+    mix = get("demand.mix") or []
+    _bold_header(
+        ws,
+        [
+            "Category",
+            "Label",
+            "EHCPs in first year",
+            "Unit cost (£ a plan)",
+            "Overflow to (if places limited)",
+            *[f"Share in {m['year']}" for m in mix],
+        ],
+        {1: 22, 2: 48, 3: 18, 4: 18, 5: 18},
+    )
+    cats = list((get("demand.base_plans") or {c: None for c, _ in DFE_CATEGORIES}).keys())
+    labels = dict(DFE_CATEGORIES) | (get("demand.labels") or {})
+    for c in cats:
+        cap = (get("capacity") or {}).get(c)
+        ws.append(
+            [
+                c,
+                labels.get(c, c),
+                get(f"demand.base_plans.{c}"),
+                get(f"cost.unit_cost.{c}"),
+                cap["overflow"] if cap else None,
+                *[m["shares"].get(c, 0.0) for m in mix],
+            ]
+        )
+        row = ws[ws.max_row]
+        row[2].number_format, row[3].number_format = PLANS, POUNDS
+        for cell in row[5:]:
+            cell.number_format = RATE
+
+    ws = wb.create_sheet("Mitigations")
+    _bold_header(
+        ws,
+        [
+            "Name",
+            "Start",
+            "Ramp years",
+            "Effect",
+            "Size",
+            "From",
+            "To",
+            "Category",
+            "Source note",
+            *years,
+        ],
+        {1: 44, 4: 14, 9: 60},
+    )
+    for m in get("mitigations") or []:
+        ((kind, body),) = m["effect"].items()
+        key, _ = _EFFECTS[kind]
+        size = None if key == "amounts" else body[key]
+        amounts = body.get("amounts", {}) if key == "amounts" else {}
+        ws.append(
+            [
+                m["name"],
+                m["start"],
+                m.get("ramp_years", 1),
+                kind,
+                size,
+                body.get("from"),
+                body.get("to"),
+                body.get("category"),
+                sources.pop(f"mitigations.{m['name']}", ""),
+                *[amounts.get(y) for y in years],
+            ]
+        )
+        for cell in ws[ws.max_row][9:]:
+            cell.number_format = POUNDS
+    ws.append([])
+    ws.append(["Effects: " + "; ".join(f"{k}: Size is {v[1]}" for k, v in _EFFECTS.items())])
+    ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
+
+    ws = wb.create_sheet("Write-offs")
+    _bold_header(ws, ["Year", "Amount (£)", "Share of the deficit (0 to 1)"], {1: 12, 2: 18, 3: 28})
+    for w in get("deficit.write_offs") or []:
+        ws.append([w["year"], w.get("amount"), w.get("share")])
+        ws.cell(row=ws.max_row, column=2).number_format = POUNDS
+
+    ws = wb.create_sheet("Sources")
+    _bold_header(ws, ["Field", "Source note"], {1: 50, 2: 110})
+    for k, v in sources.items():
+        ws.append([k, v])
+    return _save(wb, path, overwrite)
+
+
+def _get(d: dict, dotted: str) -> Any:
+    node: Any = d
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+class _Reader:
+    """Cell access that names the sheet and cell in every error."""
+
+    def __init__(self, wb, path: str):
+        self.wb, self.path = wb, path
+
+    def sheet(self, name: str):
+        if name not in self.wb.sheetnames:
+            raise ScenarioError(
+                f"{self.path}: missing sheet {name!r}; an input workbook has the sheets "
+                f"{', '.join(INPUT_SHEETS)} (write one with dsg.write_input_workbook)"
+            )
+        return self.wb[name]
+
+    def number(self, ws, cell, what: str, required: bool) -> float | None:
+        v = cell.value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise ScenarioError(
+                    f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
+                    "expected a number"
+                )
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ScenarioError(
+                f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) = {v!r}: "
+                "expected a number, not text"
+            )
+        return float(v)
+
+    def text(self, ws, cell, what: str, required: bool) -> str | None:
+        v = cell.value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise ScenarioError(
+                    f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
+                    "expected text"
+                )
+            return None
+        return str(v).strip()
+
+
+def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
+    """Read an input workbook (see :func:`write_input_workbook`) into a validated Scenario.
+    Errors name the sheet and cell: a missing sheet, text in a number cell, a blank required
+    cell; then the scenario's own validation names the field."""
+    openpyxl = _openpyxl()
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except Exception as e:  # openpyxl raises several types for a file that is not xlsx
+        raise ScenarioError(f"{path}: not an Excel workbook ({e})") from None
+    r = _Reader(wb, str(path))
+    data: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+
+    def put(dotted: str, value: Any) -> None:
+        node = data
+        parts = dotted.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = value
+
+    ws = r.sheet("Assumptions")
+    units = {f: (u, req) for f, _, u, req in _SCALARS}
+    for row in ws.iter_rows(min_row=2):
+        field = r.text(ws, row[0], "field", False)
+        if field is None:
+            continue
+        if field in units:
+            unit, required = units[field]
+        elif field.startswith("cost.non_plan.") and field.endswith(".base"):
+            unit, required = "£", True
+        else:
+            raise ScenarioError(
+                f"{path}: sheet 'Assumptions' cell {row[0].coordinate} = {field!r}: unknown "
+                f"field; expected one of {', '.join(units)} or cost.non_plan.<name>.base"
+            )
+        if unit in ("text", "date, e.g. 2028-03-31", "year, e.g. 2024-25"):
+            v = r.text(ws, row[1], field, required)
+        else:
+            v = r.number(ws, row[1], field, required)
+            if v is not None and field == "meta.horizon":
+                v = int(v)
+        if v is not None:
+            put(field, v)
+        note = r.text(ws, row[4], "source note", False) if len(row) > 4 else None
+        if note:
+            key = field.removesuffix(".base") if field.startswith("cost.non_plan.") else field
+            sources[key] = note
+    if "meta" not in data or "base_year" not in data["meta"]:
+        raise ScenarioError(
+            f"{path}: sheet 'Assumptions' has no meta.base_year row; "
+            "expected the first projected year, e.g. 2024-25"
+        )
+
+    ws = r.sheet("Yearly")
+    header = [c.value for c in ws[1]]
+    years = [str(h) for h in header[3:] if h is not None]
+    kinds = {f: k for f, _, _, k in _YEARLY}
+    for row in ws.iter_rows(min_row=2):
+        field = r.text(ws, row[0], "field", False)
+        if field is None:
+            continue
+        if field in kinds:
+            kind = kinds[field]
+        elif field.startswith(("cost.inflation_by_category.", "capacity.")):
+            kind = "rate"
+        elif field.startswith("cost.non_plan.") and field.endswith(".growth"):
+            kind = "rate?"
+        else:
+            raise ScenarioError(
+                f"{path}: sheet 'Yearly' cell {row[0].coordinate} = {field!r}: "
+                f"unknown field; expected one of {', '.join(kinds)}"
+            )
+        cells = row[3 : 3 + len(years)]
+        if kind == "amounts":
+            vals = {
+                y: r.number(ws, c, f"{field} {y}", False)
+                for y, c in zip(years, cells, strict=False)
+            }
+            vals = {y: v for y, v in vals.items() if v is not None}
+            if vals:
+                put(field, vals)
+            continue
+        if kind == "rate?" and all(c.value in (None, "") for c in cells):
+            continue
+        values = [r.number(ws, c, f"{field} {y}", True) for y, c in zip(years, cells, strict=False)]
+        put(field, _compress(values, years))
+
+    ws = r.sheet("Placements")
+    header = [c.value for c in ws[1]]
+    mix_years = [str(h).removeprefix("Share in ").strip() for h in header[5:] if h]
+    mixes: list[dict[str, float]] = [{} for _ in mix_years]
+    for row in ws.iter_rows(min_row=2):
+        cat = r.text(ws, row[0], "category", False)
+        if cat is None:
+            continue
+        label = r.text(ws, row[1], "label", False)
+        if label and label != dict(DFE_CATEGORIES).get(cat, cat):
+            put(f"demand.labels.{cat}", label)
+        put(f"demand.base_plans.{cat}", r.number(ws, row[2], f"EHCPs for {cat}", True))
+        put(f"cost.unit_cost.{cat}", r.number(ws, row[3], f"unit cost for {cat}", True))
+        overflow = r.text(ws, row[4], "overflow", False) if len(row) > 4 else None
+        if overflow:
+            put(f"capacity.{cat}.overflow", overflow)
+        for k in range(len(mix_years)):
+            v = r.number(ws, row[5 + k], f"share of {cat} in {mix_years[k]}", False)
+            mixes[k][cat] = v or 0.0
+    if mix_years:
+        data.setdefault("demand", {})["mix"] = [
+            {"year": y, "shares": s} for y, s in zip(mix_years, mixes, strict=False)
+        ]
+
+    ws = r.sheet("Mitigations")
+    header = [c.value for c in ws[1]]
+    m_years = [str(h) for h in header[9:] if h is not None]
+    mitigations = []
+    for row in ws.iter_rows(min_row=2):
+        name = r.text(ws, row[0], "name", False)
+        if name is None or name.startswith("Effects: "):
+            continue
+        kind = r.text(ws, row[3], f"effect of {name!r}", True)
+        if kind not in _EFFECTS:
+            raise ScenarioError(
+                f"{path}: sheet 'Mitigations' cell {row[3].coordinate} = "
+                f"{kind!r}: unknown effect; expected one of {', '.join(_EFFECTS)}"
+            )
+        key, _ = _EFFECTS[kind]
+        body: dict[str, Any] = {}
+        if key == "amounts":
+            vals = {
+                y: r.number(ws, c, f"{name} {y}", False)
+                for y, c in zip(m_years, row[9 : 9 + len(m_years)], strict=False)
+            }
+            body["amounts"] = {y: v for y, v in vals.items() if v is not None}
+        else:
+            body[key] = r.number(ws, row[4], f"size of {name!r}", True)
+        for col, k in ((5, "from"), (6, "to"), (7, "category")):
+            v = r.text(
+                ws,
+                row[col],
+                k,
+                kind == "move_plans" and k != "category" or kind == "unit_cost" and k == "category",
+            )
+            if v is not None:
+                body[k] = v
+        ramp = r.number(ws, row[2], f"ramp years of {name!r}", False)
+        mitigations.append(
+            {
+                "name": name,
+                "start": r.text(ws, row[1], f"start of {name!r}", True),
+                "ramp_years": int(ramp) if ramp is not None else 1,
+                "effect": {kind: body},
+            }
+        )
+        note = r.text(ws, row[8], "source note", False)
+        if note:
+            sources[f"mitigations.{name}"] = note
+    if mitigations:
+        data["mitigations"] = mitigations
+
+    ws = r.sheet("Write-offs")
+    write_offs = []
+    for row in ws.iter_rows(min_row=2):
+        year = r.text(ws, row[0], "year", False)
+        if year is None:
+            continue
+        w: dict[str, Any] = {"year": year}
+        for col, k in ((1, "amount"), (2, "share")):
+            v = r.number(ws, row[col], f"write-off {k} in {year}", False)
+            if v is not None:
+                w[k] = v
+        write_offs.append(w)
+    if write_offs:
+        data.setdefault("deficit", {})["write_offs"] = write_offs
+
+    ws = r.sheet("Sources")
+    for row in ws.iter_rows(min_row=2):
+        field = r.text(ws, row[0], "field", False)
+        note = r.text(ws, row[1], "note", False) if len(row) > 1 else None
+        if field and note:
+            sources[field] = note
+    if sources:
+        data["sources"] = sources
+    return Scenario.from_dict(data)
+
+
+def _compress(values: list[float], years: list[str]) -> float | dict[str, float]:
+    """One value per year as a number when constant, else a table of the years it changes."""
+    if all(v == values[0] for v in values):
+        return values[0]
+    steps = {years[0]: values[0]}
+    for k in range(1, len(values)):
+        if values[k] != values[k - 1]:
+            steps[years[k]] = values[k]
+    return steps

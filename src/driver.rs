@@ -1,0 +1,293 @@
+//! Drivers: the inputs a goal seek solves for and a tornado varies.
+//!
+//! A driver is applied two ways that give the same numbers: straight onto a resolved [`Model`]
+//! (fast, for the many projections of a search) and written back into a [`Scenario`] (to save,
+//! share or re-project the answer).
+//!
+//! | name | value | applied |
+//! |---|---|---|
+//! | `block_transfer` | share of the schools block (0.01 = 1%) | from `from` year on |
+//! | `hnb_growth` | HNB growth a year (0.03 = 3%) | from `from` year on |
+//! | `ehcp_growth` | underlying growth of plans a year, before mitigations | from `from` year on |
+//! | `unit_cost_inflation` | unit-cost inflation a year, every category | from `from` year on |
+//! | `interest_rate` | cost of carrying the deficit a year | every year |
+//! | `unit_cost:<category>` | base-year cost per plan (£) | every year |
+//! | `mitigation:<name>` | size of the mitigation (1 = as planned, 0 = none) | every year |
+
+use crate::error::{Issue, ScenarioError};
+use crate::model::Model;
+use crate::scenario::Scenario;
+use crate::schedule::Schedule;
+use crate::validate::MAX_BLOCK_TRANSFER;
+use crate::year::FinancialYear;
+use indexmap::IndexMap;
+
+/// One input that a goal seek or tornado can set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Driver {
+    BlockTransfer,
+    HnbGrowth,
+    EhcpGrowth,
+    UnitCostInflation,
+    InterestRate,
+    /// Category index and id.
+    UnitCost(usize, String),
+    /// Mitigation index and name.
+    Mitigation(usize, String),
+}
+
+/// The fixed driver names (unit costs and mitigations are named per scenario).
+pub const RATE_DRIVERS: [&str; 5] = [
+    "block_transfer",
+    "hnb_growth",
+    "ehcp_growth",
+    "unit_cost_inflation",
+    "interest_rate",
+];
+
+impl Driver {
+    /// Read a driver name: one of [`RATE_DRIVERS`], `unit_cost:<category id>`, or
+    /// `mitigation:<name>` (a bare mitigation name also works). The error lists what is allowed.
+    pub fn parse(name: &str, s: &Scenario) -> Result<Driver, ScenarioError> {
+        let name = name.trim();
+        let d = match name {
+            "block_transfer" => Some(Driver::BlockTransfer),
+            "hnb_growth" => Some(Driver::HnbGrowth),
+            "ehcp_growth" => Some(Driver::EhcpGrowth),
+            "unit_cost_inflation" => Some(Driver::UnitCostInflation),
+            "interest_rate" => Some(Driver::InterestRate),
+            _ => None,
+        };
+        if let Some(d) = d {
+            return Ok(d);
+        }
+        if let Some(cat) = name.strip_prefix("unit_cost:") {
+            let cats = s.categories();
+            return match cats.iter().position(|c| c == cat.trim()) {
+                Some(c) => Ok(Driver::UnitCost(c, cats[c].clone())),
+                None => Err(invalid(
+                    Issue::new(
+                        "lever",
+                        format!(
+                            "no placement category {:?}; expected unit_cost: followed by one of {}",
+                            cat.trim(),
+                            cats.join(", ")
+                        ),
+                    )
+                    .with_value(format!("{name:?}")),
+                )),
+            };
+        }
+        let wanted = name.strip_prefix("mitigation:").unwrap_or(name).trim();
+        if let Some(i) = s.mitigations.iter().position(|m| m.name == wanted) {
+            return Ok(Driver::Mitigation(i, wanted.to_string()));
+        }
+        let mut allowed: Vec<String> = RATE_DRIVERS.iter().map(|d| d.to_string()).collect();
+        allowed.extend(s.categories().iter().map(|c| format!("unit_cost:{c}")));
+        allowed.extend(
+            s.mitigations
+                .iter()
+                .map(|m| format!("mitigation:{}", m.name)),
+        );
+        let what = if name.starts_with("mitigation:") {
+            "no mitigation of that name"
+        } else {
+            "unknown lever"
+        };
+        Err(invalid(
+            Issue::new(
+                "lever",
+                format!("{what}; expected one of {}", allowed.join(", ")),
+            )
+            .with_value(format!("{name:?}")),
+        ))
+    }
+
+    /// Every driver of `s`, in the order a tornado lists them before sorting.
+    pub fn all(s: &Scenario) -> Vec<Driver> {
+        let mut out = vec![
+            Driver::HnbGrowth,
+            Driver::BlockTransfer,
+            Driver::EhcpGrowth,
+            Driver::UnitCostInflation,
+            Driver::InterestRate,
+        ];
+        out.extend(
+            s.categories()
+                .into_iter()
+                .enumerate()
+                .map(|(c, id)| Driver::UnitCost(c, id)),
+        );
+        out.extend(
+            s.mitigations
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Driver::Mitigation(i, m.name.clone())),
+        );
+        out
+    }
+
+    /// The name [`Driver::parse`] reads.
+    pub fn name(&self) -> String {
+        match self {
+            Driver::BlockTransfer => "block_transfer".into(),
+            Driver::HnbGrowth => "hnb_growth".into(),
+            Driver::EhcpGrowth => "ehcp_growth".into(),
+            Driver::UnitCostInflation => "unit_cost_inflation".into(),
+            Driver::InterestRate => "interest_rate".into(),
+            Driver::UnitCost(_, id) => format!("unit_cost:{id}"),
+            Driver::Mitigation(_, name) => format!("mitigation:{name}"),
+        }
+    }
+
+    /// A label a committee can read, e.g. "EHCP growth a year".
+    pub fn label(&self, s: &Scenario) -> String {
+        match self {
+            Driver::BlockTransfer => "Block transfer (share of schools block)".into(),
+            Driver::HnbGrowth => "HNB funding growth a year".into(),
+            Driver::EhcpGrowth => "EHCP growth a year".into(),
+            Driver::UnitCostInflation => "Unit-cost inflation a year".into(),
+            Driver::InterestRate => "Interest rate on the deficit".into(),
+            Driver::UnitCost(_, id) => format!("Unit cost: {}", s.category_label(id)),
+            Driver::Mitigation(_, name) => format!("Mitigation size: {name}"),
+        }
+    }
+
+    /// Unit of the driver's value: "share", "rate", "£ per plan" or "× planned".
+    pub fn unit(&self) -> &'static str {
+        match self {
+            Driver::BlockTransfer => "share",
+            Driver::HnbGrowth
+            | Driver::EhcpGrowth
+            | Driver::UnitCostInflation
+            | Driver::InterestRate => "rate",
+            Driver::UnitCost(..) => "£ per plan",
+            Driver::Mitigation(..) => "× planned",
+        }
+    }
+
+    /// The closed range of values a valid scenario allows for this driver.
+    pub fn allowed(&self) -> (f64, f64) {
+        match self {
+            Driver::BlockTransfer => (0.0, MAX_BLOCK_TRANSFER),
+            Driver::HnbGrowth | Driver::EhcpGrowth | Driver::UnitCostInflation => (-0.99, 1.0),
+            Driver::InterestRate => (0.0, 0.25),
+            Driver::UnitCost(..) => (0.0, 10_000_000.0),
+            Driver::Mitigation(..) => (0.0, 10.0),
+        }
+    }
+
+    /// Does the driver take a "from" year (rates and shares) or apply to every year?
+    pub fn takes_from_year(&self) -> bool {
+        matches!(
+            self,
+            Driver::BlockTransfer
+                | Driver::HnbGrowth
+                | Driver::EhcpGrowth
+                | Driver::UnitCostInflation
+        )
+    }
+
+    /// The value `m` has now in year index `t` (for growth rates the first year with a rate,
+    /// t ≥ 1, when the horizon allows).
+    pub fn current(&self, m: &Model, t: usize) -> f64 {
+        let g = if m.horizon > 1 { t.max(1) } else { t };
+        match self {
+            Driver::BlockTransfer => m.transfer_share[t],
+            Driver::HnbGrowth => m.hnb_growth[g],
+            Driver::EhcpGrowth => m.plan_growth[g],
+            Driver::UnitCostInflation => m.inflation[g * m.n_categories()],
+            Driver::InterestRate => m.interest_rate,
+            Driver::UnitCost(c, _) => m.unit_cost_base[*c],
+            Driver::Mitigation(i, _) => m.mitigations[*i].delivery,
+        }
+    }
+
+    /// Set the driver to `value` in `m` from year index `from` on (rates and shares) or
+    /// throughout (the others). Mirrors [`Driver::write`] exactly for rates, shares and costs.
+    pub fn apply(&self, m: &mut Model, value: f64, from: usize) {
+        let h = m.horizon;
+        let nc = m.n_categories();
+        match self {
+            Driver::BlockTransfer => m.transfer_share[from..].fill(value),
+            Driver::HnbGrowth => m.hnb_growth[from..].fill(value),
+            Driver::EhcpGrowth => m.plan_growth[from..].fill(value),
+            Driver::UnitCostInflation => m.inflation[from * nc..h * nc].fill(value),
+            Driver::InterestRate => m.interest_rate = value,
+            Driver::UnitCost(c, _) => m.unit_cost_base[*c] = value,
+            Driver::Mitigation(i, _) => m.mitigations[*i].delivery = value,
+        }
+    }
+
+    /// A copy of `s` with the driver set to `value` from year index `from` on, validated.
+    /// A mitigation's size scales its effect ([`crate::scenario::Effect::scaled`]).
+    pub fn write(&self, s: &Scenario, value: f64, from: usize) -> Result<Scenario, ScenarioError> {
+        let mut out = s.clone();
+        let base = s.base_year();
+        let set = |sch: &Schedule| set_from(sch, base, from, value);
+        match self {
+            Driver::BlockTransfer => out.funding.block_transfer = set(&s.funding.block_transfer),
+            Driver::HnbGrowth => out.funding.hnb_growth = set(&s.funding.hnb_growth),
+            Driver::EhcpGrowth => out.demand.growth = set(&s.demand.growth),
+            Driver::UnitCostInflation => {
+                out.cost.inflation = set(&s.cost.inflation);
+                for sch in out.cost.inflation_by_category.values_mut() {
+                    *sch = set(sch);
+                }
+            }
+            Driver::InterestRate => out.financing.interest_rate = value,
+            Driver::UnitCost(_, id) => {
+                out.cost.unit_cost.insert(id.clone(), value);
+            }
+            Driver::Mitigation(i, _) => {
+                out.mitigations[*i].effect = s.mitigations[*i].effect.scaled(value);
+            }
+        }
+        out.validated()
+    }
+}
+
+/// `sch` with `value` from year index `from` on and the earlier years unchanged.
+pub fn set_from(sch: &Schedule, base: FinancialYear, from: usize, value: f64) -> Schedule {
+    if from == 0 {
+        return Schedule::Constant(value);
+    }
+    let cut = base.plus(from as i32);
+    let mut steps: IndexMap<String, f64> = match sch {
+        Schedule::Constant(v) => IndexMap::from([(base.label(), *v)]),
+        Schedule::Steps(m) => m
+            .iter()
+            .filter(|(k, _)| FinancialYear::parse(k).is_some_and(|y| y < cut))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+    };
+    steps.insert(cut.label(), value);
+    Schedule::Steps(steps)
+}
+
+fn invalid(issue: Issue) -> ScenarioError {
+    ScenarioError::Invalid(vec![issue])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_from_keeps_earlier_steps_and_drops_later_ones() {
+        let mut m = IndexMap::new();
+        m.insert("2024-25".to_string(), 0.005);
+        m.insert("2025-26".to_string(), 0.01);
+        m.insert("2030-31".to_string(), 0.002);
+        let s = set_from(&Schedule::Steps(m), FinancialYear(2024), 3, 0.015);
+        assert_eq!(
+            s.resolve(FinancialYear(2024), 8),
+            vec![0.005, 0.01, 0.01, 0.015, 0.015, 0.015, 0.015, 0.015]
+        );
+        let c = set_from(&Schedule::Constant(0.03), FinancialYear(2024), 2, 0.05);
+        assert_eq!(
+            c.resolve(FinancialYear(2024), 4),
+            vec![0.03, 0.03, 0.05, 0.05]
+        );
+    }
+}

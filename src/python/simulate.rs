@@ -1,0 +1,186 @@
+//! Python binding of the Monte Carlo engine and batch evaluation. The GIL is released while
+//! Rust computes; a simulation runs in blocks and checks for Ctrl-C (and reports progress)
+//! between them. Arrays move from Rust into numpy without copying.
+
+use super::{PyScenario, to_py_err};
+use crate::simulate::{
+    MAX_PATHS, Options, Simulator, batch_driver_names, evaluate_batch, rng_floor,
+};
+use numpy::ndarray::{Array1, Array2, Array3};
+use numpy::{IntoPyArray, PyReadonlyArray2};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Run `f` on a pool of `threads` threads, or on the global pool when None.
+fn on_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+    match threads {
+        None => Ok(f()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map_err(|e| PyValueError::new_err(format!("threads = {n}: {e}")))?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+fn mat(py: Python<'_>, data: Vec<f64>, rows: usize, cols: usize) -> PyResult<Py<PyAny>> {
+    let a = Array2::from_shape_vec((rows, cols), data)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(a.into_pyarray(py).into_any().unbind())
+}
+
+/// Simulate a scenario; returns a dict of plain values and numpy arrays (see simulation.py).
+#[pyfunction]
+#[pyo3(signature = (scenario, n_paths, seed, quantiles, thresholds, keep_paths, threads=None, block=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn simulate<'py>(
+    py: Python<'py>,
+    scenario: &PyScenario,
+    n_paths: usize,
+    seed: u64,
+    quantiles: Vec<f64>,
+    thresholds: Vec<f64>,
+    keep_paths: bool,
+    threads: Option<usize>,
+    block: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = Options {
+        n_paths,
+        seed,
+        quantiles,
+        thresholds,
+        keep_paths,
+    };
+    let s = &scenario.inner;
+    let mut sim = py
+        .detach(|| on_pool(threads, || Simulator::new(s, opts)))?
+        .map_err(|e| to_py_err(py, e))?;
+    let block = block.unwrap_or((n_paths / 100).clamp(4096, 65_536)).max(1);
+    loop {
+        let ran = py.detach(|| on_pool(threads, || sim.run_block(block)))?;
+        py.check_signals()?;
+        if let Some(cb) = &progress {
+            cb.call1((sim.done(), sim.n_paths()))?;
+        }
+        if ran == 0 {
+            break;
+        }
+    }
+    let r = py.detach(|| sim.finish());
+    let h = r.years.len();
+    let nl = r.lines.len();
+    let nq = r.quantiles.len();
+    let nt = r.thresholds.len();
+    let d = PyDict::new(py);
+    d.set_item("years", &r.years)?;
+    d.set_item("lines", &r.lines)?;
+    d.set_item("n_paths", r.n_paths)?;
+    d.set_item("seed", r.seed)?;
+    d.set_item("quantiles", &r.quantiles)?;
+    let qv = Array3::from_shape_vec((nl, nq, h), r.quantile_values)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    d.set_item("quantile_values", qv.into_pyarray(py))?;
+    d.set_item("mean", mat(py, r.mean, nl, h)?)?;
+    d.set_item("min", mat(py, r.min, nl, h)?)?;
+    d.set_item("max", mat(py, r.max, nl, h)?)?;
+    d.set_item("prob_balanced", Array1::from(r.prob_balanced).into_pyarray(py))?;
+    d.set_item(
+        "prob_balanced_by",
+        Array1::from(r.prob_balanced_by).into_pyarray(py),
+    )?;
+    d.set_item("thresholds", &r.thresholds)?;
+    d.set_item("prob_exceeds", mat(py, r.prob_exceeds, nt, h)?)?;
+    d.set_item("prob_exceeds_by", mat(py, r.prob_exceeds_by, nt, h)?)?;
+    let counts = Array3::from_shape_vec((nl, h, r.hist_counts.len() / (nl * h)), r.hist_counts)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    d.set_item("hist_counts", counts.into_pyarray(py))?;
+    d.set_item("hist_lo", mat(py, r.hist_lo, nl, h)?)?;
+    d.set_item("hist_hi", mat(py, r.hist_hi, nl, h)?)?;
+    let under = Array2::from_shape_vec((nl, h), r.hist_under)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let over = Array2::from_shape_vec((nl, h), r.hist_over)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    d.set_item("hist_under", under.into_pyarray(py))?;
+    d.set_item("hist_over", over.into_pyarray(py))?;
+    match r.paths {
+        None => d.set_item("paths", py.None())?,
+        Some(p) => {
+            let kept = PyDict::new(py);
+            for (name, data) in r.lines.iter().zip(p) {
+                let n = data.len() / h.max(1);
+                kept.set_item(name, mat(py, data, n, h)?)?;
+            }
+            d.set_item("paths", kept)?;
+        }
+    }
+    Ok(d)
+}
+
+/// Evaluate `metric` for each row of `values` (rows × drivers); returns a 1-D array.
+#[pyfunction]
+#[pyo3(name = "evaluate_batch", signature = (scenario, names, values, metric, threads=None))]
+fn py_evaluate_batch<'py>(
+    py: Python<'py>,
+    scenario: &PyScenario,
+    names: Vec<String>,
+    values: PyReadonlyArray2<'py, f64>,
+    metric: &str,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (rows, cols) = values.as_array().dim();
+    if cols != names.len() {
+        return Err(to_py_err(
+            py,
+            crate::ScenarioError::Invalid(vec![
+                crate::Issue::new(
+                    "values",
+                    format!("expected {} columns, one per driver name", names.len()),
+                )
+                .with_value(format!("{rows} × {cols}")),
+            ]),
+        ));
+    }
+    let flat: Vec<f64> = match values.as_slice() {
+        Ok(s) => s.to_vec(),
+        Err(_) => values.as_array().iter().copied().collect(),
+    };
+    let s = &scenario.inner;
+    let out = py.detach(|| on_pool(threads, || evaluate_batch(s, &names, &flat, metric)))?;
+    out.map(|v| Array1::from(v).into_pyarray(py).into_any())
+        .map_err(|e| to_py_err(py, e))
+}
+
+/// Driver names `evaluate_batch` accepts for this scenario.
+#[pyfunction]
+#[pyo3(name = "batch_driver_names")]
+fn py_batch_driver_names(scenario: &PyScenario) -> Vec<String> {
+    batch_driver_names(&scenario.inner)
+}
+
+/// Time floor: draw the random numbers of `n_paths` paths and nothing else.
+#[pyfunction]
+#[pyo3(name = "rng_floor", signature = (scenario, n_paths, seed, threads=None))]
+fn py_rng_floor(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    n_paths: usize,
+    seed: u64,
+    threads: Option<usize>,
+) -> PyResult<f64> {
+    let s = &scenario.inner;
+    py.detach(|| on_pool(threads, || rng_floor(s, n_paths, seed)))
+}
+
+/// Add the simulation functions to `_core`.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("MAX_PATHS", MAX_PATHS)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(py_evaluate_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(py_batch_driver_names, m)?)?;
+    m.add_function(wrap_pyfunction!(py_rng_floor, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,619 @@
+//! Monte Carlo simulation of a scenario's `[uncertainty]` section.
+//!
+//! Each path perturbs a copy of the scenario's [`Model`] — EHCP growth, unit-cost inflation,
+//! HNB growth and each mitigation's delivery, as [`crate::uncertainty`] describes — and runs a
+//! lean, allocation-free copy of [`crate::projection::run`] (the same arithmetic in the same
+//! order, so with no uncertainty it gives bit-for-bit the deterministic projection).
+//!
+//! **Reproducibility.** Path `i` draws from `ChaCha8Rng::seed_from_u64(seed)` on stream `i`
+//! (`set_stream(i)`): its numbers do not depend on which thread runs it or in what order.
+//! Every summary is an exact, order-free merge (integer counts, integer fixed-point sums,
+//! minima and maxima), so results are bit-identical for any number of threads.
+//!
+//! **Memory.** Without `keep_paths` nothing grows with the path count: each of a fixed number
+//! of workers holds one [`summary::Acc`] (a histogram per line and year). See
+//! [`summary`] for the quantile method and its accuracy.
+
+mod batch;
+pub mod summary;
+
+pub use batch::{BatchDriver, BATCH_METRICS, batch_driver_names, evaluate_batch};
+pub use summary::{Grid, Summary};
+
+use crate::demand::{DemandModel, GrowthDemand, PlanTable};
+use crate::error::{Issue, ScenarioError};
+use crate::model::{Lever, Model, WriteOffRule};
+use crate::scenario::Scenario;
+use crate::uncertainty::Dist;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Distribution, StandardNormal};
+use rayon::prelude::*;
+use summary::Acc;
+
+/// Most paths one simulation may run (10 million).
+pub const MAX_PATHS: usize = 10_000_000;
+/// Paths run first, in full, to set each histogram's range (see [`summary`]).
+pub const PILOT_PATHS: usize = 1024;
+/// The lines summarised, in this order: closing cumulative deficit (£), in-year deficit (£),
+/// total expenditure (£), EHCPs (plans).
+pub const LINES: [&str; 4] = [
+    "closing_deficit",
+    "in_year_deficit",
+    "total_expenditure",
+    "ehcps",
+];
+/// Number of summarised lines.
+pub const N_LINES: usize = LINES.len();
+
+/// What to simulate and summarise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Number of paths, 1 to [`MAX_PATHS`].
+    pub n_paths: usize,
+    /// Seed of the generator (any value; same seed, same results).
+    pub seed: u64,
+    /// Quantiles to report, each strictly between 0 and 1.
+    pub quantiles: Vec<f64>,
+    /// Amounts (£) for which to count paths whose closing deficit exceeds them; the scenario's
+    /// `financing.reserves` is added when given.
+    pub thresholds: Vec<f64>,
+    /// Keep every path's lines (memory: 4 × paths × years × 8 bytes).
+    pub keep_paths: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            n_paths: 10_000,
+            seed: 0,
+            quantiles: vec![0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95],
+            thresholds: Vec::new(),
+            keep_paths: false,
+        }
+    }
+}
+
+/// Reject bad options before any work starts, naming each field.
+pub fn check_options(o: &Options) -> Result<(), ScenarioError> {
+    let mut v = Vec::new();
+    if !(1..=MAX_PATHS).contains(&o.n_paths) {
+        v.push(
+            Issue::new(
+                "n_paths",
+                format!("expected a number of paths from 1 to {MAX_PATHS}"),
+            )
+            .with_value(o.n_paths),
+        );
+    }
+    for (i, q) in o.quantiles.iter().enumerate() {
+        if !(q.is_finite() && *q > 0.0 && *q < 1.0) {
+            v.push(
+                Issue::new(
+                    format!("quantiles[{i}]"),
+                    "expected a probability strictly between 0 and 1",
+                )
+                .with_value(q),
+            );
+        }
+    }
+    for (i, x) in o.thresholds.iter().enumerate() {
+        if !x.is_finite() {
+            v.push(Issue::new(format!("thresholds[{i}]"), "expected an amount in £").with_value(x));
+        }
+    }
+    if v.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError::Invalid(v))
+    }
+}
+
+/// One compiled distribution: from a standard-normal score, or a direct Beta sampler.
+#[derive(Debug, Clone)]
+enum Draw {
+    Scored(Dist),
+    Beta(Beta<f64>, f64, f64),
+}
+
+impl Draw {
+    fn new(d: &Dist) -> Draw {
+        match *d {
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => match Beta::new(alpha, beta) {
+                Ok(b) => Draw::Beta(b, min, max),
+                Err(_) => Draw::Scored(d.clone()),
+            },
+            _ => Draw::Scored(d.clone()),
+        }
+    }
+
+    #[inline]
+    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Draw::Scored(d) => d.from_normal(StandardNormal.sample(rng)),
+            Draw::Beta(b, min, max) => min + (max - min) * b.sample(rng),
+        }
+    }
+}
+
+/// The uncertain drivers of a scenario, compiled for sampling.
+#[derive(Debug, Clone, Default)]
+struct Shocks {
+    rho: f64,
+    corr: f64,
+    growth: Option<Draw>,
+    infl: Option<Draw>,
+    hnb: Option<Draw>,
+    /// (category index, draw).
+    infl_cat: Vec<(usize, Draw)>,
+    /// (mitigation index, draw).
+    delivery: Vec<(usize, Draw)>,
+}
+
+/// One path's shocks: rate shocks `s[t]` (index 0 unused) and delivery multipliers.
+#[derive(Debug, Clone, Default)]
+struct ShockPath {
+    growth: Vec<f64>,
+    infl: Vec<f64>,
+    hnb: Vec<f64>,
+    /// `infl_cat[k * h + t]` for the k-th category with its own shock.
+    infl_cat: Vec<f64>,
+    delivery: Vec<f64>,
+}
+
+impl Shocks {
+    fn new(s: &Scenario) -> Shocks {
+        let Some(u) = &s.uncertainty else {
+            return Shocks::default();
+        };
+        let cats = s.categories();
+        Shocks {
+            rho: u.persistence,
+            corr: u.correlation,
+            growth: u.ehcp_growth.as_ref().map(Draw::new),
+            infl: u.inflation.as_ref().map(Draw::new),
+            hnb: u.hnb_growth.as_ref().map(Draw::new),
+            infl_cat: u
+                .inflation_by_category
+                .iter()
+                .filter_map(|(c, d)| Some((cats.iter().position(|x| x == c)?, Draw::new(d))))
+                .collect(),
+            delivery: u
+                .delivery
+                .iter()
+                .filter_map(|(n, d)| {
+                    Some((s.mitigations.iter().position(|m| &m.name == n)?, Draw::new(d)))
+                })
+                .collect(),
+        }
+    }
+
+    fn buffers(&self, h: usize) -> ShockPath {
+        ShockPath {
+            growth: vec![0.0; h],
+            infl: vec![0.0; h],
+            hnb: vec![0.0; h],
+            infl_cat: vec![0.0; h * self.infl_cat.len()],
+            delivery: vec![0.0; self.delivery.len()],
+        }
+    }
+
+    /// Draw path `i`'s shocks in a fixed order: deliveries (file order), then for each year
+    /// growth, inflation, HNB growth and each category's inflation.
+    fn draw(&self, base: &ChaCha8Rng, i: u64, p: &mut ShockPath) {
+        let mut rng = base.clone();
+        rng.set_stream(i);
+        for (k, (_, d)) in self.delivery.iter().enumerate() {
+            p.delivery[k] = d.sample(&mut rng).max(0.0);
+        }
+        let h = p.growth.len();
+        let scale = (1.0 - self.corr * self.corr).sqrt();
+        let ncat = self.infl_cat.len();
+        let (mut sg, mut si, mut sh) = (0.0, 0.0, 0.0);
+        for t in 1..h {
+            let (eg, ei) = match (&self.growth, &self.infl) {
+                (Some(Draw::Scored(g)), Some(Draw::Scored(f))) if self.corr != 0.0 => {
+                    let zg: f64 = StandardNormal.sample(&mut rng);
+                    let zi: f64 = StandardNormal.sample(&mut rng);
+                    (
+                        g.from_normal(zg),
+                        f.from_normal(self.corr * zg + scale * zi),
+                    )
+                }
+                (g, f) => (
+                    g.as_ref().map_or(0.0, |d| d.sample(&mut rng)),
+                    f.as_ref().map_or(0.0, |d| d.sample(&mut rng)),
+                ),
+            };
+            let eh = self.hnb.as_ref().map_or(0.0, |d| d.sample(&mut rng));
+            sg = self.rho * sg + eg;
+            si = self.rho * si + ei;
+            sh = self.rho * sh + eh;
+            p.growth[t] = sg;
+            p.infl[t] = si;
+            p.hnb[t] = sh;
+            for (k, (_, d)) in self.infl_cat.iter().enumerate() {
+                let prev = p.infl_cat[k * h + t - 1];
+                p.infl_cat[k * h + t] = self.rho * prev + d.sample(&mut rng);
+            }
+        }
+        debug_assert!(ncat == 0 || p.infl_cat.len() == ncat * h);
+    }
+}
+
+/// A scenario ready to simulate: the deterministic model, its compiled shocks and the income
+/// and spend that no shock touches.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// The deterministic model every path starts from.
+    pub model: Model,
+    shocks: Shocks,
+    rng: ChaCha8Rng,
+    block_transfer: Vec<f64>,
+    non_plan_total: Vec<f64>,
+}
+
+/// A worker's scratch space, reused path after path.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    model: Model,
+    shocks: ShockPath,
+    plans: PlanTable,
+    level: Vec<f64>,
+    unit_cost: Vec<f64>,
+    costs: Vec<f64>,
+    savings: Vec<f64>,
+    /// The last path's lines, `out[line * h + t]` in [`LINES`] order.
+    pub out: Vec<f64>,
+}
+
+impl Engine {
+    /// Compile a validated scenario with generator seed `seed`.
+    pub fn new(s: &Scenario, seed: u64) -> Engine {
+        let model = Model::new(s);
+        let h = model.horizon;
+        let inc = crate::funding::income(&model);
+        let non_plan: Vec<Vec<f64>> = model
+            .non_plan
+            .iter()
+            .map(|(_, base, growth)| crate::funding::compound(*base, growth, h))
+            .collect();
+        let non_plan_total = (0..h)
+            .map(|t| non_plan.iter().map(|l| l[t]).sum::<f64>())
+            .collect();
+        Engine {
+            shocks: Shocks::new(s),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            block_transfer: inc.block_transfer,
+            non_plan_total,
+            model,
+        }
+    }
+
+    /// Number of years.
+    pub fn horizon(&self) -> usize {
+        self.model.horizon
+    }
+
+    /// Fresh scratch space for one worker.
+    pub fn workspace(&self) -> Workspace {
+        let h = self.model.horizon;
+        let nc = self.model.n_categories();
+        Workspace {
+            model: self.model.clone(),
+            shocks: self.shocks.buffers(h),
+            plans: PlanTable::default(),
+            level: vec![0.0; nc],
+            unit_cost: vec![0.0; h * nc],
+            costs: vec![0.0; h],
+            savings: vec![0.0; h],
+            out: vec![0.0; N_LINES * h],
+        }
+    }
+
+    /// Run path `i` into `ws.out`.
+    pub fn path(&self, ws: &mut Workspace, i: u64) {
+        self.shocks.draw(&self.rng, i, &mut ws.shocks);
+        self.apply(ws);
+        self.kernel(ws);
+    }
+
+    /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
+    /// their sum so the work is not optimised away.
+    pub fn draw_only(&self, ws: &mut Workspace, i: u64) -> f64 {
+        self.shocks.draw(&self.rng, i, &mut ws.shocks);
+        let p = &ws.shocks;
+        p.growth.iter().sum::<f64>()
+            + p.infl.iter().sum::<f64>()
+            + p.hnb.iter().sum::<f64>()
+            + p.infl_cat.iter().sum::<f64>()
+            + p.delivery.iter().sum::<f64>()
+    }
+
+    /// Write the drawn shocks into the workspace model (planned value + shock, rates ≥ −1).
+    fn apply(&self, ws: &mut Workspace) {
+        let base = &self.model;
+        let sh = &self.shocks;
+        let p = &ws.shocks;
+        let m = &mut ws.model;
+        let h = base.horizon;
+        let nc = base.n_categories();
+        if sh.growth.is_some() {
+            for t in 1..h {
+                m.plan_growth[t] = (base.plan_growth[t] + p.growth[t]).max(-1.0);
+            }
+        }
+        if sh.hnb.is_some() {
+            for t in 1..h {
+                m.hnb_growth[t] = (base.hnb_growth[t] + p.hnb[t]).max(-1.0);
+            }
+        }
+        if sh.infl.is_some() || !sh.infl_cat.is_empty() {
+            for t in 1..h {
+                for c in 0..nc {
+                    m.inflation[t * nc + c] = base.inflation[t * nc + c] + p.infl[t];
+                }
+                for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
+                    m.inflation[t * nc + c] += p.infl_cat[k * h + t];
+                }
+                for c in 0..nc {
+                    m.inflation[t * nc + c] = m.inflation[t * nc + c].max(-1.0);
+                }
+            }
+        }
+        for (k, (i, _)) in sh.delivery.iter().enumerate() {
+            m.mitigations[*i].delivery = base.mitigations[*i].delivery * p.delivery[k];
+        }
+    }
+
+    /// The projection of `ws.model`, reduced to [`LINES`]: the arithmetic of
+    /// [`crate::cost::expenditure`], [`crate::funding::income`] and
+    /// [`crate::deficit::corkscrew`] in the same order, without allocating.
+    pub fn kernel(&self, ws: &mut Workspace) {
+        let m = &ws.model;
+        let h = m.horizon;
+        let nc = m.n_categories();
+        GrowthDemand.project(m, &mut ws.plans);
+        ws.level.copy_from_slice(&m.unit_cost_base);
+        for t in 0..h {
+            if t > 0 {
+                for (c, u) in ws.level.iter_mut().enumerate() {
+                    *u *= 1.0 + m.inflation[t * nc + c];
+                }
+            }
+            ws.unit_cost[t * nc..(t + 1) * nc].copy_from_slice(&ws.level);
+        }
+        ws.costs.fill(0.0);
+        ws.savings.fill(0.0);
+        for mit in &m.mitigations {
+            match &mit.lever {
+                Lever::UnitCost { category, change } => {
+                    for t in 0..h {
+                        ws.unit_cost[t * nc + category] *=
+                            1.0 + change * mit.phase[t] * mit.delivery;
+                    }
+                }
+                Lever::Invest { amounts } => {
+                    for (a, v) in ws.costs.iter_mut().zip(amounts) {
+                        *a += v * mit.delivery;
+                    }
+                }
+                Lever::Save { amounts } => {
+                    for (a, v) in ws.savings.iter_mut().zip(amounts) {
+                        *a += v * mit.delivery;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut hnb = m.hnb_base;
+        let mut balance = m.opening;
+        for t in 0..h {
+            if t > 0 {
+                hnb *= 1.0 + m.hnb_growth[t];
+            }
+            let income = hnb + self.block_transfer[t] + m.other_income[t];
+            let row = &ws.plans.data[t * nc..(t + 1) * nc];
+            let on_plans: f64 = row
+                .iter()
+                .zip(&ws.unit_cost[t * nc..(t + 1) * nc])
+                .map(|(p, u)| p * u)
+                .sum();
+            let spend = on_plans + self.non_plan_total[t] + ws.costs[t] - ws.savings[t];
+            let in_year = spend - income;
+            let standing = balance + in_year - m.payments[t];
+            let mut written_off = 0.0;
+            for (wt, rule) in &m.write_offs {
+                if *wt == t {
+                    written_off += match *rule {
+                        WriteOffRule::Amount(a) => a,
+                        WriteOffRule::Share(s) => s * standing.max(0.0),
+                    };
+                }
+            }
+            balance = standing - written_off;
+            ws.out[t] = balance;
+            ws.out[h + t] = in_year;
+            ws.out[2 * h + t] = spend;
+            ws.out[3 * h + t] = row.iter().sum();
+        }
+    }
+}
+
+/// A simulation in progress: run it in blocks (checking for Ctrl-C between them), then
+/// [`Simulator::finish`].
+pub struct Simulator {
+    engine: Engine,
+    opts: Options,
+    thresholds: Vec<f64>,
+    grid: Grid,
+    accs: Vec<Acc>,
+    workspaces: Vec<Workspace>,
+    paths: Option<Vec<Vec<f64>>>,
+    done: usize,
+}
+
+impl Simulator {
+    /// Check the options, compile the scenario and run the pilot paths (0 to
+    /// [`PILOT_PATHS`] − 1) that fix each histogram's range.
+    pub fn new(s: &Scenario, opts: Options) -> Result<Simulator, ScenarioError> {
+        check_options(&opts)?;
+        let engine = Engine::new(s, opts.seed);
+        let h = engine.horizon();
+        let mut thresholds = opts.thresholds.clone();
+        if let Some(r) = engine.model.reserves {
+            if !thresholds.contains(&r) {
+                thresholds.push(r);
+            }
+        }
+        let pilot_n = opts.n_paths.min(PILOT_PATHS);
+        let mut pilot = vec![0.0; pilot_n * N_LINES * h];
+        pilot
+            .par_chunks_mut(N_LINES * h)
+            .enumerate()
+            .for_each_init(
+                || engine.workspace(),
+                |ws, (i, out)| {
+                    engine.path(ws, i as u64);
+                    out.copy_from_slice(&ws.out);
+                },
+            );
+        let grid = Grid::from_pilot(&pilot, N_LINES * h);
+        let workers = (2 * rayon::current_num_threads()).max(8);
+        let mut accs: Vec<Acc> = (0..workers)
+            .map(|_| Acc::new(N_LINES, h, thresholds.len()))
+            .collect();
+        let mut paths = opts
+            .keep_paths
+            .then(|| vec![vec![0.0; opts.n_paths * h]; N_LINES]);
+        for (i, out) in pilot.chunks(N_LINES * h).enumerate() {
+            accs[0].add(out, &grid, &thresholds);
+            if let Some(p) = paths.as_mut() {
+                for (l, line) in p.iter_mut().enumerate() {
+                    line[i * h..(i + 1) * h].copy_from_slice(&out[l * h..(l + 1) * h]);
+                }
+            }
+        }
+        let workspaces = (0..workers).map(|_| engine.workspace()).collect();
+        Ok(Simulator {
+            engine,
+            opts,
+            thresholds,
+            grid,
+            accs,
+            workspaces,
+            paths,
+            done: pilot_n,
+        })
+    }
+
+    /// Paths run so far.
+    pub fn done(&self) -> usize {
+        self.done
+    }
+
+    /// Paths requested.
+    pub fn n_paths(&self) -> usize {
+        self.opts.n_paths
+    }
+
+    /// Run up to `n` more paths in parallel on the current rayon pool; returns how many ran.
+    pub fn run_block(&mut self, n: usize) -> usize {
+        let start = self.done;
+        let end = (start + n).min(self.opts.n_paths);
+        if end <= start {
+            return 0;
+        }
+        let h = self.engine.horizon();
+        let k = self.accs.len();
+        let per = (end - start).div_ceil(k);
+        let ranges: Vec<(usize, usize)> = (0..k)
+            .map(|j| ((start + j * per).min(end), (start + (j + 1) * per).min(end)))
+            .collect();
+        let Simulator {
+            engine,
+            thresholds,
+            grid,
+            accs,
+            workspaces,
+            paths,
+            ..
+        } = self;
+        let mut kept: Vec<Vec<&mut [f64]>> = (0..k).map(|_| Vec::new()).collect();
+        if let Some(p) = paths.as_mut() {
+            for line in p.iter_mut() {
+                let mut rest = &mut line[start * h..end * h];
+                for (j, (a, b)) in ranges.iter().enumerate() {
+                    let (head, tail) = rest.split_at_mut((b - a) * h);
+                    kept[j].push(head);
+                    rest = tail;
+                }
+            }
+        }
+        accs.par_iter_mut()
+            .zip(workspaces.par_iter_mut())
+            .zip(ranges.par_iter())
+            .zip(kept.into_par_iter())
+            .for_each(|(((acc, ws), &(a, b)), mut keep)| {
+                for i in a..b {
+                    engine.path(ws, i as u64);
+                    acc.add(&ws.out, grid, thresholds);
+                    for (l, line) in keep.iter_mut().enumerate() {
+                        let r = (i - a) * h;
+                        line[r..r + h].copy_from_slice(&ws.out[l * h..(l + 1) * h]);
+                    }
+                }
+            });
+        self.done = end;
+        end - start
+    }
+
+    /// Run every remaining path and summarise.
+    pub fn finish(mut self) -> Summary {
+        while self.done < self.opts.n_paths {
+            self.run_block(self.opts.n_paths);
+        }
+        let mut accs = std::mem::take(&mut self.accs).into_iter();
+        let mut total = accs.next().expect("at least one worker");
+        for a in accs {
+            total.merge(&a);
+        }
+        Summary::new(
+            &total,
+            &self.grid,
+            self.engine.model.year_labels(),
+            &self.opts,
+            self.thresholds,
+            self.paths,
+        )
+    }
+}
+
+/// Simulate `s` in one call (on the current rayon pool).
+pub fn simulate(s: &Scenario, opts: &Options) -> Result<Summary, ScenarioError> {
+    Ok(Simulator::new(s, opts.clone())?.finish())
+}
+
+/// Time floor for comparison: draw exactly the random numbers `n_paths` paths would use, in
+/// parallel, and nothing else. Returns the sum of the draws.
+pub fn rng_floor(s: &Scenario, n_paths: usize, seed: u64) -> f64 {
+    let engine = Engine::new(s, seed);
+    let parts: Vec<f64> = (0..n_paths)
+        .into_par_iter()
+        .with_min_len(1024)
+        .fold(
+            || (engine.workspace(), 0.0),
+            |(mut ws, acc), i| {
+                let x = engine.draw_only(&mut ws, i as u64);
+                (ws, acc + x)
+            },
+        )
+        .map(|(_, x)| x)
+        .collect();
+    parts.iter().sum()
+}

@@ -1,0 +1,178 @@
+//! Batch evaluation for sensitivity analysis (e.g. SALib's Sobol indices): many parameter
+//! sets in one call, each a deterministic projection with some drivers changed.
+//!
+//! Drivers, by name:
+//! * `ehcp_growth`, `hnb_growth`, `inflation`: a shift (fraction) added to the planned rate in
+//!   every year after the base year (rates floored at −1);
+//! * `inflation.<category>`: a shift to one category's inflation;
+//! * `delivery.<mitigation name>`: that mitigation's delivery multiplier (1 = as planned, ≥ 0).
+//!
+//! Metrics ([`BATCH_METRICS`]): the final year's `closing_deficit`, `in_year_deficit`,
+//! `total_expenditure` or `ehcps`, or the `peak_deficit` (largest closing deficit, £).
+
+use super::{Engine, N_LINES};
+use crate::error::{Issue, ScenarioError};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+
+/// Metric names accepted by [`evaluate_batch`].
+pub const BATCH_METRICS: [&str; 5] = [
+    "closing_deficit",
+    "peak_deficit",
+    "in_year_deficit",
+    "total_expenditure",
+    "ehcps",
+];
+
+/// A driver a batch row can set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BatchDriver {
+    EhcpGrowth,
+    HnbGrowth,
+    Inflation,
+    InflationCategory(usize),
+    Delivery(usize),
+}
+
+/// Every driver name a scenario accepts, in a stable order.
+pub fn batch_driver_names(s: &Scenario) -> Vec<String> {
+    let mut v: Vec<String> = ["ehcp_growth", "hnb_growth", "inflation"]
+        .map(String::from)
+        .to_vec();
+    v.extend(s.categories().iter().map(|c| format!("inflation.{c}")));
+    v.extend(s.mitigations.iter().map(|m| format!("delivery.{}", m.name)));
+    v
+}
+
+fn parse(s: &Scenario, name: &str) -> Option<BatchDriver> {
+    match name {
+        "ehcp_growth" => Some(BatchDriver::EhcpGrowth),
+        "hnb_growth" => Some(BatchDriver::HnbGrowth),
+        "inflation" => Some(BatchDriver::Inflation),
+        _ => {
+            if let Some(c) = name.strip_prefix("inflation.") {
+                s.categories()
+                    .iter()
+                    .position(|x| x == c)
+                    .map(BatchDriver::InflationCategory)
+            } else if let Some(n) = name.strip_prefix("delivery.") {
+                s.mitigations
+                    .iter()
+                    .position(|m| m.name == n)
+                    .map(BatchDriver::Delivery)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Evaluate `metric` for each row of `values` (row-major, `names.len()` columns): one number
+/// per row, in row order, computed in parallel (results do not depend on the thread count).
+pub fn evaluate_batch(
+    s: &Scenario,
+    names: &[String],
+    values: &[f64],
+    metric: &str,
+) -> Result<Vec<f64>, ScenarioError> {
+    let mut issues = Vec::new();
+    let drivers: Vec<BatchDriver> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let d = parse(s, n);
+            if d.is_none() {
+                issues.push(
+                    Issue::new(
+                        format!("names[{i}]"),
+                        format!(
+                            "unknown driver; expected one of: {}",
+                            batch_driver_names(s).join(", ")
+                        ),
+                    )
+                    .with_value(format!("{n:?}")),
+                );
+            }
+            d
+        })
+        .collect();
+    let m_idx = BATCH_METRICS.iter().position(|x| *x == metric);
+    if m_idx.is_none() {
+        issues.push(
+            Issue::new(
+                "metric",
+                format!("expected one of {}", BATCH_METRICS.join(", ")),
+            )
+            .with_value(format!("{metric:?}")),
+        );
+    }
+    let k = names.len();
+    if k == 0 || values.len() % k != 0 {
+        issues.push(
+            Issue::new(
+                "values",
+                format!("expected rows of {k} values (one per driver name)"),
+            )
+            .with_value(format!("{} values", values.len())),
+        );
+    }
+    if let Some(i) = values.iter().position(|x| !x.is_finite()) {
+        issues.push(
+            Issue::new(
+                format!("values[{}, {}]", i / k.max(1), i % k.max(1)),
+                "expected a finite number",
+            )
+            .with_value(values[i]),
+        );
+    }
+    if !issues.is_empty() {
+        return Err(ScenarioError::Invalid(issues));
+    }
+    let metric = m_idx.unwrap_or(0);
+    let engine = Engine::new(s, 0);
+    let h = engine.horizon();
+    let nc = engine.model.n_categories();
+    let base = &engine.model;
+    Ok(values
+        .par_chunks(k)
+        .map_init(
+            || engine.workspace(),
+            |ws, row| {
+                let m = &mut ws.model;
+                m.plan_growth.copy_from_slice(&base.plan_growth);
+                m.hnb_growth.copy_from_slice(&base.hnb_growth);
+                m.inflation.copy_from_slice(&base.inflation);
+                for (mm, b) in m.mitigations.iter_mut().zip(&base.mitigations) {
+                    mm.delivery = b.delivery;
+                }
+                for (d, x) in drivers.iter().zip(row) {
+                    match *d {
+                        BatchDriver::EhcpGrowth => {
+                            (1..h).for_each(|t| m.plan_growth[t] = (m.plan_growth[t] + x).max(-1.0))
+                        }
+                        BatchDriver::HnbGrowth => {
+                            (1..h).for_each(|t| m.hnb_growth[t] = (m.hnb_growth[t] + x).max(-1.0))
+                        }
+                        BatchDriver::Inflation => (nc..h * nc)
+                            .for_each(|i| m.inflation[i] = (m.inflation[i] + x).max(-1.0)),
+                        BatchDriver::InflationCategory(c) => (1..h).for_each(|t| {
+                            let i = t * nc + c;
+                            m.inflation[i] = (m.inflation[i] + x).max(-1.0);
+                        }),
+                        BatchDriver::Delivery(i) => m.mitigations[i].delivery = x.max(0.0),
+                    }
+                }
+                engine.kernel(ws);
+                let out = &ws.out;
+                debug_assert_eq!(out.len(), N_LINES * h);
+                match metric {
+                    0 => out[h - 1],
+                    1 => out[..h].iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    2 => out[2 * h - 1],
+                    3 => out[3 * h - 1],
+                    _ => out[4 * h - 1],
+                }
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,239 @@
+//! Goal seek and tornado on a scenario small enough to solve by hand.
+//!
+//! One category: 100 special plans at £20,000 = £2.0m spend a year (no growth, no inflation);
+//! HNB £1.5m with no growth; schools block £100m; no transfer; opening deficit 0. So the
+//! in-year deficit is £0.5m every year and the closing deficit £0.5m, £1.0m, £1.5m.
+
+use approx::assert_relative_eq;
+use dsg_forecast::goal_seek::{GoalSeek, goal_seek};
+use dsg_forecast::sensitivity::{default_ranges, tornado};
+use dsg_forecast::{Scenario, project};
+
+const SMALL: &str = r#"
+[meta]
+name = "Small"
+base_year = "2024-25"
+horizon = 3
+
+[funding]
+hnb = 1_500_000
+hnb_growth = 0.0
+schools_block = 100_000_000
+schools_block_growth = 0.0
+block_transfer = 0.0
+
+[demand]
+growth = 0.0
+base_plans = { special = 100 }
+
+[cost]
+inflation = 0.0
+unit_cost = { special = 20_000 }
+
+[financing]
+override_end = "2026-03-31"
+"#;
+
+fn small() -> Scenario {
+    Scenario::from_toml_str(SMALL).unwrap()
+}
+
+fn line(s: &Scenario, name: &str) -> Vec<f64> {
+    project(s).get(name).unwrap().to_vec()
+}
+
+#[test]
+fn block_transfer_that_balances_a_year_is_half_a_percent() {
+    // Balance in 2025-26: 2.0m − 1.5m − share × 100m ≤ 0  ⇒  share ≥ 0.005.
+    let mut req = GoalSeek::new("block_transfer", "in_year_balance");
+    req.year = Some("2025-26".into());
+    let r = goal_seek(&small(), &req).unwrap();
+    assert!(r.achieved, "{}", r.message);
+    assert!(
+        r.value >= 0.005 && r.value <= 0.005 + 1_000.0 / 100e6,
+        "{}",
+        r.value
+    );
+    assert_eq!(r.from_year, "2025-26");
+    assert!(r.projections <= 12, "{} projections", r.projections);
+    // Re-project the returned scenario: balanced in 2025-26, untouched in 2024-25.
+    let iy = line(&r.scenario, "in_year_deficit");
+    assert!(iy[1] <= 0.0 && iy[1] > -1_000.0, "{iy:?}");
+    assert_relative_eq!(iy[0], 500_000.0, max_relative = 1e-12);
+}
+
+#[test]
+fn hnb_growth_that_holds_the_closing_deficit_solves_a_quadratic() {
+    // 6.0m − 1.5m × (1 + (1+g) + (1+g)²) ≤ 0.6m  ⇒  g² + 3g − 0.6 = 0  ⇒  g = (−3 + √11.4) / 2.
+    let mut req = GoalSeek::new("hnb_growth", "closing_deficit");
+    req.year = Some("2026-27".into());
+    req.amount = 600_000.0;
+    req.bounds = Some((0.0, 0.5));
+    req.tolerance = 1.0;
+    let r = goal_seek(&small(), &req).unwrap();
+    let g = (-3.0 + 11.4_f64.sqrt()) / 2.0;
+    assert!(r.achieved, "{}", r.message);
+    assert_relative_eq!(r.value, g, max_relative = 1e-6);
+    assert!(r.value >= g - 1e-12);
+    let closing = line(&r.scenario, "closing_deficit");
+    assert!(
+        closing[2] <= 600_000.0 && closing[2] > 599_999.0,
+        "{closing:?}"
+    );
+    assert!(r.projections <= 40, "{} projections", r.projections);
+}
+
+#[test]
+fn mitigation_size_is_solved_and_written_back_scaled() {
+    // Cease 10 special plans a year from 2024-25 at size k: 2026-27 plans = 100 − 30k,
+    // spend (100 − 30k) × 20,000 ≤ 1.5m  ⇒  k ≥ 5/6.
+    let text = format!(
+        "{SMALL}\n[[mitigations]]\nname = \"Cease\"\nstart = \"2024-25\"\neffect = {{ cease_plans = {{ per_year = 10, category = \"special\" }} }}\n"
+    );
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let mut req = GoalSeek::new("mitigation:Cease", "in_year_balance");
+    req.year = Some("2026-27".into());
+    req.tolerance = 1.0;
+    let r = goal_seek(&s, &req).unwrap();
+    assert!(r.achieved, "{}", r.message);
+    assert_relative_eq!(r.value, 5.0 / 6.0, max_relative = 1e-6);
+    assert!(line(&r.scenario, "in_year_deficit")[2] <= 0.0);
+    let toml = r.scenario.to_toml_string();
+    assert!(toml.contains("per_year = 8.33"), "{toml}");
+}
+
+#[test]
+fn out_of_reach_target_says_so_and_gives_the_best() {
+    // At most 0.002 × 100m = 0.2m of transfer against a 0.5m gap: 0.3m remains.
+    let mut req = GoalSeek::new("block_transfer", "in_year_balance");
+    req.year = Some("2024-25".into());
+    req.bounds = Some((0.0, 0.002));
+    let r = goal_seek(&small(), &req).unwrap();
+    assert!(!r.achieved);
+    assert_eq!(r.value, 0.002);
+    assert_relative_eq!(r.measure, 300_000.0, max_relative = 1e-9);
+    assert!(r.message.contains("cannot be met"), "{}", r.message);
+}
+
+#[test]
+fn met_everywhere_returns_the_least_change() {
+    // Target 5m at the end of 2026-27 is met with no transfer at all.
+    let mut req = GoalSeek::new("block_transfer", "closing_deficit");
+    req.amount = 5_000_000.0;
+    req.from_year = Some("2024-25".into());
+    let r = goal_seek(&small(), &req).unwrap();
+    assert!(r.achieved);
+    assert_eq!(r.value, 0.0);
+}
+
+#[test]
+fn deficit_at_override_end_uses_the_override_year() {
+    // Override ends 31 March 2026: the 2025-26 closing deficit, 1.0m with no transfer.
+    // Transfer from 2024-25 at share x: 1.0m − 2 × 100m × x ≤ 0.4m  ⇒  x ≥ 0.003.
+    let mut req = GoalSeek::new("block_transfer", "deficit_at_override_end");
+    req.amount = 400_000.0;
+    req.from_year = Some("2024-25".into());
+    let r = goal_seek(&small(), &req).unwrap();
+    assert_eq!(r.year, "2025-26");
+    assert!(r.achieved);
+    assert!(r.value >= 0.003 && r.value < 0.003 + 1e-5, "{}", r.value);
+}
+
+#[test]
+fn bad_requests_list_every_problem() {
+    let mut req = GoalSeek::new("transfer", "balance");
+    req.year = Some("2040-41".into());
+    let e = goal_seek(&small(), &req).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("lever") && text.contains("block_transfer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("target") && text.contains("in_year_balance"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2040-41") && text.contains("2024-25 to 2026-27"),
+        "{text}"
+    );
+
+    let mut req = GoalSeek::new("block_transfer", "in_year_balance");
+    req.bounds = Some((0.02, 0.0));
+    let text = goal_seek(&small(), &req).unwrap_err().to_string();
+    assert!(
+        text.contains("bounds") && text.contains("wrong way round"),
+        "{text}"
+    );
+
+    req.bounds = Some((0.0, 0.05));
+    let text = goal_seek(&small(), &req).unwrap_err().to_string();
+    assert!(text.contains("from 0 to 0.02"), "{text}");
+
+    let req = GoalSeek::new("mitigation:Nope", "in_year_balance");
+    let text = goal_seek(&small(), &req).unwrap_err().to_string();
+    assert!(text.contains("no mitigation of that name"), "{text}");
+}
+
+#[test]
+fn tornado_ranks_drivers_by_hand_worked_swings() {
+    let s = small();
+    let t = tornado(&s, "closing_deficit", &default_ranges(&s)).unwrap();
+    assert_relative_eq!(t.base, 1_500_000.0, max_relative = 1e-12);
+    let swing = |name: &str| t.bars.iter().find(|b| b.driver == name).unwrap().swing();
+    // Transfer 0 to 1% of 100m for 3 years.
+    assert_relative_eq!(swing("block_transfer"), 3_000_000.0, max_relative = 1e-9);
+    // ±10% of 2.0m a year for 3 years.
+    assert_relative_eq!(swing("unit_cost:special"), 1_200_000.0, max_relative = 1e-9);
+    // 2m × ((1 + 1.03 + 1.0609) − (1 + 0.97 + 0.9409)).
+    assert_relative_eq!(swing("ehcp_growth"), 360_000.0, max_relative = 1e-9);
+    // 2m × ((1 + 1.05 + 1.1025) − (1 + 1.01 + 1.0201)).
+    assert_relative_eq!(swing("unit_cost_inflation"), 244_800.0, max_relative = 1e-9);
+    // 1.5m × ((1 + 1.05 + 1.1025) − (1 + 1.01 + 1.0201)).
+    assert_relative_eq!(swing("hnb_growth"), 183_600.0, max_relative = 1e-9);
+    assert_eq!(swing("interest_rate"), 0.0);
+    let order: Vec<&str> = t.bars.iter().map(|b| b.driver.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "block_transfer",
+            "unit_cost:special",
+            "ehcp_growth",
+            "unit_cost_inflation",
+            "hnb_growth",
+            "interest_rate"
+        ]
+    );
+}
+
+#[test]
+fn tornado_rejects_unknown_metric_and_driver() {
+    let s = small();
+    let e = tornado(&s, "deficit", &[("growth".into(), 0.0, 0.1)]).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("metric") && text.contains("closing_deficit"),
+        "{text}"
+    );
+    assert!(text.contains("unknown lever"), "{text}");
+}
+
+#[test]
+fn bcp_goal_seek_uses_few_projections() {
+    let text = std::fs::read_to_string("examples/bcp_safety_valve_2024.toml").unwrap();
+    let s = Scenario::from_toml_str(&text).unwrap();
+    // Levers that do not change the number of plans, so every value keeps the scenario valid.
+    for lever in ["hnb_growth", "unit_cost_inflation", "unit_cost:independent"] {
+        let mut req = GoalSeek::new(lever, "in_year_balance");
+        req.year = Some("2030-31".into());
+        let r = goal_seek(&s, &req).unwrap();
+        assert!(
+            r.projections <= 36,
+            "{lever}: {} projections",
+            r.projections
+        );
+        if r.achieved {
+            assert!(line(&r.scenario, "in_year_deficit")[6] <= 0.0, "{lever}");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+"""The ``dsg-forecast`` command, run as a user would (a subprocess)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import SMALL_EXPECTED, SMALL_TOML
+
+YEARS = ["2024-25", "2025-26", "2026-27", "2027-28"]
+REQUIRED_LINES = [
+    "hnb_funding",
+    "block_transfer",
+    "total_income",
+    "total_expenditure",
+    "in_year_deficit",
+    "opening_deficit",
+    "deficit_reductions",
+    "closing_deficit",
+    "ehcps",
+    "financing_cost",
+]
+REQUIRED_METRICS = {
+    "first_balanced_year",
+    "peak_deficit",
+    "peak_deficit_year",
+    "closing_deficit",
+    "total_financing_cost",
+    "deficit_at_override_end",
+    "reserves_exceeded_year",
+}
+
+
+def assert_clean_failure(result, *phrases):
+    """Exit 2, messages on stderr, and no traceback or Rust panic text anywhere."""
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    for text in (result.stderr, result.stdout):
+        assert "Traceback" not in text
+        assert "panicked" not in text
+        assert "RUST_BACKTRACE" not in text
+    for phrase in phrases:
+        assert phrase in result.stderr, (phrase, result.stderr)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ---- project ----------------------------------------------------------------------------------
+def test_project_prints_the_table_in_pounds_millions(run_cli, small_path):
+    r = run_cli("project", small_path)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Hand-worked" in out
+    assert "£m" in out
+    header = next(line for line in out.splitlines() if "2024-25" in line)
+    assert header.split() == YEARS
+    closing = next(line for line in out.splitlines() if line.startswith("Closing"))
+    # Hand-worked closing deficits: 5.0m, 4.3m, 6.4m, 5.5m.
+    assert closing.split()[-4:] == ["5.0", "4.3", "6.4", "5.5"]
+    assert "First year in balance" in out and "2027-28" in out
+
+
+def test_project_json_has_the_documented_shape(run_cli, small_path):
+    r = run_cli("project", small_path, "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    required = {"scenario", "years", "lines", "metrics"}
+    assert required <= set(d)
+    # Only "units" (the unit of each line) may accompany the documented keys.
+    assert set(d) - required <= {"units"}
+    assert d["scenario"] == "Hand-worked"
+    assert d["years"] == YEARS
+    for name in REQUIRED_LINES:
+        assert name in d["lines"], name
+        assert len(d["lines"][name]) == len(YEARS)
+    assert set(d["metrics"]) == REQUIRED_METRICS
+    # Values in £, as worked by hand.
+    for name, values in SMALL_EXPECTED.items():
+        assert d["lines"][name] == pytest.approx(values, rel=1e-9), name
+    assert d["metrics"]["first_balanced_year"] == "2027-28"
+    assert d["metrics"]["peak_deficit"] == pytest.approx(6_359_642.8)
+    # deficit_reductions = payments + write-offs: 0, 1.0m + 4,296,275, 1.0m, 0.
+    assert d["lines"]["deficit_reductions"] == pytest.approx([0, 5_296_275.0, 1.0e6, 0])
+
+
+def test_project_csv_to_stdout(run_cli, small_path):
+    r = run_cli("project", small_path, "--csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["line", *YEARS]
+    by_name = {row[0]: [float(x) for x in row[1:]] for row in rows[1:]}
+    for name in REQUIRED_LINES:
+        assert name in by_name
+    assert by_name["closing_deficit"] == pytest.approx(SMALL_EXPECTED["closing_deficit"])
+
+
+def test_project_csv_to_a_file_never_overwrites(run_cli, small_path, tmp_path):
+    out = tmp_path / "table.csv"
+    r = run_cli("project", small_path, "--csv", out)
+    assert r.returncode == 0, r.stderr
+    first = out.read_text(encoding="utf-8")
+    assert first.startswith("line,2024-25")
+    # A second run must refuse, leaving the existing file exactly as it was.
+    out.write_text("my own notes", encoding="utf-8")
+    r = run_cli("project", small_path, "--csv", out)
+    assert_clean_failure(r, str(out))
+    assert out.read_text(encoding="utf-8") == "my own notes"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("table")] == ["table.csv"]
+
+
+def test_chart_is_written_and_never_overwrites(run_cli, small_path, tmp_path):
+    png = tmp_path / "deficit.png"
+    r = run_cli("project", small_path, "--chart", png)
+    assert r.returncode == 0, r.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png.write_bytes(b"keep")
+    r = run_cli("project", small_path, "--chart", png)
+    assert_clean_failure(r)
+    assert png.read_bytes() == b"keep"
+
+
+def test_project_json_file_input(run_cli, small_path, tmp_path):
+    # A scenario saved as JSON projects the same.
+    import dsg_forecast as dsg
+
+    path = tmp_path / "s.json"
+    dsg.Scenario.from_toml(small_path).to_json(path)
+    a = json.loads(run_cli("project", small_path, "--json").stdout)
+    b = json.loads(run_cli("project", path, "--json").stdout)
+    assert a == b
+
+
+# ---- check ------------------------------------------------------------------------------------
+def test_check_a_good_file(run_cli, small_path):
+    r = run_cli("check", small_path)
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout
+
+
+def test_check_a_syntax_error(run_cli, tmp_path):
+    path = write(tmp_path, "bad.toml", SMALL_TOML.replace("hnb = 15_000_000", "hnb = = 1"))
+    r = run_cli("check", path)
+    assert_clean_failure(r, "line 7, column 7")
+
+
+def test_check_an_unknown_key(run_cli, tmp_path):
+    path = write(tmp_path, "typo.toml", SMALL_TOML.replace("hnb_growth =", "hnb_grwoth ="))
+    r = run_cli("check", path)
+    assert_clean_failure(r, "funding.hnb_grwoth", "unknown field")
+
+
+def test_several_problems_are_all_on_stderr(run_cli, tmp_path):
+    text = (
+        SMALL_TOML.replace("horizon = 4", "horizon = 51")
+        .replace("hnb = 15_000_000", "hnb = -15")
+        .replace("independent = 100 }", "independent = nan }")
+        .replace("interest_rate = 0.04", "interest_rat = 0.04")
+    )
+    path = write(tmp_path, "many.toml", text)
+    for command in ("check", "project"):
+        r = run_cli(command, path)
+        assert_clean_failure(
+            r,
+            "meta.horizon",
+            "funding.hnb",
+            "demand.base_plans.independent",
+            "financing.interest_rat",
+        )
+        assert r.stdout == ""
+
+
+def test_a_move_beyond_the_category_names_the_year(run_cli, tmp_path):
+    # 200 a year over a 2-year ramp asks for 100 plans by 2025-26 (independent holds 163.5)
+    # and 300 by 2026-27, when independent holds 227 before moves: 73 short.
+    text = SMALL_TOML.replace("per_year = 20 }", "per_year = 200 }")
+    r = run_cli("check", write(tmp_path, "move.toml", text))
+    assert_clean_failure(r, "mitigations[2].effect.move_plans[2026-27]", "73.0")
+    assert "2025-26" not in r.stderr
+
+
+def test_missing_file(run_cli, tmp_path):
+    missing = tmp_path / "nowhere.toml"
+    for command in ("check", "project"):
+        r = run_cli(command, missing)
+        assert_clean_failure(r, "nowhere.toml")
+
+
+def test_not_utf8_file(run_cli, tmp_path):
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    assert_clean_failure(run_cli("check", path))
+
+
+def test_bcp_example_projects(run_cli, bcp_path):
+    r = run_cli("project", bcp_path, "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["years"][0] == "2024-25" and d["years"][-1] == "2038-39"

@@ -1,0 +1,89 @@
+"""Charts, checked on the Axes (lines, bars, labels, £m formatting, year labels), not pixels."""
+
+from __future__ import annotations
+
+import dsg_forecast as dsg
+import matplotlib
+import pytest
+from dsg_forecast.charts import waterfall_steps
+from toolkit_data import rich, small
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def p():
+    return dsg.project(rich())
+
+
+def ticks(ax):
+    return [t.get_text() for t in ax.get_xticklabels()]
+
+
+def money(ax):
+    text = ax.yaxis.get_major_formatter()(25, 0)
+    return "£" in text and text.endswith("m")
+
+
+def test_trajectory_has_opening_and_closing_lines_and_in_year_bars(p):
+    ax = p.plot_trajectory()
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "Opening cumulative deficit" in labels and "Closing cumulative deficit" in labels
+    assert len(ax.patches) == len(p.years)
+    assert ticks(ax) == p.years and money(ax) and ax.get_title()
+    closing = next(line for line in ax.get_lines() if line.get_label().startswith("Closing"))
+    assert closing.get_ydata()[-1] == pytest.approx(p["closing_deficit"].iloc[-1] / 1e6)
+
+
+def test_income_against_expenditure(p):
+    ax = p.plot_income_expenditure()
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["Total income", "Total expenditure"]
+    assert ticks(ax) == p.years and money(ax)
+
+
+def test_spend_by_placement_is_stacked_to_the_total(p):
+    ax = p.plot_spend_by_placement()
+    n = len(p.years)
+    assert len(ax.patches) == n * (7 + 1)  # seven categories and spend not tied to plans
+    tops = [max(b.get_y() + b.get_height() for b in ax.patches[k::n]) for k in range(n)]
+    expected = (p["total_expenditure"] - p["mitigation_costs"] + p["mitigation_savings"]) / 1e6
+    assert tops == pytest.approx(list(expected))
+    assert ticks(ax) == p.years and money(ax)
+
+
+def test_ehcps_by_placement_count_plans(p):
+    ax = p.plot_ehcps()
+    n = len(p.years)
+    tops = [max(b.get_y() + b.get_height() for b in ax.patches[k::n]) for k in range(n)]
+    assert tops == pytest.approx(list(p["ehcps"]))
+    assert "plans" in ax.get_ylabel() and ticks(ax) == p.years
+
+
+def test_waterfall_steps_add_up_from_unmitigated_to_plan(p):
+    steps = waterfall_steps(p)
+    assert steps[0][1] == pytest.approx(p.unmitigated.metrics["closing_deficit"])
+    assert steps[-1][1] == pytest.approx(p.metrics["closing_deficit"])
+    assert sum(v for _, v in steps[1:-1]) == pytest.approx(steps[-1][1] - steps[0][1])
+    ax = p.plot_waterfall()
+    assert len(ax.patches) == len(steps) and money(ax)
+    assert [t.get_text() for t in ax.get_xticklabels()][1] == "Local special places"
+
+
+def test_waterfall_needs_mitigations():
+    with pytest.raises(ValueError, match="no mitigations"):
+        dsg.project(small()).plot_waterfall()
+
+
+def test_summary_is_one_figure_of_four_charts(p):
+    fig = p.plot_summary()
+    assert len(fig.axes) == 4
+    assert all(ticks(ax) == p.years for ax in fig.axes)
+    assert sum(money(ax) for ax in fig.axes) == 3  # EHCPs are in plans
+
+
+def test_charts_draw_on_a_given_axes(p):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert p.plot_trajectory(ax=ax) is ax

@@ -1,0 +1,194 @@
+"""Workbooks opened with openpyxl: sheets, values, number formats; the input workbook round
+trip; errors that name sheet and cell; nothing written on error."""
+
+from __future__ import annotations
+
+import dsg_forecast as dsg
+import numpy as np
+import openpyxl
+import pytest
+from dsg_forecast.excel import DFE_CATEGORIES, INPUT_SHEETS
+from toolkit_data import rich, small
+
+
+@pytest.fixture(scope="module")
+def p():
+    return dsg.project(rich())
+
+
+def rows_by_first(ws):
+    return {r[0].value: r for r in ws.iter_rows(min_row=2) if r[0].value is not None}
+
+
+def test_projection_workbook_sheets_values_and_formats(p, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    p.to_excel(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Assumptions", "Projection", "Metrics", "EHCPs"]
+    ws = wb["Projection"]
+    assert [c.value for c in ws[1]][3:] == p.years
+    closing = rows_by_first(ws)["closing_deficit"]
+    assert [c.value for c in closing[3:]] == pytest.approx(list(p["closing_deficit"]))
+    assert all(isinstance(c.value, float) for c in closing[3:])
+    assert "£#,##0" in closing[3].number_format
+    assert rows_by_first(ws)["ehcps"][3].number_format == "#,##0"
+
+
+def test_assumptions_carry_every_input_and_its_source_note(p, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    p.to_excel(path)
+    rows = rows_by_first(openpyxl.load_workbook(path)["Assumptions"])
+    assert rows["funding.hnb"][1].value == 50_000_000
+    assert rows["funding.hnb"][2].value == "Allocation table, 2024-25."
+    assert rows["demand.base_plans.special"][2].value == "SEN2 return, January 2024."
+    assert rows["mitigations[2].effect.reduce_growth.points"][2].value == (
+        "Early help strategy, 2024.")
+    assert rows["funding.block_transfer.2025-26"][1].number_format == "0.00%"
+    assert "£" in rows["deficit.opening"][1].number_format
+
+
+def test_metrics_and_the_dfe_ehcp_table(p, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    p.to_excel(path)
+    wb = openpyxl.load_workbook(path)
+    m = rows_by_first(wb["Metrics"])
+    assert m["closing_deficit"][2].value == pytest.approx(p.metrics["closing_deficit"])
+    assert "£" in m["closing_deficit"][2].number_format
+    ws = wb["EHCPs"]
+    labels = [r[0].value for r in ws.iter_rows(min_row=2)]
+    assert labels == [label for _, label in DFE_CATEGORIES] + ["Total"]
+    total = [c.value for c in list(ws.iter_rows(min_row=9))[0][1:]]
+    assert total == pytest.approx(list(p["ehcps"]))
+    special = [c.value for c in list(ws.iter_rows(min_row=4))[0][1:]]
+    assert special == pytest.approx(list(p["ehcps.special"]))
+
+
+def test_comparison_workbook(tmp_path):
+    s = rich()
+    c = dsg.compare(s.without_mitigations(), s)
+    path = tmp_path / "compare.xlsx"
+    c.to_excel(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:2] == ["Comparison", "Metrics"]
+    assert {"Projection 1", "Projection 2", "Assumptions 1", "EHCPs"} <= set(wb.sheetnames)
+    rows = [r for r in wb["Comparison"].iter_rows(min_row=3) if r[1].value]
+    change = next(r for r in rows if r[0].value == "Rich" and r[1].value.startswith("change"))
+    b = dsg.project(s.without_mitigations())["closing_deficit"]
+    q = dsg.project(s)["closing_deficit"]
+    assert change[2].value == pytest.approx(q.iloc[0] - b.iloc[0])
+    assert "£" in change[2].number_format
+
+
+def test_never_overwrites_unless_asked(p, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(b"the user's own file")
+    with pytest.raises(FileExistsError):
+        p.to_excel(path)
+    with pytest.raises(FileExistsError):
+        dsg.write_input_workbook(path, rich())
+    assert path.read_bytes() == b"the user's own file"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["plan.xlsx"]
+    p.to_excel(path, overwrite=True)
+    assert openpyxl.load_workbook(path).sheetnames[0] == "Assumptions"
+
+
+def test_a_failed_save_leaves_nothing_on_disk(p, tmp_path, monkeypatch):
+    def broken(self, filename):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        p.to_excel(tmp_path / "plan.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("make", [rich, small])
+def test_input_workbook_round_trip_gives_the_same_projection(make, tmp_path):
+    s = make()
+    path = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(path, s)
+    assert openpyxl.load_workbook(path).sheetnames == INPUT_SHEETS
+    back = dsg.Scenario.from_excel(path)
+    np.testing.assert_array_equal(dsg.project(back).to_frame(), dsg.project(s).to_frame())
+    assert back.sources == s.sources
+    assert dsg.Scenario.from_file(path) == back
+
+
+def test_input_workbook_is_laid_out_for_a_finance_officer(tmp_path):
+    path = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(path, rich())
+    wb = openpyxl.load_workbook(path)
+    a = rows_by_first(wb["Assumptions"])
+    assert a["funding.hnb"][2].value == "£" and "£" in a["funding.hnb"][1].number_format
+    assert a["funding.hnb"][4].value == "Allocation table, 2024-25."
+    y = rows_by_first(wb["Yearly"])
+    assert [c.value for c in y["funding.hnb_growth"][3:6]] == [0.03, 0.03, 0.04]
+    assert y["funding.hnb_growth"][3].number_format == "0.00%"
+    pl = rows_by_first(wb["Placements"])
+    assert pl["independent"][2].value == 350 and pl["independent"][3].value == 64_000
+    mit = rows_by_first(wb["Mitigations"])
+    assert mit["Local special places"][3].value == "move_plans"
+
+
+def edited(tmp_path, edit):
+    path = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(path, rich())
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    out = tmp_path / "edited.xlsx"
+    wb.save(out)
+    return out
+
+
+def cell_of(ws, field):
+    return next(r for r in ws.iter_rows(min_row=2) if r[0].value == field)
+
+
+def test_missing_sheet_is_named(tmp_path):
+    path = edited(tmp_path, lambda wb: wb.remove(wb["Placements"]))
+    with pytest.raises(dsg.ScenarioError, match="missing sheet 'Placements'"):
+        dsg.Scenario.from_excel(path)
+
+
+def test_text_in_a_number_cell_names_sheet_and_cell(tmp_path):
+    def edit(wb):
+        cell_of(wb["Assumptions"], "funding.hnb")[1].value = "fifty million"
+
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    assert "sheet 'Assumptions' cell B7 (funding.hnb)" in str(e.value)
+    assert "not text" in str(e.value)
+
+
+def test_blank_required_cell_names_sheet_and_cell(tmp_path):
+    def edit(wb):
+        cell_of(wb["Placements"], "special")[3].value = None
+
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    assert "sheet 'Placements' cell D4" in str(e.value) and "blank" in str(e.value)
+
+
+def test_blank_rate_in_a_year_names_the_cell(tmp_path):
+    def edit(wb):
+        cell_of(wb["Yearly"], "demand.growth")[5].value = None
+
+    with pytest.raises(dsg.ScenarioError, match="sheet 'Yearly' cell F7"):
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+
+
+def test_invalid_value_goes_through_scenario_validation(tmp_path):
+    def edit(wb):
+        cell_of(wb["Yearly"], "funding.block_transfer")[4].value = 0.05
+
+    with pytest.raises(dsg.ScenarioError, match="funding.block_transfer"):
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+
+
+def test_blank_template_lists_the_seven_categories(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    dsg.write_input_workbook(path)
+    cats = [r[0].value for r in openpyxl.load_workbook(path)["Placements"].iter_rows(min_row=2)]
+    assert cats == [c for c, _ in DFE_CATEGORIES]
+    with pytest.raises(dsg.ScenarioError, match="is blank"):
+        dsg.Scenario.from_excel(path)

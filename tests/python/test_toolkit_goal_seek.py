@@ -1,0 +1,104 @@
+"""Goal seek: answers worked out by hand, and every answer re-projected from the scenario it
+returns (read back from its TOML text, so nothing is shared with the search)."""
+
+from __future__ import annotations
+
+import math
+
+import dsg_forecast as dsg
+import pytest
+from toolkit_data import rich, small
+
+
+def reproject(s: dsg.Scenario) -> dsg.Projection:
+    return dsg.project(dsg.Scenario.from_toml_str(s.to_toml()))
+
+
+def test_block_transfer_that_balances_a_year_is_half_a_percent():
+    # 2.0m spend − 1.5m HNB − share × 100m ≤ 0  ⇒  share ≥ 0.005.
+    r = dsg.goal_seek(small(), lever="block_transfer", target="in_year_balance", year="2025-26")
+    assert isinstance(r, dsg.GoalSeekResult)
+    assert r.achieved
+    assert 0.005 <= r.value <= 0.005 + 1_000 / 100e6
+    assert r.from_year == "2025-26"
+    in_year = reproject(r.scenario)["in_year_deficit"]
+    assert -1_000 < in_year["2025-26"] <= 0
+    assert in_year["2024-25"] == pytest.approx(500_000, rel=1e-12)  # earlier year untouched
+    assert r.projection["in_year_deficit"]["2025-26"] == in_year["2025-26"]
+
+
+def test_hnb_growth_for_a_closing_deficit_solves_a_quadratic():
+    # 6.0m − 1.5m × (1 + (1+g) + (1+g)²) ≤ 0.6m  ⇒  g² + 3g − 0.6 = 0.
+    r = dsg.goal_seek(
+        small(), "hnb_growth", "closing_deficit", "2026-27", amount=600_000, bounds=(0, 0.5),
+        tolerance=1.0,
+    )
+    g = (-3 + math.sqrt(11.4)) / 2
+    assert r.achieved
+    assert r.value == pytest.approx(g, rel=1e-6)
+    closing = reproject(r.scenario)["closing_deficit"]["2026-27"]
+    assert 599_999 < closing <= 600_000
+    assert r.projections <= 40
+
+
+def test_out_of_reach_says_so_plainly_and_gives_the_best():
+    # At most 0.002 × 100m = 0.2m of transfer against a 0.5m gap leaves 0.3m.
+    r = dsg.goal_seek(small(), "block_transfer", "in_year_balance", "2024-25", bounds=(0, 0.002))
+    assert not r.achieved
+    assert r.value == 0.002
+    assert r.measure == pytest.approx(300_000, rel=1e-9)
+    assert "cannot be met" in r.message
+    assert "NOT achievable" in repr(r)
+    assert "best achievable" in r._repr_html_()
+
+
+def test_mitigation_size_meets_the_target_on_reprojection():
+    s = rich()
+    r = dsg.goal_seek(s, "mitigation:Local special places", "closing_deficit", "2026-27",
+                      amount=dsg.project(s)["closing_deficit"]["2026-27"] - 1_000_000)
+    assert r.achieved, r.message
+    assert r.value > 1.0  # more than planned is needed to save £1m more
+    p = reproject(r.scenario)
+    assert p["closing_deficit"]["2026-27"] <= r.limit
+    assert r.limit - p["closing_deficit"]["2026-27"] <= 1_000
+    assert r.projections <= 40
+
+
+@pytest.mark.parametrize("lever", ["hnb_growth", "unit_cost_inflation", "unit_cost:special"])
+def test_each_rate_lever_meets_in_year_balance_on_reprojection(lever):
+    r = dsg.goal_seek(rich(), lever, "in_year_balance", "2028-29")
+    assert r.achieved, r.message
+    assert reproject(r.scenario)["in_year_deficit"]["2028-29"] <= 0
+    assert r.projections <= 40
+
+
+def test_deficit_at_override_end_targets_the_override_year():
+    # Override ends 31 March 2026: the 2025-26 closing deficit, 1.0m with no transfer.
+    # A transfer x from 2024-25: 1.0m − 2 × 100m × x ≤ 0.4m  ⇒  x ≥ 0.003.
+    r = dsg.goal_seek(small(), "block_transfer", "deficit_at_override_end", amount=400_000,
+                      from_year="2024-25")
+    assert r.year == "2025-26" and r.achieved
+    assert 0.003 <= r.value < 0.003 + 1e-5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"lever": "transfer", "target": "in_year_balance"}, ["lever", "block_transfer"]),
+        ({"lever": "block_transfer", "target": "balance"}, ["target", "in_year_balance"]),
+        ({"lever": "block_transfer", "target": "in_year_balance", "year": "2040-41"},
+         ["2040-41", "2024-25 to 2026-27"]),
+        ({"lever": "block_transfer", "target": "in_year_balance", "bounds": (0.02, 0.0)},
+         ["bounds", "wrong way round"]),
+        ({"lever": "block_transfer", "target": "in_year_balance", "bounds": (0.0, 0.05)},
+         ["bounds", "0 to 0.02"]),
+        ({"lever": "mitigation:Nope", "target": "in_year_balance"}, ["no mitigation"]),
+    ],
+)
+def test_bad_requests_name_what_is_wrong_and_what_is_allowed(kwargs, words):
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.goal_seek(small(), **kwargs)
+    assert isinstance(e.value, ValueError)
+    for w in words:
+        assert w in str(e.value)
+    assert e.value.issues
