@@ -16,6 +16,7 @@ fn bcp() -> Scenario {
 fn bench(c: &mut Criterion) {
     let s = bcp();
     c.bench_function("project_bcp_full", |b| b.iter(|| project(black_box(&s))));
+    c.bench_function("model_new_bcp", |b| b.iter(|| Model::new(black_box(&s))));
     let m = Model::new(&s);
     c.bench_function("run_bcp_model", |b| b.iter(|| run(black_box(&m))));
     let text = std::fs::read_to_string(concat!(

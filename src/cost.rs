@@ -2,7 +2,7 @@
 //! mitigation investment and savings.
 
 use crate::demand::PlanTable;
-use crate::funding::compound;
+use crate::funding::compound_into;
 use crate::model::{Lever, Model};
 
 /// Expenditure by year (£).
@@ -25,20 +25,27 @@ pub struct Spend {
 
 /// Compute every spend line for `m` given the projected plans.
 pub fn expenditure(m: &Model, plans: &PlanTable) -> Spend {
+    let mut out = Spend::default();
+    expenditure_into(m, plans, &mut out);
+    out
+}
+
+/// [`expenditure`] into existing buffers.
+pub fn expenditure_into(m: &Model, plans: &PlanTable, out: &mut Spend) {
     let h = m.horizon;
     let nc = m.n_categories();
-    let mut unit_cost = Vec::with_capacity(h * nc);
-    let mut level = m.unit_cost_base.clone();
-    for t in 0..h {
-        if t > 0 {
-            for (c, u) in level.iter_mut().enumerate() {
-                *u *= 1.0 + m.inflation[t * nc + c];
-            }
+    let unit_cost = &mut out.unit_cost;
+    unit_cost.clear();
+    unit_cost.extend_from_slice(&m.unit_cost_base);
+    for t in 1..h {
+        for c in 0..nc {
+            let prev = unit_cost[(t - 1) * nc + c];
+            unit_cost.push(prev * (1.0 + m.inflation[t * nc + c]));
         }
-        unit_cost.extend_from_slice(&level);
     }
-    let mut mitigation_costs = vec![0.0; h];
-    let mut mitigation_savings = vec![0.0; h];
+    unit_cost.truncate(h * nc);
+    reset(&mut out.mitigation_costs, h);
+    reset(&mut out.mitigation_savings, h);
     for mit in &m.mitigations {
         match &mit.lever {
             Lever::UnitCost { category, change } => {
@@ -46,38 +53,34 @@ pub fn expenditure(m: &Model, plans: &PlanTable) -> Spend {
                     unit_cost[t * nc + category] *= 1.0 + change * mit.phase[t] * mit.delivery;
                 }
             }
-            Lever::Invest { amounts } => add_scaled(&mut mitigation_costs, amounts, mit.delivery),
-            Lever::Save { amounts } => add_scaled(&mut mitigation_savings, amounts, mit.delivery),
+            Lever::Invest { amounts } => {
+                add_scaled(&mut out.mitigation_costs, amounts, mit.delivery)
+            }
+            Lever::Save { amounts } => {
+                add_scaled(&mut out.mitigation_savings, amounts, mit.delivery)
+            }
             _ => {}
         }
     }
-    let by_category: Vec<f64> = plans
-        .data
-        .iter()
-        .zip(&unit_cost)
-        .map(|(p, u)| p * u)
-        .collect();
-    let non_plan: Vec<Vec<f64>> = m
-        .non_plan
-        .iter()
-        .map(|(_, base, growth)| compound(*base, growth, h))
-        .collect();
-    let total = (0..h)
-        .map(|t| {
-            by_category[t * nc..(t + 1) * nc].iter().sum::<f64>()
-                + non_plan.iter().map(|l| l[t]).sum::<f64>()
-                + mitigation_costs[t]
-                - mitigation_savings[t]
-        })
-        .collect();
-    Spend {
-        unit_cost,
-        by_category,
-        non_plan,
-        mitigation_costs,
-        mitigation_savings,
-        total,
+    out.by_category.clear();
+    out.by_category
+        .extend(plans.data.iter().zip(unit_cost.iter()).map(|(p, u)| p * u));
+    out.non_plan.resize_with(m.non_plan.len(), Vec::new);
+    for (line, (_, base, growth)) in out.non_plan.iter_mut().zip(&m.non_plan) {
+        compound_into(*base, growth, h, line);
     }
+    out.total.clear();
+    for t in 0..h {
+        let plans_spend: f64 = out.by_category[t * nc..(t + 1) * nc].iter().sum();
+        let other: f64 = out.non_plan.iter().map(|l| l[t]).sum();
+        out.total
+            .push(plans_spend + other + out.mitigation_costs[t] - out.mitigation_savings[t]);
+    }
+}
+
+fn reset(v: &mut Vec<f64>, h: usize) {
+    v.clear();
+    v.resize(h, 0.0);
 }
 
 fn add_scaled(acc: &mut [f64], x: &[f64], k: f64) {

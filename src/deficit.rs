@@ -20,14 +20,21 @@ pub struct DeficitPath {
 
 /// Roll the deficit forward over the in-year deficits (spend − income, £).
 pub fn corkscrew(m: &Model, in_year: &[f64]) -> DeficitPath {
+    let mut d = DeficitPath::default();
+    corkscrew_into(m, in_year, &mut d);
+    d
+}
+
+/// [`corkscrew`] into existing buffers.
+pub fn corkscrew_into(m: &Model, in_year: &[f64], d: &mut DeficitPath) {
     let h = in_year.len();
-    let mut d = DeficitPath {
-        opening: Vec::with_capacity(h),
-        payments: m.payments.clone(),
-        write_offs: vec![0.0; h],
-        closing: Vec::with_capacity(h),
-        financing_cost: Vec::with_capacity(h),
-    };
+    d.opening.clear();
+    d.closing.clear();
+    d.financing_cost.clear();
+    d.payments.clear();
+    d.payments.extend_from_slice(&m.payments[..h]);
+    d.write_offs.clear();
+    d.write_offs.resize(h, 0.0);
     let mut balance = m.opening;
     for t in 0..h {
         let opening = balance;
@@ -46,5 +53,4 @@ pub fn corkscrew(m: &Model, in_year: &[f64]) -> DeficitPath {
         d.financing_cost
             .push(m.interest_rate * ((opening + balance) / 2.0).max(0.0));
     }
-    d
 }

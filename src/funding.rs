@@ -19,27 +19,41 @@ pub struct Income {
 
 /// Compute every income line for `m`.
 pub fn income(m: &Model) -> Income {
+    let mut out = Income::default();
+    income_into(m, &mut out);
+    out
+}
+
+/// [`income`] into existing buffers (no allocation once they have grown to the horizon).
+pub fn income_into(m: &Model, out: &mut Income) {
     let h = m.horizon;
-    let hnb = compound(m.hnb_base, &m.hnb_growth, h);
-    let schools_block = compound(m.schools_block_base, &m.schools_block_growth, h);
-    let block_transfer: Vec<f64> = (0..h)
-        .map(|t| m.transfer_share[t] * schools_block[t])
-        .collect();
-    let total = (0..h)
-        .map(|t| hnb[t] + block_transfer[t] + m.other_income[t])
-        .collect();
-    Income {
-        hnb,
-        schools_block,
-        block_transfer,
-        other: m.other_income.clone(),
-        total,
-    }
+    compound_into(m.hnb_base, &m.hnb_growth, h, &mut out.hnb);
+    compound_into(
+        m.schools_block_base,
+        &m.schools_block_growth,
+        h,
+        &mut out.schools_block,
+    );
+    out.block_transfer.clear();
+    out.block_transfer
+        .extend((0..h).map(|t| m.transfer_share[t] * out.schools_block[t]));
+    out.other.clear();
+    out.other.extend_from_slice(&m.other_income[..h]);
+    out.total.clear();
+    out.total
+        .extend((0..h).map(|t| out.hnb[t] + out.block_transfer[t] + out.other[t]));
 }
 
 /// `base` grown by `rate[t]` from year 1 on: `x[0] = base`, `x[t] = x[t−1] × (1 + rate[t])`.
 pub fn compound(base: f64, rate: &[f64], h: usize) -> Vec<f64> {
     let mut out = Vec::with_capacity(h);
+    compound_into(base, rate, h, &mut out);
+    out
+}
+
+/// [`compound`] into an existing buffer.
+pub fn compound_into(base: f64, rate: &[f64], h: usize, out: &mut Vec<f64>) {
+    out.clear();
     let mut x = base;
     for t in 0..h {
         if t > 0 {
@@ -47,7 +61,6 @@ pub fn compound(base: f64, rate: &[f64], h: usize) -> Vec<f64> {
         }
         out.push(x);
     }
-    out
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! The projection: income, spend, the deficit corkscrew and metrics for every year, with each
 //! mitigation's effect and the unmitigated path beside the plan.
 
-use crate::cost::{Spend, expenditure};
-use crate::deficit::{DeficitPath, corkscrew};
+use crate::cost::{Spend, expenditure_into};
+use crate::deficit::{DeficitPath, corkscrew_into};
 use crate::demand::{DemandModel, GrowthDemand, PlanTable};
-use crate::funding::{Income, income};
+use crate::funding::{Income, income_into};
 use crate::metrics::{Metrics, metrics};
 use crate::model::Model;
 use crate::scenario::Scenario;
+use std::borrow::Cow;
 
 /// One run of the model, as structured arrays (no names): the fast path for what-ifs,
 /// goal seeks and simulations.
@@ -28,33 +29,35 @@ pub fn run(m: &Model) -> Run {
 
 /// Run `m` with any demand model.
 pub fn run_with(m: &Model, demand: &dyn DemandModel) -> Run {
-    let mut plans = PlanTable::default();
-    demand.project(m, &mut plans);
-    let income = income(m);
-    let spend = expenditure(m, &plans);
-    let in_year_deficit: Vec<f64> = spend
-        .total
-        .iter()
-        .zip(&income.total)
-        .map(|(s, i)| s - i)
-        .collect();
-    let deficit = corkscrew(m, &in_year_deficit);
-    Run {
-        plans,
-        income,
-        spend,
-        in_year_deficit,
-        deficit,
-    }
+    let mut r = Run::default();
+    run_into(m, demand, &mut r);
+    r
+}
+
+/// Run `m` into `out`, reusing its buffers: repeated runs (mitigation effects, goal seeks,
+/// simulations) then allocate nothing.
+pub fn run_into(m: &Model, demand: &dyn DemandModel, out: &mut Run) {
+    demand.project(m, &mut out.plans);
+    income_into(m, &mut out.income);
+    expenditure_into(m, &out.plans, &mut out.spend);
+    out.in_year_deficit.clear();
+    out.in_year_deficit.extend(
+        out.spend
+            .total
+            .iter()
+            .zip(&out.income.total)
+            .map(|(s, i)| s - i),
+    );
+    corkscrew_into(m, &out.in_year_deficit, &mut out.deficit);
 }
 
 /// One named yearly series of a projection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     /// Machine name, e.g. `closing_deficit`, `spend.independent`, `mitigation_effect.<name>`.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// Display label, e.g. "Closing cumulative deficit".
-    pub label: String,
+    pub label: Cow<'static, str>,
     /// "£", "£ per plan" or "plans".
     pub unit: &'static str,
     pub values: Vec<f64>,
@@ -87,54 +90,73 @@ impl Projection {
 /// mitigation minus the plan's), and the unmitigated projection.
 pub fn project(s: &Scenario) -> Projection {
     let m = Model::new(s);
+    let labels: Vec<String> = m.categories.iter().map(|c| s.category_label(c)).collect();
     let r = run(&m);
-    let mut p = named(s, &m, &r);
-    if !m.mitigations.is_empty() {
-        let mut without = m.clone();
-        for i in 0..m.mitigations.len() {
-            without.mitigations[i].delivery = 0.0;
-            let alt = run(&without);
-            without.mitigations[i].delivery = m.mitigations[i].delivery;
-            let values = alt
-                .in_year_deficit
-                .iter()
-                .zip(&r.in_year_deficit)
-                .map(|(a, b)| a - b)
-                .collect();
-            let name = &m.mitigations[i].name;
-            p.lines.push(Line {
-                name: format!("mitigation_effect.{name}"),
-                label: format!("Mitigation: {name}"),
-                unit: "£",
-                values,
-            });
-        }
-        let bare = s.without_mitigations();
-        let u = named(&bare, &Model::new(&bare), &run(&Model::new(&bare)));
-        for (key, label) in [
-            ("in_year_deficit", "Unmitigated in-year deficit"),
-            ("closing_deficit", "Unmitigated closing deficit"),
-        ] {
-            let values = u.get(key).map(<[f64]>::to_vec).unwrap_or_default();
-            p.lines.push(Line {
-                name: format!("unmitigated_{key}"),
-                label: label.into(),
-                unit: "£",
-                values,
-            });
-        }
-        p.unmitigated = Some(Box::new(u));
+    let mut p = named(&s.meta.name, &labels, &m, &r);
+    if m.mitigations.is_empty() {
+        return p;
     }
+    // Switching a mitigation off is delivery = 0: every lever then adds exactly 0 or
+    // multiplies by exactly 1, so this equals projecting the scenario without it.
+    let mut alt = m.clone();
+    let mut without = Run::default();
+    for i in 0..m.mitigations.len() {
+        alt.mitigations[i].delivery = 0.0;
+        run_into(&alt, &GrowthDemand, &mut without);
+        alt.mitigations[i].delivery = m.mitigations[i].delivery;
+        let values = without
+            .in_year_deficit
+            .iter()
+            .zip(&r.in_year_deficit)
+            .map(|(a, b)| a - b)
+            .collect();
+        let name = &m.mitigations[i].name;
+        p.lines.push(Line {
+            name: cat("mitigation_effect.", name),
+            label: cat("Mitigation: ", name),
+            unit: "£",
+            values,
+        });
+    }
+    for mit in &mut alt.mitigations {
+        mit.delivery = 0.0;
+    }
+    run_into(&alt, &GrowthDemand, &mut without);
+    let u = named(&s.meta.name, &labels, &alt, &without);
+    for (key, label) in [
+        ("in_year_deficit", "Unmitigated in-year deficit"),
+        ("closing_deficit", "Unmitigated closing deficit"),
+    ] {
+        let values = u.get(key).map(<[f64]>::to_vec).unwrap_or_default();
+        p.lines.push(Line {
+            name: cat("unmitigated_", key),
+            label: label.into(),
+            unit: "£",
+            values,
+        });
+    }
+    p.unmitigated = Some(Box::new(u));
     p
 }
 
+/// `prefix` followed by `name`, without the cost of the formatting machinery.
+fn cat(prefix: &str, name: &str) -> Cow<'static, str> {
+    let mut s = String::with_capacity(prefix.len() + name.len());
+    s.push_str(prefix);
+    s.push_str(name);
+    Cow::Owned(s)
+}
+
 /// Name every series of a run, in the order a DSG management plan shows them.
-fn named(s: &Scenario, m: &Model, r: &Run) -> Projection {
+fn named(scenario: &str, labels: &[String], m: &Model, r: &Run) -> Projection {
     let years = m.year_labels();
     let h = m.horizon;
     let nc = m.n_categories();
     let mut lines = Vec::with_capacity(24 + 3 * nc);
-    let mut push = |name: String, label: String, unit: &'static str, values: Vec<f64>| {
+    let mut push = |name: Cow<'static, str>,
+                    label: Cow<'static, str>,
+                    unit: &'static str,
+                    values: Vec<f64>| {
         lines.push(Line {
             name,
             label,
@@ -170,16 +192,16 @@ fn named(s: &Scenario, m: &Model, r: &Run) -> Projection {
     );
     for (c, id) in m.categories.iter().enumerate() {
         push(
-            format!("spend.{id}"),
-            format!("Spend: {}", s.category_label(id)),
+            cat("spend.", id),
+            cat("Spend: ", &labels[c]),
             "£",
             col(&r.spend.by_category, c),
         );
     }
     for (k, (name, _, _)) in m.non_plan.iter().enumerate() {
         push(
-            format!("non_plan.{name}"),
-            format!("Spend not tied to plans: {name}"),
+            cat("non_plan.", name),
+            cat("Spend not tied to plans: ", name),
             "£",
             r.spend.non_plan[k].clone(),
         );
@@ -253,8 +275,8 @@ fn named(s: &Scenario, m: &Model, r: &Run) -> Projection {
     );
     for (c, id) in m.categories.iter().enumerate() {
         push(
-            format!("ehcps.{id}"),
-            format!("EHCPs: {}", s.category_label(id)),
+            cat("ehcps.", id),
+            cat("EHCPs: ", &labels[c]),
             "plans",
             col(&r.plans.data, c),
         );
@@ -267,8 +289,8 @@ fn named(s: &Scenario, m: &Model, r: &Run) -> Projection {
     );
     for (c, id) in m.categories.iter().enumerate() {
         push(
-            format!("unit_cost.{id}"),
-            format!("Unit cost: {}", s.category_label(id)),
+            cat("unit_cost.", id),
+            cat("Unit cost: ", &labels[c]),
             "£ per plan",
             col(&r.spend.unit_cost, c),
         );
@@ -288,7 +310,7 @@ fn named(s: &Scenario, m: &Model, r: &Run) -> Projection {
         m.reserves,
     );
     Projection {
-        scenario: s.meta.name.clone(),
+        scenario: scenario.to_string(),
         years,
         lines,
         metrics,

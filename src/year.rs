@@ -33,7 +33,24 @@ impl FinancialYear {
 
     /// The label, e.g. "2024-25".
     pub fn label(self) -> String {
-        self.to_string()
+        if !(0..=9999).contains(&self.0) {
+            return self.to_string();
+        }
+        // Built digit by digit: labels are made for every line of every projection.
+        let y = self.0 as u32;
+        let e = (y + 1) % 100;
+        let d = |n: u32| char::from(b'0' + n as u8);
+        [
+            d(y / 1000),
+            d(y / 100 % 10),
+            d(y / 10 % 10),
+            d(y % 10),
+            '-',
+            d(e / 10),
+            d(e % 10),
+        ]
+        .iter()
+        .collect()
     }
 
     /// The calendar year in which this financial year ends (31 March).

@@ -138,7 +138,7 @@ impl PyProjection {
         let out = PyList::empty(py);
         for l in &self.inner.lines {
             let arr = l.values.clone().into_pyarray(py);
-            out.append((l.name.as_str(), l.label.as_str(), l.unit, arr))?;
+            out.append((l.name.as_ref(), l.label.as_ref(), l.unit, arr))?;
         }
         Ok(out)
     }
