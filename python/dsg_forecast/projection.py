@@ -106,7 +106,8 @@ class Projection:
         return frame.loc[line]
 
     def to_dict(self) -> dict[str, Any]:
-        """The CLI's JSON shape: scenario, years, lines {name: [£ per year]}, units, metrics."""
+        """The CLI's JSON shape: scenario, years, lines {name: [£ per year]}, units, metrics,
+        and the scenario's source notes (field path -> note), so the audit trail travels."""
         lines = self._all_lines()
         return {
             "scenario": self._core.scenario,
@@ -114,6 +115,7 @@ class Projection:
             "lines": {n: v.tolist() for n, _, _, v in lines},
             "units": {n: u for n, _, u, _ in lines},
             "metrics": self.metrics,
+            "sources": self.scenario.sources,
         }
 
     def to_csv(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):

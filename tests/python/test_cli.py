@@ -71,8 +71,9 @@ def test_project_json_has_the_documented_shape(run_cli, small_path):
     d = json.loads(r.stdout)
     required = {"scenario", "years", "lines", "metrics"}
     assert required <= set(d)
-    # Only "units" (the unit of each line) may accompany the documented keys.
-    assert set(d) - required <= {"units"}
+    # Only each line's unit and the source notes may accompany the documented keys.
+    assert set(d) - required <= {"units", "sources"}
+    assert set(d["units"]) == set(d["lines"])
     assert d["scenario"] == "Hand-worked"
     assert d["years"] == YEARS
     for name in REQUIRED_LINES:
@@ -201,3 +202,11 @@ def test_bcp_example_projects(run_cli, bcp_path):
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["years"][0] == "2024-25" and d["years"][-1] == "2038-39"
+
+
+def test_project_json_carries_the_source_notes(run_cli, bcp_path):
+    r = run_cli("project", bcp_path, "--json")
+    assert r.returncode == 0, r.stderr
+    sources = json.loads(r.stdout)["sources"]
+    assert "DfE advised" in sources["funding.hnb_growth"]
+    assert any(k.startswith("mitigations.") for k in sources)
