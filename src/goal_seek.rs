@@ -257,7 +257,10 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         driver.apply(&mut work, x, from);
         measure_of(&work) - limit
     };
-    let (lo, hi) = bounds;
+    // Search only where the written-back scenario is valid: a mitigation scaled up, or plan
+    // growth scaled down, can ask to move or cease more plans than a placement holds.
+    let start_value = driver.current(&m, from);
+    let (lo, hi) = valid_range(&driver, s, from, bounds, start_value)?;
     let found = search(&mut gap, lo, hi, req.tolerance);
 
     // Write back, re-project from the scenario text, nudge if rounding tipped it over.
@@ -285,7 +288,6 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         value = (value + found.toward_feasible * step).clamp(lo, hi);
         tries += 1;
     };
-    let start_value = driver.current(&m, from);
     let start_measure = measure_of(&m);
     let achieved = measure <= limit;
     let what = match target {
@@ -297,6 +299,15 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
     let shown = show(value, driver.unit());
     let applies = if driver.takes_from_year() {
         format!(" from {from_year}")
+    } else {
+        String::new()
+    };
+    let narrowed = if (lo, hi) != bounds {
+        format!(
+            " (values outside {} to {} would move or cease more plans than a placement holds, so the search stayed inside)",
+            show(lo, driver.unit()),
+            show(hi, driver.unit())
+        )
     } else {
         String::new()
     };
@@ -313,7 +324,7 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
             show(hi, driver.unit()),
             pounds_m(measure),
             pounds_m(limit)
-        )
+        ) + &narrowed
     };
     Ok(GoalSeekResult {
         lever,
@@ -327,11 +338,63 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         achieved,
         measure,
         start_measure,
-        bounds,
+        bounds: (lo, hi),
         projections: count + 1,
         scenario,
         message,
     })
+}
+
+/// The part of `bounds` where the scenario with the driver written back is valid, assuming
+/// validity changes only once on each side of the scenario's own value `start` (found by
+/// bisection to a billionth of the range). Errors when no value in the bounds is valid.
+fn valid_range(
+    d: &Driver,
+    s: &Scenario,
+    from: usize,
+    bounds: (f64, f64),
+    start: f64,
+) -> Result<(f64, f64), ScenarioError> {
+    let (lo, hi) = bounds;
+    let valid = |x: f64| d.write(s, x, from).is_ok();
+    let (ok_lo, ok_hi) = (valid(lo), valid(hi));
+    if ok_lo && ok_hi {
+        return Ok(bounds);
+    }
+    let inside = start.clamp(lo, hi);
+    let anchor = if valid(inside) {
+        inside
+    } else if ok_lo {
+        lo
+    } else if ok_hi {
+        hi
+    } else {
+        let e = d.write(s, inside, from).expect_err("checked invalid");
+        let mut issues = vec![
+            Issue::new(
+                "bounds",
+                "no value in the bounds gives a valid scenario (listed below); a mitigation would move or cease more plans than a placement holds",
+            )
+            .with_value(format!("{} from {lo} to {hi}", d.name())),
+        ];
+        issues.extend(e.issues());
+        return Err(ScenarioError::Invalid(issues));
+    };
+    // Bisect between a valid `good` and an invalid `bad`; return the last valid value.
+    let edge = |mut good: f64, mut bad: f64| {
+        for _ in 0..32 {
+            let mid = 0.5 * (good + bad);
+            if valid(mid) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        good
+    };
+    let new_lo = if ok_lo { lo } else { edge(anchor, lo) };
+    let new_hi = if ok_hi { hi } else { edge(anchor, hi) };
+    Ok((new_lo, new_hi))
 }
 
 /// Outcome of the numerical search on `gap(x) = measure − limit` (≤ 0 meets the target).

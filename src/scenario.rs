@@ -401,7 +401,7 @@ impl Scenario {
         let mut unknown = Vec::new();
         let parsed: Scenario = serde_ignored::deserialize(de, |path| {
             unknown.push(Issue::new(
-                path.to_string(),
+                dotted(&path),
                 "unknown field; check the spelling against the scenario format in the README",
             ));
         })
@@ -476,6 +476,29 @@ impl Scenario {
     pub fn without_mitigations(&self) -> Scenario {
         let mut s = self.clone();
         s.mitigations.clear();
+        // Their source notes go with them (a note must name a field of the scenario).
+        s.sources.retain(|k, _| !k.starts_with("mitigations."));
         s
+    }
+}
+
+/// A serde path as the dotted field path users write (`funding.hnb_grwoth`,
+/// `mitigations[2].effect`), skipping the `Option`/newtype layers serde reports as "?".
+fn dotted(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", dotted(parent)),
+        Path::Map { parent, key } => {
+            let head = dotted(parent);
+            if head.is_empty() {
+                key.to_string()
+            } else {
+                format!("{head}.{key}")
+            }
+        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => dotted(parent),
     }
 }

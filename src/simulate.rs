@@ -17,7 +17,7 @@
 mod batch;
 pub mod summary;
 
-pub use batch::{BatchDriver, BATCH_METRICS, batch_driver_names, evaluate_batch};
+pub use batch::{BATCH_METRICS, BatchDriver, batch_driver_names, evaluate_batch};
 pub use summary::{Grid, Summary};
 
 use crate::demand::{DemandModel, GrowthDemand, PlanTable};
@@ -187,7 +187,10 @@ impl Shocks {
                 .delivery
                 .iter()
                 .filter_map(|(n, d)| {
-                    Some((s.mitigations.iter().position(|m| &m.name == n)?, Draw::new(d)))
+                    Some((
+                        s.mitigations.iter().position(|m| &m.name == n)?,
+                        Draw::new(d),
+                    ))
                 })
                 .collect(),
         }
@@ -473,16 +476,13 @@ impl Simulator {
         }
         let pilot_n = opts.n_paths.min(PILOT_PATHS);
         let mut pilot = vec![0.0; pilot_n * N_LINES * h];
-        pilot
-            .par_chunks_mut(N_LINES * h)
-            .enumerate()
-            .for_each_init(
-                || engine.workspace(),
-                |ws, (i, out)| {
-                    engine.path(ws, i as u64);
-                    out.copy_from_slice(&ws.out);
-                },
-            );
+        pilot.par_chunks_mut(N_LINES * h).enumerate().for_each_init(
+            || engine.workspace(),
+            |ws, (i, out)| {
+                engine.path(ws, i as u64);
+                out.copy_from_slice(&ws.out);
+            },
+        );
         let grid = Grid::from_pilot(&pilot, N_LINES * h);
         let workers = (2 * rayon::current_num_threads()).max(8);
         let mut accs: Vec<Acc> = (0..workers)

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 /// A probability distribution, written with a `distribution` tag and its parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "distribution", rename_all = "snake_case")]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Dist {
     /// Normal with `mean` (default 0) and standard deviation `sd` (≥ 0).
     Normal {
@@ -127,7 +127,12 @@ impl Dist {
                     max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
                 }
             }
-            Dist::Beta { alpha, beta, min, max } => min + (max - min) * alpha / (alpha + beta),
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => min + (max - min) * alpha / (alpha + beta),
         }
     }
 
@@ -162,7 +167,11 @@ impl Dist {
                     bad("mu", mu, "expected a finite number up to 5 (exp(5) ≈ 148)");
                 }
                 if !(fin(sigma) && (0.0..=3.0).contains(&sigma)) {
-                    bad("sigma", sigma, "a spread cannot be negative; expected 0 to 3");
+                    bad(
+                        "sigma",
+                        sigma,
+                        "a spread cannot be negative; expected 0 to 3",
+                    );
                 }
                 if !fin(shift) {
                     bad("shift", shift, "expected a finite number");
@@ -220,8 +229,7 @@ fn erfc(x: f64) -> f64 {
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
                             + t * (-1.135_203_98
-                                + t * (1.488_515_87
-                                    + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let r = t * poly.exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
@@ -242,8 +250,11 @@ pub fn validate_uncertainty(s: &Scenario, v: &mut Vec<Issue>) {
     }
     if !(u.correlation.is_finite() && (-1.0..=1.0).contains(&u.correlation)) {
         v.push(
-            Issue::new("uncertainty.correlation", "expected a correlation from −1 to 1")
-                .with_value(u.correlation),
+            Issue::new(
+                "uncertainty.correlation",
+                "expected a correlation from −1 to 1",
+            )
+            .with_value(u.correlation),
         );
     } else if u.correlation != 0.0 {
         for (name, d) in [("ehcp_growth", &u.ehcp_growth), ("inflation", &u.inflation)] {

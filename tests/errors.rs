@@ -123,7 +123,7 @@ fn unknown_keys_in_sections_and_tables_are_all_reported() {
     let extra = "[financing]\ninterest_rat = 0.02\n\n[[mitigations]]\nname = \"m\"\nstart = \"2025-26\"\nramp = 2\neffect = { invest = { amounts = { \"2025-26\" = 1 } } }\n";
     let text = toml(&Edit { extra, ..OK }).replace("[meta]", "[meta]\nnmae = \"x\"");
     let paths: Vec<String> = issues(&text).into_iter().map(|i| i.path).collect();
-    for p in ["meta.nmae", "financing.interest_rat", "mitigations.0.ramp"] {
+    for p in ["meta.nmae", "financing.interest_rat", "mitigations[0].ramp"] {
         assert!(paths.iter().any(|x| x == p), "{p} missing from {paths:?}");
     }
 }

@@ -237,3 +237,29 @@ fn bcp_goal_seek_uses_few_projections() {
         }
     }
 }
+
+#[test]
+fn search_stays_where_the_scenario_is_valid() {
+    // Cease 10k special plans a year from 100: by 2026-27 30k plans, so k ≤ 10/3 keeps the
+    // scenario valid. An out-of-reach target returns the largest valid size, not an error.
+    let text = format!(
+        "{SMALL}\n[[mitigations]]\nname = \"Cease\"\nstart = \"2024-25\"\neffect = {{ cease_plans = {{ per_year = 10, category = \"special\" }} }}\n"
+    );
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let mut req = GoalSeek::new("mitigation:Cease", "closing_deficit");
+    req.amount = -10_000_000.0;
+    req.bounds = Some((0.0, 5.0));
+    let r = goal_seek(&s, &req).unwrap();
+    assert!(!r.achieved);
+    assert!(
+        r.value <= 10.0 / 3.0 && r.value > 10.0 / 3.0 - 1e-6,
+        "{}",
+        r.value
+    );
+    assert!(r.bounds.1 < 5.0);
+    assert!(
+        r.message.contains("more plans than a placement holds"),
+        "{}",
+        r.message
+    );
+}

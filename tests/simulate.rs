@@ -113,7 +113,12 @@ fn without_uncertainty_every_path_is_the_deterministic_projection() {
     let paths = sum.paths.as_ref().unwrap();
     for (l, d) in det.iter().enumerate() {
         for p in 0..50 {
-            assert_eq!(&paths[l][p * h..(p + 1) * h], d.as_slice(), "line {}", LINES[l]);
+            assert_eq!(
+                &paths[l][p * h..(p + 1) * h],
+                d.as_slice(),
+                "line {}",
+                LINES[l]
+            );
         }
         for j in 0..sum.quantiles.len() {
             assert_eq!(sum.quantile_row(l, j), d.as_slice());
@@ -159,7 +164,10 @@ effect = {{ invest = {{ amounts = {{ "2024-25" = 1_000_000 }} }} }}
 fn mean_var(x: &[f64]) -> (f64, f64) {
     let n = x.len() as f64;
     let m = x.iter().sum::<f64>() / n;
-    (m, x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0))
+    (
+        m,
+        x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0),
+    )
 }
 
 #[test]
@@ -193,15 +201,24 @@ delivery = { invest = { distribution = "beta", alpha = 8, beta = 2 } }
     assert!((v2 / 1.36e-4 - 1.0).abs() < 0.05, "var s2 {v2}");
     let corr = cov / (v1 * v2).sqrt();
     assert!((corr - 0.6 / 1.36f64.sqrt()).abs() < 0.02, "corr {corr}");
-    assert!((md - 0.8).abs() < 4.0 * (vd / n as f64).sqrt(), "delivery mean {md}");
-    assert!((vd / (16.0 / 1100.0) - 1.0).abs() < 0.05, "delivery var {vd}");
+    assert!(
+        (md - 0.8).abs() < 4.0 * (vd / n as f64).sqrt(),
+        "delivery mean {md}"
+    );
+    assert!(
+        (vd / (16.0 / 1100.0) - 1.0).abs() < 0.05,
+        "delivery var {vd}"
+    );
     // Histogram quantiles agree with the exact sample quantile to within a bin or so.
     let mut last: Vec<f64> = (0..n).map(|i| p[1][i * 3 + 2]).collect();
     last.sort_by(f64::total_cmp);
     let exact = last[n / 2];
     let median = sum.quantile_row(1, 3)[2];
     let bin = (sum.hist_hi[5] - sum.hist_lo[5]) / 4096.0;
-    assert!((median - exact).abs() < 2.0 * bin + 1e-9, "{median} vs {exact}");
+    assert!(
+        (median - exact).abs() < 2.0 * bin + 1e-9,
+        "{median} vs {exact}"
+    );
 }
 
 #[test]
@@ -290,4 +307,14 @@ fn batch_rows_match_projections_and_threads() {
     assert_eq!(out, two);
     assert!(batch_driver_names(&s).contains(&"inflation.independent".to_string()));
     assert!(evaluate_batch(&s, &["nope".into()], &[0.0], "closing_deficit").is_err());
+}
+
+#[test]
+fn uncertainty_section_round_trips_and_rejects_typos() {
+    let s = bcp_uncertain();
+    assert_eq!(Scenario::from_toml_str(&s.to_toml_string()).unwrap(), s);
+    assert_eq!(Scenario::from_json_str(&s.to_json_string()).unwrap(), s);
+    let typo =
+        bcp_text() + "\n[uncertainty]\nehcp_growth = { distribution = \"normal\", sdd = 0.1 }\n";
+    assert!(Scenario::from_toml_str(&typo).is_err());
 }

@@ -17,6 +17,14 @@ from .goal_seek import GoalSeekResult, goal_seek
 from .projection import Projection, project
 from .scenario import Scenario
 from .sensitivity import Tornado, tornado
+from .simulation import (
+    Simulation,
+    batch_drivers,
+    evaluate_batch,
+    simulate,
+    simulate_many,
+    sobol_problem,
+)
 from .widgets import what_if
 
 __all__ = [
@@ -25,11 +33,17 @@ __all__ = [
     "Projection",
     "Scenario",
     "ScenarioError",
+    "Simulation",
     "Tornado",
     "__version__",
+    "batch_drivers",
     "compare",
+    "evaluate_batch",
     "goal_seek",
     "project",
+    "simulate",
+    "simulate_many",
+    "sobol_problem",
     "tornado",
     "what_if",
     "write_input_workbook",

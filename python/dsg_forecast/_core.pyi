@@ -1,5 +1,6 @@
 """Type stubs for the Rust extension module (checked with ``python -m mypy.stubtest``)."""
 
+from collections.abc import Callable
 from typing import Any, final
 
 import numpy as np
@@ -61,3 +62,27 @@ def drivers(scenario: Scenario) -> list[tuple[str, str, str, float, float]]: ...
 def set_driver(
     scenario: Scenario, driver: str, value: float, from_year: str | None = None
 ) -> Scenario: ...
+
+# Monte Carlo simulation and batch evaluation (src/python/simulate.rs).
+MAX_PATHS: int
+
+def simulate(
+    scenario: Scenario,
+    n_paths: int,
+    seed: int,
+    quantiles: list[float],
+    thresholds: list[float],
+    keep_paths: bool,
+    threads: int | None = None,
+    block: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]: ...
+def evaluate_batch(
+    scenario: Scenario,
+    names: list[str],
+    values: npt.NDArray[np.float64],
+    metric: str,
+    threads: int | None = None,
+) -> npt.NDArray[np.float64]: ...
+def batch_driver_names(scenario: Scenario) -> list[str]: ...
+def rng_floor(scenario: Scenario, n_paths: int, seed: int, threads: int | None = None) -> float: ...

@@ -50,9 +50,14 @@ def _openpyxl():
     return openpyxl
 
 
+def _col(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(c)
+
+
 def _bold_header(ws, headers: list[str], widths: dict[int, float] | None = None) -> None:
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     ws.append(headers)
     for cell in ws[ws.max_row]:
@@ -60,7 +65,7 @@ def _bold_header(ws, headers: list[str], widths: dict[int, float] | None = None)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     ws.freeze_panes = f"A{ws.max_row + 1}"  # a string: creating the cell would add a row
     for col, w in (widths or {}).items():
-        ws.column_dimensions[get_column_letter(col)].width = w
+        ws.column_dimensions[_col(col)].width = w
 
 
 def _save(wb, path: str | os.PathLike[str], overwrite: bool) -> Path:
@@ -141,7 +146,7 @@ def _projection_sheet(wb, p: Projection, title: str = "Projection") -> None:
         for cell in ws[ws.max_row][3:]:
             cell.number_format = fmt
     for c in range(4, 4 + len(p.years)):
-        ws.column_dimensions[get_column_letter(c)].width = 14
+        ws.column_dimensions[_col(c)].width = 14
 
 
 def _metrics_sheet(wb, projections: list[Projection], names: list[str]) -> None:
@@ -154,7 +159,7 @@ def _metrics_sheet(wb, projections: list[Projection], names: list[str]) -> None:
             if isinstance(cell.value, float):
                 cell.number_format = POUNDS
     for c in range(3, 3 + len(names)):
-        ws.column_dimensions[get_column_letter(c)].width = 30
+        ws.column_dimensions[_col(c)].width = 30
 
 
 def _ehcp_sheet(wb, p: Projection) -> None:
@@ -177,7 +182,7 @@ def _ehcp_sheet(wb, p: Projection) -> None:
         for cell in row:
             cell.number_format = PLANS
     for c in range(2, 2 + len(p.years)):
-        ws.column_dimensions[get_column_letter(c)].width = 12
+        ws.column_dimensions[_col(c)].width = 12
 
 
 def projection_to_excel(
@@ -342,7 +347,7 @@ def write_input_workbook(
         for cell in ws[ws.max_row][3:]:
             cell.number_format = fmt
     for c in range(4, 4 + len(years)):
-        ws.column_dimensions[get_column_letter(c)].width = 12
+        ws.column_dimensions[_col(c)].width = 12
 
     ws = wb.create_sheet("Placements")
     mix = get("demand.mix") or []

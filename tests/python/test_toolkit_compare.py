@@ -18,8 +18,9 @@ def test_each_scenario_against_the_base_by_year():
     b, p = base["closing_deficit"].to_numpy(), plan["closing_deficit"].to_numpy()
     np.testing.assert_allclose(f.loc[("Rich", "£m")].to_numpy(), p / 1e6)
     np.testing.assert_allclose(f.loc[("Rich", "change vs base (£m)")].to_numpy(), (p - b) / 1e6)
-    np.testing.assert_allclose(f.loc[("Rich", "change vs base (%)")].to_numpy(),
-                               (p - b) / np.abs(b) * 100)
+    np.testing.assert_allclose(
+        f.loc[("Rich", "change vs base (%)")].to_numpy(), (p - b) / np.abs(b) * 100
+    )
     assert (f.loc[("Rich (unmitigated)", "change vs base (£m)")] == 0).all()
     assert list(f.columns) == s.years
 

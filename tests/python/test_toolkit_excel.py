@@ -29,7 +29,7 @@ def test_projection_workbook_sheets_values_and_formats(p, tmp_path):
     assert [c.value for c in ws[1]][3:] == p.years
     closing = rows_by_first(ws)["closing_deficit"]
     assert [c.value for c in closing[3:]] == pytest.approx(list(p["closing_deficit"]))
-    assert all(isinstance(c.value, float) for c in closing[3:])
+    assert all(isinstance(c.value, (int, float)) for c in closing[3:])  # numbers, not text
     assert "£#,##0" in closing[3].number_format
     assert rows_by_first(ws)["ehcps"][3].number_format == "#,##0"
 
@@ -42,7 +42,8 @@ def test_assumptions_carry_every_input_and_its_source_note(p, tmp_path):
     assert rows["funding.hnb"][2].value == "Allocation table, 2024-25."
     assert rows["demand.base_plans.special"][2].value == "SEN2 return, January 2024."
     assert rows["mitigations[2].effect.reduce_growth.points"][2].value == (
-        "Early help strategy, 2024.")
+        "Early help strategy, 2024."
+    )
     assert rows["funding.block_transfer.2025-26"][1].number_format == "0.00%"
     assert "£" in rows["deficit.opening"][1].number_format
 

@@ -30,7 +30,12 @@ def test_block_transfer_that_balances_a_year_is_half_a_percent():
 def test_hnb_growth_for_a_closing_deficit_solves_a_quadratic():
     # 6.0m − 1.5m × (1 + (1+g) + (1+g)²) ≤ 0.6m  ⇒  g² + 3g − 0.6 = 0.
     r = dsg.goal_seek(
-        small(), "hnb_growth", "closing_deficit", "2026-27", amount=600_000, bounds=(0, 0.5),
+        small(),
+        "hnb_growth",
+        "closing_deficit",
+        "2026-27",
+        amount=600_000,
+        bounds=(0, 0.5),
         tolerance=1.0,
     )
     g = (-3 + math.sqrt(11.4)) / 2
@@ -54,8 +59,13 @@ def test_out_of_reach_says_so_plainly_and_gives_the_best():
 
 def test_mitigation_size_meets_the_target_on_reprojection():
     s = rich()
-    r = dsg.goal_seek(s, "mitigation:Local special places", "closing_deficit", "2026-27",
-                      amount=dsg.project(s)["closing_deficit"]["2026-27"] - 1_000_000)
+    r = dsg.goal_seek(
+        s,
+        "mitigation:Local special places",
+        "closing_deficit",
+        "2026-27",
+        amount=dsg.project(s)["closing_deficit"]["2026-27"] - 1_000_000,
+    )
     assert r.achieved, r.message
     assert r.value > 1.0  # more than planned is needed to save £1m more
     p = reproject(r.scenario)
@@ -75,8 +85,9 @@ def test_each_rate_lever_meets_in_year_balance_on_reprojection(lever):
 def test_deficit_at_override_end_targets_the_override_year():
     # Override ends 31 March 2026: the 2025-26 closing deficit, 1.0m with no transfer.
     # A transfer x from 2024-25: 1.0m − 2 × 100m × x ≤ 0.4m  ⇒  x ≥ 0.003.
-    r = dsg.goal_seek(small(), "block_transfer", "deficit_at_override_end", amount=400_000,
-                      from_year="2024-25")
+    r = dsg.goal_seek(
+        small(), "block_transfer", "deficit_at_override_end", amount=400_000, from_year="2024-25"
+    )
     assert r.year == "2025-26" and r.achieved
     assert 0.003 <= r.value < 0.003 + 1e-5
 
@@ -86,12 +97,18 @@ def test_deficit_at_override_end_targets_the_override_year():
     [
         ({"lever": "transfer", "target": "in_year_balance"}, ["lever", "block_transfer"]),
         ({"lever": "block_transfer", "target": "balance"}, ["target", "in_year_balance"]),
-        ({"lever": "block_transfer", "target": "in_year_balance", "year": "2040-41"},
-         ["2040-41", "2024-25 to 2026-27"]),
-        ({"lever": "block_transfer", "target": "in_year_balance", "bounds": (0.02, 0.0)},
-         ["bounds", "wrong way round"]),
-        ({"lever": "block_transfer", "target": "in_year_balance", "bounds": (0.0, 0.05)},
-         ["bounds", "0 to 0.02"]),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "year": "2040-41"},
+            ["2040-41", "2024-25 to 2026-27"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "bounds": (0.02, 0.0)},
+            ["bounds", "wrong way round"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "bounds": (0.0, 0.05)},
+            ["bounds", "0 to 0.02"],
+        ),
         ({"lever": "mitigation:Nope", "target": "in_year_balance"}, ["no mitigation"]),
     ],
 )

@@ -53,8 +53,12 @@ def test_default_ranges_cover_every_rate_share_unit_cost_and_mitigation():
 
 
 def test_ranges_and_drivers_can_be_chosen():
-    t = dsg.tornado(small(), "peak_deficit", ranges={"hnb_growth": (0.0, 0.1)},
-                    drivers=["hnb_growth", "block_transfer"])
+    t = dsg.tornado(
+        small(),
+        "peak_deficit",
+        ranges={"hnb_growth": (0.0, 0.1)},
+        drivers=["hnb_growth", "block_transfer"],
+    )
     f = t.to_frame()
     assert list(f.index) == ["block_transfer", "hnb_growth"]
     assert (f.at["hnb_growth", "low"], f.at["hnb_growth", "high"]) == (0.0, 0.1)

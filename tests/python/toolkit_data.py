@@ -56,7 +56,6 @@ write_offs = [ { year = "2027-28", share = 0.1 } ]
 
 [demand]
 growth = { "2024-25" = 0.06, "2027-28" = 0.03 }
-mix = [ { year = "2028-29", shares = { mainstream = 0.42, resourced_provision = 0.06, special = 0.26, independent = 0.08, hospital_ap = 0.03, post16 = 0.12, other = 0.03 } } ]
 
 [demand.base_plans]
 mainstream = 1200
@@ -66,6 +65,18 @@ independent = 350
 hospital_ap = 100
 post16 = 500
 other = 100
+
+[[demand.mix]]
+year = "2028-29"
+
+[demand.mix.shares]
+mainstream = 0.42
+resourced_provision = 0.06
+special = 0.26
+independent = 0.08
+hospital_ap = 0.03
+post16 = 0.12
+other = 0.03
 
 [capacity.special]
 places = { "2024-25" = 1000, "2027-28" = 1200 }

@@ -1,0 +1,76 @@
+//! Criterion benchmarks of the Monte Carlo engine on the BCP example with uncertain EHCP
+//! growth, inflation, HNB growth and mitigation delivery: one path, its random numbers alone
+//! (the floor), and whole simulations. `cargo bench --bench simulate`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use dsg_forecast::Scenario;
+use dsg_forecast::simulate::{Engine, Options, evaluate_batch, simulate};
+use std::hint::black_box;
+
+fn bcp_uncertain() -> Scenario {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/bcp_safety_valve_2024.toml"
+    );
+    let base = Scenario::from_path(std::path::Path::new(path)).expect("example is valid");
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text += r#"
+[uncertainty]
+persistence = 0.5
+correlation = 0.3
+ehcp_growth = { distribution = "normal", sd = 0.015 }
+inflation = { distribution = "normal", sd = 0.01 }
+hnb_growth = { distribution = "normal", sd = 0.01 }
+[uncertainty.delivery]
+"#;
+    for m in &base.mitigations {
+        text += &format!(
+            "{:?} = {{ distribution = \"beta\", alpha = 8, beta = 3 }}\n",
+            m.name
+        );
+    }
+    Scenario::from_toml_str(&text).expect("valid uncertain scenario")
+}
+
+fn bench(c: &mut Criterion) {
+    let s = bcp_uncertain();
+    let engine = Engine::new(&s, 1);
+    let mut ws = engine.workspace();
+    let mut i = 0u64;
+    c.bench_function("one_path", |b| {
+        b.iter(|| {
+            i += 1;
+            engine.path(&mut ws, black_box(i));
+        })
+    });
+    c.bench_function("one_path_draws_only", |b| {
+        b.iter(|| {
+            i += 1;
+            black_box(engine.draw_only(&mut ws, black_box(i)))
+        })
+    });
+    c.bench_function("one_path_kernel_only", |b| {
+        b.iter(|| engine.kernel(&mut ws))
+    });
+    let mut group = c.benchmark_group("simulate");
+    group.sample_size(10);
+    for n in [10_000, 100_000] {
+        let o = Options {
+            n_paths: n,
+            seed: 1,
+            ..Options::default()
+        };
+        group.bench_function(format!("{n}_paths"), |b| {
+            b.iter(|| simulate(black_box(&s), &o).unwrap())
+        });
+    }
+    let names = vec!["ehcp_growth".to_string(), "hnb_growth".to_string()];
+    let values: Vec<f64> = (0..20_000).map(|k| (k % 7) as f64 * 0.002).collect();
+    group.bench_function("batch_10000_rows", |b| {
+        b.iter(|| evaluate_batch(&s, &names, black_box(&values), "closing_deficit").unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,430 @@
+"""Uncertainty: Monte Carlo fan charts and probabilities, and batch evaluation for sensitivity.
+
+    sim = dsg.simulate(scenario, n_paths=100_000, seed=1)
+    sim.quantile_frame("closing_deficit")   # quantiles x years, in £
+    sim.prob_balanced_by                    # chance of in-year balance by each year
+    sim.plot_fan()
+
+The scenario's ``[uncertainty]`` section says what is uncertain (see docs/uncertainty.md). The
+paths run in Rust, in parallel, with the GIL released; the same seed gives the same numbers on
+any machine and any number of threads.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._format import pounds_m
+from .projection import project
+from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+ScenarioError = _core.ScenarioError
+
+#: Quantiles reported by default.
+DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+#: Most paths one simulation may run.
+MAX_PATHS: int = _core.MAX_PATHS
+#: Summarised lines: (label, unit).
+LINES = {
+    "closing_deficit": ("Closing cumulative deficit", "£"),
+    "in_year_deficit": ("In-year deficit (+) / surplus (−)", "£"),
+    "total_expenditure": ("Total expenditure", "£"),
+    "ehcps": ("EHCPs: total", "plans"),
+}
+#: Metrics for :func:`evaluate_batch`.
+BATCH_METRICS = ("closing_deficit", "peak_deficit", "in_year_deficit", "total_expenditure", "ehcps")
+
+
+def _bad(path: str, value: object, message: str) -> ScenarioError:
+    err = ScenarioError(f"1 problem in the request:\n  - {path} = {value!r}: {message}")
+    err.issues = [{"path": path, "year": None, "value": repr(value), "message": message}]
+    return err
+
+
+class Simulation:
+    """Results of :func:`simulate`: quantiles, means and probabilities by year.
+
+    Money in £ (EHCPs in plans). Quantiles come from fixed-size histograms (accurate to about
+    0.05% of the spread; see docs/uncertainty.md); means and probabilities are exact.
+    """
+
+    def __init__(self, data: dict[str, Any], scenario: Scenario, deterministic: pd.DataFrame):
+        self.scenario = scenario
+        #: Year labels.
+        self.years: list[str] = list(data["years"])
+        #: Number of paths, generator seed and library version used.
+        self.n_paths: int = int(data["n_paths"])
+        self.seed: int = int(data["seed"])
+        self.version: str = _core.__version__
+        #: Quantile levels reported.
+        self.quantile_levels: list[float] = list(data["quantiles"])
+        #: The deterministic projection of the summarised lines (lines x years, £).
+        self.deterministic = deterministic
+        self._lines: list[str] = list(data["lines"])
+        self._data = {k: v for k, v in data.items() if k != "paths"}
+        self._paths: dict[str, np.ndarray] | None = data["paths"]
+
+    # ---- tables ----------------------------------------------------------------------------
+    @property
+    def lines(self) -> list[str]:
+        """The summarised lines: closing_deficit, in_year_deficit, total_expenditure, ehcps."""
+        return list(self._lines)
+
+    @property
+    def quantiles(self) -> pd.DataFrame:
+        """Every line's quantiles: index (line, quantile), columns years, values in £/plans."""
+        qv = self._data["quantile_values"]
+        idx = pd.MultiIndex.from_product(
+            [self._lines, self.quantile_levels], names=["line", "quantile"]
+        )
+        return pd.DataFrame(
+            qv.reshape(-1, len(self.years)), index=idx, columns=pd.Index(self.years, name="year")
+        )
+
+    @property
+    def mean(self) -> pd.DataFrame:
+        """Mean of each line by year: index line, columns years."""
+        return pd.DataFrame(
+            self._data["mean"],
+            index=pd.Index(self._lines, name="line"),
+            columns=pd.Index(self.years, name="year"),
+        )
+
+    def quantile_frame(self, line: str = "closing_deficit") -> pd.DataFrame:
+        """One line's quantiles (rows) by year (columns)."""
+        return self.quantiles.loc[self._check_line(line)]
+
+    def summary_frame(self, line: str = "closing_deficit") -> pd.DataFrame:
+        """Display table for one line: quantiles, mean and the plan, £m to one decimal."""
+        frame = self.quantile_frame(line).copy()
+        frame.index = [f"{q:.0%} quantile" for q in frame.index]
+        frame.loc["Mean"] = self.mean.loc[line]
+        frame.loc["Plan (no uncertainty)"] = self.deterministic.loc[line]
+        if LINES[line][1] == "£":
+            return frame.map(lambda v: f"{v / 1e6:,.1f}")
+        return frame.map(lambda v: f"{v:,.0f}")
+
+    # ---- probabilities ---------------------------------------------------------------------
+    @property
+    def prob_balanced(self) -> pd.Series:
+        """Share of paths whose spend is within income (in-year deficit ≤ 0) in each year."""
+        return pd.Series(self._data["prob_balanced"], index=self.years, name="prob_balanced")
+
+    @property
+    def prob_balanced_by(self) -> pd.Series:
+        """Share of paths that have reached in-year balance in that year or earlier."""
+        return pd.Series(self._data["prob_balanced_by"], index=self.years, name="prob_balanced_by")
+
+    def prob_exceeds(self, amount: float | None = None, *, by: bool = False) -> pd.Series:
+        """Chance the closing deficit exceeds ``amount`` (£; default the scenario's reserves)
+        in each year, or with ``by=True`` in that year or any earlier one.
+
+        Amounts passed to ``simulate(thresholds=...)`` and the reserves are counted exactly.
+        Other amounts are read off the histograms (``by=False`` only).
+        """
+        if amount is None:
+            amount = self.scenario.to_dict().get("financing", {}).get("reserves")
+            if amount is None:
+                raise _bad(
+                    "amount", None, "the scenario gives no financing.reserves; pass an amount in £"
+                )
+        amount = float(amount)
+        key = "prob_exceeds_by" if by else "prob_exceeds"
+        name = f"P(closing deficit > {pounds_m(amount)}{' by then' if by else ''})"
+        thresholds = list(self._data["thresholds"])
+        if amount in thresholds:
+            return pd.Series(self._data[key][thresholds.index(amount)], index=self.years, name=name)
+        if by:
+            raise _bad(
+                "amount",
+                amount,
+                "for by=True pass the amount in simulate(thresholds="
+                "[...]) so it is counted path by path",
+            )
+        return pd.Series(self._cdf_above(0, amount), index=self.years, name=name)
+
+    def _cdf_above(self, line: int, amount: float) -> np.ndarray:
+        d = self._data
+        counts = d["hist_counts"][line].astype(np.float64)
+        out = np.empty(len(self.years))
+        for t in range(len(self.years)):
+            lo, hi = d["hist_lo"][line, t], d["hist_hi"][line, t]
+            mn, mx = d["min"][line, t], d["max"][line, t]
+            nb = counts.shape[1]
+            xs = np.concatenate([[min(mn, lo)], np.linspace(lo, hi, nb + 1), [max(mx, hi)]])
+            under, over = float(d["hist_under"][line, t]), float(d["hist_over"][line, t])
+            cum = np.concatenate(
+                [
+                    [0.0],
+                    under + np.concatenate([[0.0], np.cumsum(counts[t])]),
+                    [under + counts[t].sum() + over],
+                ]
+            )
+            below = np.interp(amount, xs, cum) if mn < amount else 0.0
+            out[t] = 1.0 - (below / self.n_paths if amount < mx else 1.0)
+        return out
+
+    # ---- paths -----------------------------------------------------------------------------
+    @property
+    def paths(self) -> dict[str, np.ndarray] | None:
+        """With ``keep_paths=True``: each line as an array of shape (paths, years); else None."""
+        return self._paths
+
+    def _check_line(self, line: str) -> str:
+        if line not in self._lines:
+            raise KeyError(f"no line {line!r}; simulated lines are: {', '.join(self._lines)}")
+        return line
+
+    # ---- display ---------------------------------------------------------------------------
+    def plot_fan(self, line: str = "closing_deficit", ax: Axes | None = None) -> Axes:
+        """Fan chart: 5–95, 10–90 and 25–75% bands, median (solid), mean (dotted) and the
+        deterministic plan (dashed); £m axis and year labels."""
+        return plot_fan(self, line, ax=ax)
+
+    def __repr__(self) -> str:
+        last = self.years[-1]
+        med = self._median("closing_deficit")[-1]
+        return (
+            f"<Simulation {self.scenario.name!r}: {self.n_paths:,} paths, seed {self.seed}, "
+            f"median closing deficit {last} {pounds_m(med)}, "
+            f"P(balanced by {last}) {self.prob_balanced_by.iloc[-1]:.0%}>"
+        )
+
+    def _median(self, line: str) -> np.ndarray:
+        q = self.quantile_levels
+        if 0.5 in q:
+            return self.quantile_frame(line).loc[0.5].to_numpy()
+        return self.mean.loc[line].to_numpy()
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<b>{html.escape(self.scenario.name)}</b>: {self.n_paths:,} paths, seed "
+            f"{self.seed}, dsg-forecast {html.escape(self.version)}"
+        )
+        probs = pd.DataFrame(
+            {
+                "P(in-year balance)": self.prob_balanced.map("{:.0%}".format),
+                "P(balanced by then)": self.prob_balanced_by.map("{:.0%}".format),
+            }
+        ).T
+        return (
+            f"<div>{head}<br><i>Closing cumulative deficit (£m)</i>"
+            f"{self.summary_frame().to_html(border=0)}{probs.to_html(border=0)}</div>"
+        )
+
+
+#: Fan-chart bands (lower, upper quantile) from widest to narrowest, with their shading.
+FAN_BANDS = ((0.05, 0.95, 0.18), (0.1, 0.9, 0.28), (0.25, 0.75, 0.42))
+
+
+def plot_fan(sim: Simulation, line: str = "closing_deficit", ax: Axes | None = None) -> Axes:
+    """Nested quantile bands of ``line`` by year, median solid, mean dotted, plan dashed.
+
+    Bands whose quantiles were not simulated are left out. Money lines are drawn in £m.
+    """
+    from .plotting import money_axis, new_axes, year_axis
+
+    sim._check_line(line)
+    ax = new_axes(ax)
+    label, unit = LINES[line]
+    scale = 1e6 if unit == "£" else 1.0
+    x = np.arange(len(sim.years))
+    q = sim.quantile_frame(line) / scale
+    levels = set(sim.quantile_levels)
+    colour = "#08519c"
+    for lo, hi, alpha in FAN_BANDS:
+        if lo in levels and hi in levels:
+            ax.fill_between(
+                x,
+                q.loc[lo],
+                q.loc[hi],
+                color=colour,
+                alpha=alpha,
+                lw=0,
+                label=f"{lo:.0%}–{hi:.0%} of paths",
+            )
+    if 0.5 in levels:
+        ax.plot(x, q.loc[0.5], color=colour, lw=2, label="Median")
+    ax.plot(x, sim.mean.loc[line] / scale, color="black", lw=1.5, ls=":", label="Mean")
+    ax.plot(
+        x,
+        sim.deterministic.loc[line] / scale,
+        color="#cb181d",
+        lw=1.5,
+        ls="--",
+        label="Plan (no uncertainty)",
+    )
+    if line != "ehcps":
+        ax.axhline(0, color="black", lw=0.8)
+    year_axis(ax, sim.years)
+    if unit == "£":
+        money_axis(ax)
+    else:
+        ax.set_ylabel(unit)
+    ax.set_title(f"{label}: {sim.scenario.name} ({sim.n_paths:,} paths)")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+class _Progress:
+    """tqdm bar shown once a run looks like taking over ~1 s (or always / never)."""
+
+    def __init__(self, mode: bool | None):
+        self.mode = mode
+        self.start = time.perf_counter()
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            elapsed = time.perf_counter() - self.start
+            expected = elapsed * total / max(done, 1)
+            if not (self.mode or (self.mode is None and expected > 1.0 and done < total)):
+                return
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                self.mode = False
+                return
+            self.bar = tqdm(total=total, unit="path", desc="Simulating", leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def simulate(
+    scenario: Scenario,
+    n_paths: int = 10_000,
+    seed: int = 0,
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    keep_paths: bool = False,
+    *,
+    thresholds: Iterable[float] = (),
+    threads: int | None = None,
+    progress: bool | Callable[[int, int], None] | None = None,
+) -> Simulation:
+    """Simulate ``scenario``'s uncertain inputs over ``n_paths`` paths.
+
+    ``seed`` (0 to 2**64 − 1) fixes every random number: same seed, same results on any machine
+    and thread count. ``thresholds`` (£) are counted exactly for :meth:`Simulation.prob_exceeds`
+    (the reserves always are). ``keep_paths=True`` also returns every path (memory: 4 × paths
+    × years × 8 bytes). ``threads`` limits the worker threads (default: all cores).
+    ``progress``: None shows a tqdm bar for runs over about a second, True always, False never,
+    or a callable ``f(done, total)``. Ctrl-C stops the run with ``KeyboardInterrupt``.
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"simulate() takes a Scenario, not {type(scenario).__name__}")
+    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
+        raise _bad("n_paths", n_paths, f"expected a whole number of paths from 1 to {MAX_PATHS}")
+    if n_paths > MAX_PATHS:
+        raise _bad("n_paths", n_paths, f"expected a whole number of paths from 1 to {MAX_PATHS}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**64):
+        raise _bad("seed", seed, "expected a whole number from 0 to 2**64 − 1")
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise _bad("threads", threads, "expected a number of threads of 1 or more, or None")
+    qs = [float(q) for q in quantiles]
+    ths = [float(a) for a in thresholds]
+    callback: Callable[[int, int], None] | None
+    bar = None
+    if callable(progress):
+        callback = progress
+    elif progress is False:
+        callback = None
+    else:
+        bar = _Progress(progress)
+        callback = bar
+    try:
+        data = _core.simulate(
+            scenario._core,
+            int(n_paths),
+            int(seed),
+            qs,
+            ths,
+            bool(keep_paths),
+            threads=threads,
+            progress=callback,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    det = project(scenario).to_frame().loc[list(data["lines"])]
+    return Simulation(data, scenario, det)
+
+
+def simulate_many(
+    scenarios: Iterable[Scenario], executor: Any = None, **kwargs: Any
+) -> list[Simulation]:
+    """Simulate several scenarios, in order, with the same keyword arguments.
+
+    ``executor`` is anything with a ``concurrent.futures``-style ``submit`` (a
+    ``ProcessPoolExecutor``, a Dask ``Client`` or ``distributed`` executor, Ray's
+    ``RayExecutor``): each scenario is pickled to a worker and its Simulation pickled back. With
+    no executor the scenarios run here one after another (each already uses every core).
+    """
+    scenarios = list(scenarios)
+    if executor is None:
+        return [simulate(s, **kwargs) for s in scenarios]
+    kwargs.setdefault("progress", False)
+    futures = [executor.submit(simulate, s, **kwargs) for s in scenarios]
+    return [f.result() for f in futures]
+
+
+# ---- batch evaluation for sensitivity analysis ----------------------------------------------
+def batch_drivers(scenario: Scenario) -> list[str]:
+    """Driver names :func:`evaluate_batch` accepts: ``ehcp_growth``, ``hnb_growth``,
+    ``inflation`` (shifts added to the planned rate every year), ``inflation.<category>``, and
+    ``delivery.<mitigation>`` (delivery multiplier, 1 = as planned)."""
+    return list(_core.batch_driver_names(scenario._core))
+
+
+def evaluate_batch(
+    scenario: Scenario,
+    values: Any,
+    names: Sequence[str] | None = None,
+    metric: str = "closing_deficit",
+    *,
+    threads: int | None = None,
+) -> np.ndarray:
+    """Evaluate ``metric`` for many parameter sets in one call (in parallel, in Rust).
+
+    ``values`` is a 2-D array, one row per parameter set and one column per driver in
+    ``names`` (or a DataFrame whose columns are the names). Each row is a deterministic
+    projection with those drivers changed. ``metric``: the final year's ``closing_deficit``,
+    ``in_year_deficit``, ``total_expenditure`` or ``ehcps``, or the ``peak_deficit`` (£).
+    Returns one number per row.
+    """
+    if isinstance(values, pd.DataFrame):
+        names = list(values.columns) if names is None else names
+        values = values.to_numpy()
+    if names is None:
+        raise _bad("names", None, "give one driver name per column of values")
+    arr = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+    if arr.ndim == 1 and len(names) == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise _bad("values", f"array of shape {arr.shape}", "expected a 2-D array: rows × drivers")
+    return _core.evaluate_batch(
+        scenario._core, [str(n) for n in names], arr, metric, threads=threads
+    )
+
+
+def sobol_problem(bounds: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
+    """A SALib problem definition from ``{driver name: (low, high)}``."""
+    names = list(bounds)
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()],
+    }
