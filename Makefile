@@ -34,20 +34,25 @@ lint: venv
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --features python -- -D warnings
-	$(VENV)/bin/ruff check python tests benches
-	$(VENV)/bin/ruff format --check python tests benches
+	$(VENV)/bin/ruff check python tests benches examples
+	$(VENV)/bin/ruff format --check python tests benches examples
 
 rust-test:
 	cargo test --quiet
 
 python-test: build
-	$(VENV)/bin/python -m pytest -q
+	$(PY) -m mypy.stubtest dsg_forecast._core --allowlist stubtest-allowlist.txt
+	$(PY) -m pytest -q
 
 test: lint rust-test python-test
 
+# Benchmarks (not part of `make test`): the figures quoted in README.md and docs/.
 bench: build
 	cargo bench --bench project
+	cargo bench --bench simulate
 	$(PY) benches/python_project.py
+	$(PY) benches/toolkit_speed.py
+	$(PY) benches/compare.py
 
 clean:
 	rm -rf target $(VENV) out
