@@ -48,11 +48,23 @@ def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
     x = np.arange(len(p.years))
     frame = p.to_frame() / 1e6
     ax.bar(x, frame.loc["in_year_deficit"], color="#9ecae1", label="In-year deficit")
-    ax.plot(x, frame.loc["closing_deficit"], color="#08519c", marker="o", lw=2,
-            label="Closing cumulative deficit")
+    ax.plot(
+        x,
+        frame.loc["closing_deficit"],
+        color="#08519c",
+        marker="o",
+        lw=2,
+        label="Closing cumulative deficit",
+    )
     if p.unmitigated is not None:
-        ax.plot(x, p.unmitigated["closing_deficit"] / 1e6, color="#cb181d", ls="--", lw=1.5,
-                label="Closing deficit without mitigations")
+        ax.plot(
+            x,
+            p.unmitigated["closing_deficit"] / 1e6,
+            color="#cb181d",
+            ls="--",
+            lw=1.5,
+            label="Closing deficit without mitigations",
+        )
     ax.axhline(0, color="black", lw=0.8)
     year_axis(ax, p.years)
     money_axis(ax)

@@ -19,9 +19,17 @@ if TYPE_CHECKING:
 
 #: Lines shown by default in the CLI and notebook summary, in this order.
 SUMMARY_LINES = [
-    "hnb_funding", "block_transfer", "other_income", "total_income", "total_expenditure",
-    "in_year_deficit", "opening_deficit", "deficit_reductions", "closing_deficit",
-    "financing_cost", "ehcps",
+    "hnb_funding",
+    "block_transfer",
+    "other_income",
+    "total_income",
+    "total_expenditure",
+    "in_year_deficit",
+    "opening_deficit",
+    "deficit_reductions",
+    "closing_deficit",
+    "financing_cost",
+    "ehcps",
 ]
 
 
@@ -141,9 +149,11 @@ class Projection:
 
     def __repr__(self) -> str:
         m = self.metrics
-        return (f"<Projection {self._core.scenario!r}: {self.years[0]} to {self.years[-1]}, "
-                f"closing deficit {metric_text('closing_deficit', m['closing_deficit'])}, "
-                f"first balanced year {metric_text('', m['first_balanced_year'])}>")
+        return (
+            f"<Projection {self._core.scenario!r}: {self.years[0]} to {self.years[-1]}, "
+            f"closing deficit {metric_text('closing_deficit', m['closing_deficit'])}, "
+            f"first balanced year {metric_text('', m['first_balanced_year'])}>"
+        )
 
     def _repr_html_(self) -> str:
         metrics = "".join(
@@ -152,8 +162,9 @@ class Projection:
             for k, v in self.metrics.items()
         )
         table = self.summary_frame().to_html(classes="dsg-projection", border=0)
-        return (f"<div><b>{html.escape(self._core.scenario)}</b>"
-                f"<table>{metrics}</table>{table}</div>")
+        return (
+            f"<div><b>{html.escape(self._core.scenario)}</b><table>{metrics}</table>{table}</div>"
+        )
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The deficit trajectory in £m: closing cumulative deficit (line), in-year deficit

@@ -156,8 +156,10 @@ class Scenario:
     def __repr__(self) -> str:
         y = self.years
         n = len(self.mitigation_names)
-        return (f"<Scenario {self.name!r}: {y[0]} to {y[-1]}, {len(self.categories)} placement "
-                f"categories, {n} mitigation{'s' if n != 1 else ''}>")
+        return (
+            f"<Scenario {self.name!r}: {y[0]} to {y[-1]}, {len(self.categories)} placement "
+            f"categories, {n} mitigation{'s' if n != 1 else ''}>"
+        )
 
     def _repr_html_(self) -> str:
         d = self.to_dict()
@@ -170,9 +172,11 @@ class Scenario:
             ("EHCPs in base year", f"{sum(d['demand']['base_plans'].values()):,.0f}"),
             ("Mitigations", ", ".join(self.mitigation_names) or "none"),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-                       f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
-                       for k, v in rows)
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+            for k, v in rows
+        )
         return f"<b>{html.escape(self.name)}</b><table>{body}</table>"
 
 
