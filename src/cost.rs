@@ -36,6 +36,7 @@ pub fn expenditure_into(m: &Model, plans: &PlanTable, out: &mut Spend) {
     let nc = m.n_categories();
     let unit_cost = &mut out.unit_cost;
     unit_cost.clear();
+    unit_cost.reserve(h * nc);
     unit_cost.extend_from_slice(&m.unit_cost_base);
     for t in 1..h {
         for c in 0..nc {
@@ -70,6 +71,7 @@ pub fn expenditure_into(m: &Model, plans: &PlanTable, out: &mut Spend) {
         compound_into(*base, growth, h, line);
     }
     out.total.clear();
+    out.total.reserve(h);
     for t in 0..h {
         let plans_spend: f64 = out.by_category[t * nc..(t + 1) * nc].iter().sum();
         let other: f64 = out.non_plan.iter().map(|l| l[t]).sum();

@@ -31,6 +31,9 @@ pub fn corkscrew_into(m: &Model, in_year: &[f64], d: &mut DeficitPath) {
     d.opening.clear();
     d.closing.clear();
     d.financing_cost.clear();
+    d.opening.reserve(h);
+    d.closing.reserve(h);
+    d.financing_cost.reserve(h);
     d.payments.clear();
     d.payments.extend_from_slice(&m.payments[..h]);
     d.write_offs.clear();

@@ -54,6 +54,7 @@ pub fn compound(base: f64, rate: &[f64], h: usize) -> Vec<f64> {
 /// [`compound`] into an existing buffer.
 pub fn compound_into(base: f64, rate: &[f64], h: usize, out: &mut Vec<f64>) {
     out.clear();
+    out.reserve(h);
     let mut x = base;
     for t in 0..h {
         if t > 0 {

@@ -92,37 +92,43 @@ pub fn project(s: &Scenario) -> Projection {
     let m = Model::new(s);
     let labels: Vec<String> = m.categories.iter().map(|c| s.category_label(c)).collect();
     let r = run(&m);
-    let mut p = named(&s.meta.name, &labels, &m, &r);
     if m.mitigations.is_empty() {
-        return p;
+        return named(&s.meta.name, &labels, &m, r);
     }
     // Switching a mitigation off is delivery = 0: every lever then adds exactly 0 or
     // multiplies by exactly 1, so this equals projecting the scenario without it.
     let mut alt = m.clone();
     let mut without = Run::default();
+    let mut effects = Vec::with_capacity(m.mitigations.len());
     for i in 0..m.mitigations.len() {
         alt.mitigations[i].delivery = 0.0;
-        run_into(&alt, &GrowthDemand, &mut without);
+        // Mitigations act on plans and costs only, never on income, so the change in the
+        // in-year deficit is the change in spend: only demand and cost need re-running.
+        GrowthDemand.project(&alt, &mut without.plans);
+        expenditure_into(&alt, &without.plans, &mut without.spend);
         alt.mitigations[i].delivery = m.mitigations[i].delivery;
-        let values = without
-            .in_year_deficit
+        let values: Vec<f64> = without
+            .spend
+            .total
             .iter()
-            .zip(&r.in_year_deficit)
+            .zip(&r.spend.total)
             .map(|(a, b)| a - b)
             .collect();
         let name = &m.mitigations[i].name;
-        p.lines.push(Line {
+        effects.push(Line {
             name: cat("mitigation_effect.", name),
             label: cat("Mitigation: ", name),
             unit: "£",
             values,
         });
     }
+    let mut p = named(&s.meta.name, &labels, &m, r);
+    p.lines.append(&mut effects);
     for mit in &mut alt.mitigations {
         mit.delivery = 0.0;
     }
     run_into(&alt, &GrowthDemand, &mut without);
-    let u = named(&s.meta.name, &labels, &alt, &without);
+    let u = named(&s.meta.name, &labels, &alt, without);
     for (key, label) in [
         ("in_year_deficit", "Unmitigated in-year deficit"),
         ("closing_deficit", "Unmitigated closing deficit"),
@@ -148,7 +154,7 @@ fn cat(prefix: &str, name: &str) -> Cow<'static, str> {
 }
 
 /// Name every series of a run, in the order a DSG management plan shows them.
-fn named(scenario: &str, labels: &[String], m: &Model, r: &Run) -> Projection {
+fn named(scenario: &str, labels: &[String], m: &Model, r: Run) -> Projection {
     let years = m.year_labels();
     let h = m.horizon;
     let nc = m.n_categories();
@@ -165,37 +171,33 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: &Run) -> Projection {
         });
     };
     let col = |data: &[f64], c: usize| (0..h).map(|t| data[t * nc + c]).collect::<Vec<f64>>();
-    let i = &r.income;
+    let Run {
+        plans,
+        income: i,
+        mut spend,
+        in_year_deficit,
+        deficit: d,
+    } = r;
     push(
         "hnb_funding".into(),
         "High needs block funding".into(),
         "£",
-        i.hnb.clone(),
+        i.hnb,
     );
     push(
         "block_transfer".into(),
         "Block transfer from schools block".into(),
         "£",
-        i.block_transfer.clone(),
+        i.block_transfer,
     );
-    push(
-        "other_income".into(),
-        "Other income".into(),
-        "£",
-        i.other.clone(),
-    );
-    push(
-        "total_income".into(),
-        "Total income".into(),
-        "£",
-        i.total.clone(),
-    );
+    push("other_income".into(), "Other income".into(), "£", i.other);
+    push("total_income".into(), "Total income".into(), "£", i.total);
     for (c, id) in m.categories.iter().enumerate() {
         push(
             cat("spend.", id),
             cat("Spend: ", &labels[c]),
             "£",
-            col(&r.spend.by_category, c),
+            col(&spend.by_category, c),
         );
     }
     for (k, (name, _, _)) in m.non_plan.iter().enumerate() {
@@ -203,34 +205,33 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: &Run) -> Projection {
             cat("non_plan.", name),
             cat("Spend not tied to plans: ", name),
             "£",
-            r.spend.non_plan[k].clone(),
+            std::mem::take(&mut spend.non_plan[k]),
         );
     }
     push(
         "mitigation_costs".into(),
         "Mitigation investment".into(),
         "£",
-        r.spend.mitigation_costs.clone(),
+        spend.mitigation_costs,
     );
     push(
         "mitigation_savings".into(),
         "Mitigation savings".into(),
         "£",
-        r.spend.mitigation_savings.clone(),
+        spend.mitigation_savings,
     );
     push(
         "total_expenditure".into(),
         "Total expenditure".into(),
         "£",
-        r.spend.total.clone(),
+        spend.total,
     );
     push(
         "in_year_deficit".into(),
         "In-year deficit (+) / surplus (−)".into(),
         "£",
-        r.in_year_deficit.clone(),
+        in_year_deficit.clone(),
     );
-    let d = &r.deficit;
     push(
         "opening_deficit".into(),
         "Opening cumulative deficit".into(),
@@ -278,32 +279,32 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: &Run) -> Projection {
             cat("ehcps.", id),
             cat("EHCPs: ", &labels[c]),
             "plans",
-            col(&r.plans.data, c),
+            col(&plans.data, c),
         );
     }
     push(
         "ehcps".into(),
         "EHCPs: total".into(),
         "plans",
-        (0..h).map(|t| r.plans.total(t)).collect(),
+        (0..h).map(|t| plans.total(t)).collect(),
     );
     for (c, id) in m.categories.iter().enumerate() {
         push(
             cat("unit_cost.", id),
             cat("Unit cost: ", &labels[c]),
             "£ per plan",
-            col(&r.spend.unit_cost, c),
+            col(&spend.unit_cost, c),
         );
     }
     push(
         "schools_block".into(),
         "Schools block".into(),
         "£",
-        i.schools_block.clone(),
+        i.schools_block,
     );
     let metrics = metrics(
         &years,
-        &r.in_year_deficit,
+        &in_year_deficit,
         &d.closing,
         &d.financing_cost,
         m.override_end,
