@@ -3,7 +3,7 @@
 
 use crate::cost::{Spend, expenditure_into};
 use crate::deficit::{DeficitPath, corkscrew_into};
-use crate::demand::{DemandModel, GrowthDemand, PlanTable};
+use crate::demand::{DemandModel, GrowthDemand, PlanTable, Shortfall};
 use crate::funding::{Income, income_into};
 use crate::metrics::{Metrics, metrics};
 use crate::model::Model;
@@ -20,6 +20,10 @@ pub struct Run {
     /// `spend.total − income.total` (£): positive = spend above income.
     pub in_year_deficit: Vec<f64>,
     pub deficit: DeficitPath,
+    /// Where a mitigation asked to move or cease more plans than a category held, as
+    /// (mitigation index, year index, plans short); the move was capped at what there was.
+    /// Always empty for a validated scenario; what-ifs that change the model can trigger it.
+    pub shortfalls: Vec<Shortfall>,
 }
 
 /// Run `m` with the default growth-rate demand model.
@@ -37,7 +41,7 @@ pub fn run_with(m: &Model, demand: &dyn DemandModel) -> Run {
 /// Run `m` into `out`, reusing its buffers: repeated runs (mitigation effects, goal seeks,
 /// simulations) then allocate nothing.
 pub fn run_into(m: &Model, demand: &dyn DemandModel, out: &mut Run) {
-    demand.project(m, &mut out.plans);
+    out.shortfalls = demand.project(m, &mut out.plans);
     income_into(m, &mut out.income);
     expenditure_into(m, &out.plans, &mut out.spend);
     out.in_year_deficit.clear();
@@ -172,6 +176,7 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: Run) -> Projection {
     };
     let col = |data: &[f64], c: usize| (0..h).map(|t| data[t * nc + c]).collect::<Vec<f64>>();
     let Run {
+        shortfalls: _,
         plans,
         income: i,
         mut spend,
