@@ -65,6 +65,8 @@ impl DemandModel for GrowthDemand {
         let mut short = Vec::new();
         let mut underlying: f64 = m.base_plans.iter().sum();
         let mut ceased = 0.0;
+        // The last mitigation ceasing plans pro rata, to name when cessations exceed plans.
+        let mut pro_rata = None;
         // Cumulative moves / cessations per mitigation.
         let mut cumulative = vec![0.0; m.mitigations.len()];
         for t in 0..h {
@@ -77,14 +79,18 @@ impl DemandModel for GrowthDemand {
                 }
                 underlying *= 1.0 + g;
             }
-            for mit in &m.mitigations {
+            for (i, mit) in m.mitigations.iter().enumerate() {
                 if let Lever::CeasePlans {
                     per_year,
                     category: None,
                 } = mit.lever
                 {
                     ceased += per_year * mit.phase[t] * mit.delivery;
+                    pro_rata = Some(i);
                 }
+            }
+            if let (Some(i), true) = (pro_rata, ceased - underlying > 1e-9) {
+                short.push((i, t, ceased - underlying));
             }
             let total = (underlying - ceased).max(0.0);
             let row = &mut out.data[t * nc..(t + 1) * nc];
@@ -120,13 +126,22 @@ impl DemandModel for GrowthDemand {
                     _ => {}
                 }
             }
-            for (c, cap) in m.capacity.iter().enumerate() {
-                if let Some((places, overflow)) = cap {
-                    let excess = row[c] - places[t];
-                    if excess > 0.0 {
-                        row[c] -= excess;
-                        row[*overflow] += excess;
+            // Overflow can fill a category that has its own limit, so repeat; chains have no
+            // loops (validated), so plans settle within one pass per category.
+            for _ in 0..nc {
+                let mut moved = false;
+                for (c, cap) in m.capacity.iter().enumerate() {
+                    if let Some((places, overflow)) = cap {
+                        let excess = row[c] - places[t];
+                        if excess > 0.0 {
+                            row[c] -= excess;
+                            row[*overflow] += excess;
+                            moved = true;
+                        }
                     }
+                }
+                if !moved {
+                    break;
                 }
             }
         }

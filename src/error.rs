@@ -62,9 +62,11 @@ pub enum ScenarioError {
     Io { path: String, message: String },
     /// The text is not valid TOML/JSON, or a field has the wrong type or is missing.
     /// `message` carries the parser's line and column.
-    #[error("{format} error: {message}")]
+    #[error("{format} error: {}{message}", if .path.is_empty() { String::new() } else { format!("{}: ", .path) })]
     Parse {
         format: &'static str,
+        /// Dotted path of the field the parser stopped at ("" for a syntax error).
+        path: String,
         message: String,
     },
     /// The scenario parsed but some values are not allowed; every problem is listed.
@@ -85,7 +87,9 @@ impl ScenarioError {
     pub fn issues(&self) -> Vec<Issue> {
         match self {
             ScenarioError::Invalid(v) => v.clone(),
-            ScenarioError::Parse { message, .. } => vec![Issue::new("", message.clone())],
+            ScenarioError::Parse { path, message, .. } => {
+                vec![Issue::new(path.clone(), message.clone())]
+            }
             ScenarioError::Io { path, message } => vec![Issue::new(path.clone(), message.clone())],
         }
     }

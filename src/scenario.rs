@@ -356,6 +356,7 @@ impl Scenario {
     pub fn from_toml_str(text: &str) -> Result<Scenario, ScenarioError> {
         let de = toml::de::Deserializer::parse(text).map_err(|e| ScenarioError::Parse {
             format: "TOML",
+            path: String::new(),
             message: e.to_string().trim_end().to_string(),
         })?;
         Self::from_deserializer(de, "TOML")
@@ -370,6 +371,7 @@ impl Scenario {
         let s = Self::from_deserializer(&mut de, "JSON")?;
         de.end().map_err(|e| ScenarioError::Parse {
             format: "JSON",
+            path: String::new(),
             message: e.to_string(),
         })?;
         Ok(s)
@@ -399,15 +401,22 @@ impl Scenario {
         D::Error: std::fmt::Display,
     {
         let mut unknown = Vec::new();
-        let parsed: Scenario = serde_ignored::deserialize(de, |path| {
+        // serde_ignored collects every unknown key; serde_path_to_error names the field of a
+        // type error or missing field ("funding.hnb: invalid type: string ...").
+        let mut note_unknown = |path: serde_ignored::Path<'_>| {
             unknown.push(Issue::new(
                 dotted(&path),
                 "unknown field; check the spelling against the scenario format in the README",
             ));
-        })
-        .map_err(|e| ScenarioError::Parse {
-            format,
-            message: e.to_string().trim_end().to_string(),
+        };
+        let ignoring = serde_ignored::Deserializer::new(de, &mut note_unknown);
+        let parsed: Scenario = serde_path_to_error::deserialize(ignoring).map_err(|e| {
+            let path = field_path(e.path());
+            ScenarioError::Parse {
+                format,
+                message: e.inner().to_string().trim_end().to_string(),
+                path,
+            }
         })?;
         let mut issues = unknown;
         issues.extend(crate::validate::validate(&parsed));
@@ -478,8 +487,31 @@ impl Scenario {
         s.mitigations.clear();
         // Their source notes go with them (a note must name a field of the scenario).
         s.sources.retain(|k, _| !k.starts_with("mitigations."));
+        // So does the uncertainty about their delivery.
+        if let Some(u) = &mut s.uncertainty {
+            u.delivery.clear();
+        }
         s
     }
+}
+
+/// A serde_path_to_error path as a dotted field path ("" at the top level).
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
 }
 
 /// A serde path as the dotted field path users write (`funding.hnb_grwoth`,

@@ -143,6 +143,29 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         }
     }
 
+    // An overflow chain must end in a category without a limit, or plans have nowhere to go.
+    for start in s.capacity.keys() {
+        let mut seen = vec![start.as_str()];
+        let mut at = start.as_str();
+        while let Some(cap) = s.capacity.get(at) {
+            at = cap.overflow.as_str();
+            if at == start {
+                v.push(
+                    Issue::new(
+                        format!("capacity.{start}.overflow"),
+                        "the overflow chain comes back to this category; the last category in a chain must have no places limit",
+                    )
+                    .with_value(seen.join(" -> ") + " -> " + start),
+                );
+                break;
+            }
+            if seen.contains(&at) {
+                break;
+            }
+            seen.push(at);
+        }
+    }
+
     // Cost.
     let cost = &s.cost;
     for c in &cats {

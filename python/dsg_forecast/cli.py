@@ -130,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     except Exception as e:  # noqa: BLE001 - the CLI must never print a traceback
         print(f"internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

@@ -185,6 +185,10 @@ def _read(path: str | os.PathLike[str]) -> str:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a folder; give the path of a scenario file") from None
+    except PermissionError:
+        raise ScenarioError(f"{path}: permission denied; check you can open the file") from None
     except UnicodeDecodeError as e:
         raise ScenarioError(f"{path}: not a UTF-8 text file ({e.reason})") from None
 

@@ -167,3 +167,13 @@ def test_no_panic_crosses_into_python():
             dsg.Scenario.from_toml_str(text)
     with pytest.raises(dsg.ScenarioError):
         dsg.Scenario.from_json_str('{"meta": [1, 2')
+
+
+def test_a_folder_or_unreadable_path_is_a_scenario_error(tmp_path):
+    with pytest.raises(dsg.ScenarioError, match="is a folder"):
+        dsg.Scenario.from_toml(tmp_path)
+
+
+def test_a_type_error_from_python_names_the_field(bcp):
+    with pytest.raises(dsg.ScenarioError, match=r"funding\.hnb: invalid type"):
+        bcp.replace({"funding.hnb": "a lot"})
