@@ -22,7 +22,7 @@ EXAMPLE = Path(__file__).resolve().parent / "bcp_safety_valve_2024.toml"
 #: Ranges: rate shifts in percentage points as fractions; delivery as a share of plan.
 RATE_BOUNDS = {
     "ehcp_growth": (-0.02, 0.02),
-    "inflation": (-0.01, 0.02),
+    "unit_cost_inflation": (-0.01, 0.02),
     "hnb_growth": (-0.01, 0.02),
 }
 
@@ -31,7 +31,7 @@ def bounds_for(scenario: dsg.Scenario) -> dict[str, tuple[float, float]]:
     """Rate shifts plus every mitigation's delivery from 0.4 to 1.1."""
     out = dict(RATE_BOUNDS)
     for name in dsg.batch_drivers(scenario):
-        if name.startswith("delivery."):
+        if name.startswith("mitigation:"):
             out[name] = (0.4, 1.1)
     return out
 

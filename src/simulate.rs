@@ -12,7 +12,13 @@
 //!
 //! **Memory.** Without `keep_paths` nothing grows with the path count: each of a fixed number
 //! of workers holds one [`summary::Acc`] (a histogram per line and year). See
-//! [`summary`] for the quantile method and its accuracy.
+//! [`summary`] for the quantile method and its accuracy. With `keep_paths` the kept lines take
+//! 4 × paths × years × 8 bytes, at most [`MAX_KEPT_BYTES`] (see [`max_kept_paths`]).
+//!
+//! **Capped paths.** A shock can make a mitigation ask to move or cease more plans than a
+//! category holds (lower EHCP growth, delivery above 1); the demand model then caps the move at
+//! the plans there are. Each path records whether that happened, per mitigation, and the
+//! summary counts those paths ([`Summary::capped_paths`]).
 
 mod batch;
 pub mod summary;
@@ -33,6 +39,8 @@ use summary::Acc;
 
 /// Most paths one simulation may run (10 million).
 pub const MAX_PATHS: usize = 10_000_000;
+/// Most memory (bytes) the kept paths of `keep_paths` may take: 1 GiB.
+pub const MAX_KEPT_BYTES: usize = 1 << 30;
 /// Paths run first, in full, to set each histogram's range (see [`summary`]).
 pub const PILOT_PATHS: usize = 1024;
 /// The lines summarised, in this order: closing cumulative deficit (£), in-year deficit (£),
@@ -58,7 +66,8 @@ pub struct Options {
     /// Amounts (£) for which to count paths whose closing deficit exceeds them; the scenario's
     /// `financing.reserves` is added when given.
     pub thresholds: Vec<f64>,
-    /// Keep every path's lines (memory: 4 × paths × years × 8 bytes).
+    /// Keep every path's lines (memory: 4 × paths × years × 8 bytes); then `n_paths` may be
+    /// at most [`max_kept_paths`] of the horizon.
     pub keep_paths: bool,
 }
 
@@ -74,14 +83,32 @@ impl Default for Options {
     }
 }
 
-/// Reject bad options before any work starts, naming each field.
-pub fn check_options(o: &Options) -> Result<(), ScenarioError> {
+/// Most paths `keep_paths` may keep over `horizon` years: the kept lines (4 × paths × years ×
+/// 8 bytes) stay within [`MAX_KEPT_BYTES`] (2,236,962 paths over 15 years).
+pub fn max_kept_paths(horizon: usize) -> usize {
+    (MAX_KEPT_BYTES / (N_LINES * 8 * horizon.max(1))).min(MAX_PATHS)
+}
+
+/// Reject bad options for a `horizon`-year scenario before any work starts, naming each field.
+pub fn check_options(o: &Options, horizon: usize) -> Result<(), ScenarioError> {
     let mut v = Vec::new();
     if !(1..=MAX_PATHS).contains(&o.n_paths) {
         v.push(
             Issue::new(
                 "n_paths",
                 format!("expected a number of paths from 1 to {MAX_PATHS}"),
+            )
+            .with_value(o.n_paths),
+        );
+    } else if o.keep_paths && o.n_paths > max_kept_paths(horizon) {
+        let limit = max_kept_paths(horizon);
+        v.push(
+            Issue::new(
+                "n_paths",
+                format!(
+                    "with keep_paths at most {limit} paths over {horizon} years (kept paths \
+                     are limited to 1 GiB); run more paths without keep_paths, or fewer with it"
+                ),
             )
             .with_value(o.n_paths),
         );
@@ -92,6 +119,14 @@ pub fn check_options(o: &Options) -> Result<(), ScenarioError> {
                 Issue::new(
                     format!("quantiles[{i}]"),
                     "expected a probability strictly between 0 and 1",
+                )
+                .with_value(q),
+            );
+        } else if let Some(j) = o.quantiles[..i].iter().position(|x| x == q) {
+            v.push(
+                Issue::new(
+                    format!("quantiles[{i}]"),
+                    format!("each quantile once; {q} is already quantiles[{j}]"),
                 )
                 .with_value(q),
             );
@@ -107,6 +142,29 @@ pub fn check_options(o: &Options) -> Result<(), ScenarioError> {
     } else {
         Err(ScenarioError::Invalid(v))
     }
+}
+
+/// Does `s` have any uncertain input? Without one every path would be the plan, so
+/// [`Simulator::new`] refuses it with an error saying how to add one.
+pub fn check_uncertain(s: &Scenario) -> Result<(), ScenarioError> {
+    let any = s.uncertainty.as_ref().is_some_and(|u| {
+        u.ehcp_growth.is_some()
+            || u.inflation.is_some()
+            || u.hnb_growth.is_some()
+            || !u.inflation_by_category.is_empty()
+            || !u.delivery.is_empty()
+    });
+    if any {
+        return Ok(());
+    }
+    Err(ScenarioError::Invalid(vec![Issue::new(
+        "uncertainty",
+        "the scenario has no uncertain inputs, so every path would be the plan; add an \
+         [uncertainty] section with at least one distribution, e.g. ehcp_growth = \
+         { distribution = \"normal\", sd = 0.015 } (from Python: scenario.replace(\
+         {\"uncertainty\": {\"ehcp_growth\": {\"distribution\": \"normal\", \"sd\": 0.015}}})); \
+         see docs/uncertainty.md",
+    )]))
 }
 
 /// One compiled distribution: from a standard-normal score, or a direct Beta sampler.
@@ -273,6 +331,20 @@ pub struct Workspace {
     savings: Vec<f64>,
     /// The last path's lines, `out[line * h + t]` in [`LINES`] order.
     pub out: Vec<f64>,
+    /// Per mitigation: did the last path cap its move or cessation at the plans there were?
+    capped: Vec<bool>,
+}
+
+impl Workspace {
+    /// The model the last path ran (the scenario's model with that path's shocks).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Per mitigation (scenario order): whether the last path capped its move or cessation.
+    pub fn capped(&self) -> &[bool] {
+        &self.capped
+    }
 }
 
 impl Engine {
@@ -316,14 +388,21 @@ impl Engine {
             costs: vec![0.0; h],
             savings: vec![0.0; h],
             out: vec![0.0; N_LINES * h],
+            capped: vec![false; self.model.mitigations.len()],
         }
     }
 
     /// Run path `i` into `ws.out`.
     pub fn path(&self, ws: &mut Workspace, i: u64) {
+        self.shock(ws, i);
+        self.kernel(ws);
+    }
+
+    /// Draw path `i`'s shocks and write them into `ws`'s model ([`Workspace::model`]) without
+    /// running it: [`Engine::path`] is this followed by [`Engine::kernel`].
+    pub fn shock(&self, ws: &mut Workspace, i: u64) {
         self.shocks.draw(&self.rng, i, &mut ws.shocks);
         self.apply(ws);
-        self.kernel(ws);
     }
 
     /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
@@ -375,13 +454,18 @@ impl Engine {
     }
 
     /// The projection of `ws.model`, reduced to [`LINES`]: the arithmetic of
-    /// [`crate::cost::expenditure`], [`crate::funding::income`] and
-    /// [`crate::deficit::corkscrew`] in the same order, without allocating.
+    /// [`crate::projection::run`] (demand, [`crate::cost::expenditure`],
+    /// [`crate::funding::income`] and [`crate::deficit::corkscrew`]) in the same order, without
+    /// allocating. Bit-identical to `run` on the same model (tested with shocked models).
+    /// Records in [`Workspace::capped`] which mitigations were capped (`run`'s shortfalls).
     pub fn kernel(&self, ws: &mut Workspace) {
         let m = &ws.model;
         let h = m.horizon;
         let nc = m.n_categories();
-        GrowthDemand.project(m, &mut ws.plans);
+        ws.capped.fill(false);
+        for (i, _, _) in GrowthDemand.project(m, &mut ws.plans) {
+            ws.capped[i] = true;
+        }
         ws.level.copy_from_slice(&m.unit_cost_base);
         for t in 0..h {
             if t > 0 {
@@ -465,9 +549,11 @@ impl Simulator {
     /// Check the options, compile the scenario and run the pilot paths (0 to
     /// [`PILOT_PATHS`] − 1) that fix each histogram's range.
     pub fn new(s: &Scenario, opts: Options) -> Result<Simulator, ScenarioError> {
-        check_options(&opts)?;
+        check_options(&opts, s.horizon())?;
+        check_uncertain(s)?;
         let engine = Engine::new(s, opts.seed);
         let h = engine.horizon();
+        let nm = engine.model.mitigations.len().max(1);
         let mut thresholds = opts.thresholds.clone();
         if let Some(r) = engine.model.reserves {
             if !thresholds.contains(&r) {
@@ -476,23 +562,37 @@ impl Simulator {
         }
         let pilot_n = opts.n_paths.min(PILOT_PATHS);
         let mut pilot = vec![0.0; pilot_n * N_LINES * h];
-        pilot.par_chunks_mut(N_LINES * h).enumerate().for_each_init(
-            || engine.workspace(),
-            |ws, (i, out)| {
-                engine.path(ws, i as u64);
-                out.copy_from_slice(&ws.out);
-            },
-        );
+        let mut pilot_capped = vec![false; pilot_n * nm];
+        pilot
+            .par_chunks_mut(N_LINES * h)
+            .zip(pilot_capped.par_chunks_mut(nm))
+            .enumerate()
+            .for_each_init(
+                || engine.workspace(),
+                |ws, (i, (out, capped))| {
+                    engine.path(ws, i as u64);
+                    out.copy_from_slice(&ws.out);
+                    capped[..ws.capped.len()].copy_from_slice(&ws.capped);
+                },
+            );
         let grid = Grid::from_pilot(&pilot, N_LINES * h);
         let workers = (2 * rayon::current_num_threads()).max(8);
         let mut accs: Vec<Acc> = (0..workers)
             .map(|_| Acc::new(N_LINES, h, thresholds.len()))
             .collect();
-        let mut paths = opts
-            .keep_paths
-            .then(|| vec![vec![0.0; opts.n_paths * h]; N_LINES]);
-        for (i, out) in pilot.chunks(N_LINES * h).enumerate() {
+        let mut paths = if opts.keep_paths {
+            Some(kept_buffers(opts.n_paths, h)?)
+        } else {
+            None
+        };
+        let real = engine.model.mitigations.len();
+        for (i, (out, capped)) in pilot
+            .chunks(N_LINES * h)
+            .zip(pilot_capped.chunks(nm))
+            .enumerate()
+        {
             accs[0].add(out, &grid, &thresholds);
+            accs[0].add_capped(&capped[..real]);
             if let Some(p) = paths.as_mut() {
                 for (l, line) in p.iter_mut().enumerate() {
                     line[i * h..(i + 1) * h].copy_from_slice(&out[l * h..(l + 1) * h]);
@@ -563,6 +663,7 @@ impl Simulator {
                 for i in a..b {
                     engine.path(ws, i as u64);
                     acc.add(&ws.out, grid, thresholds);
+                    acc.add_capped(&ws.capped);
                     for (l, line) in keep.iter_mut().enumerate() {
                         let r = (i - a) * h;
                         line[r..r + h].copy_from_slice(&ws.out[l * h..(l + 1) * h]);
@@ -583,6 +684,13 @@ impl Simulator {
         for a in accs {
             total.merge(&a);
         }
+        let names = self
+            .engine
+            .model
+            .mitigations
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
         Summary::new(
             &total,
             &self.grid,
@@ -590,8 +698,34 @@ impl Simulator {
             &self.opts,
             self.thresholds,
             self.paths,
+            names,
         )
     }
+}
+
+/// Zeroed buffers for `n` kept paths of `h` years, one per line; an allocation failure is an
+/// error naming `keep_paths`, never an abort.
+fn kept_buffers(n: usize, h: usize) -> Result<Vec<Vec<f64>>, ScenarioError> {
+    let mut out = Vec::with_capacity(N_LINES);
+    for _ in 0..N_LINES {
+        let mut v: Vec<f64> = Vec::new();
+        if v.try_reserve_exact(n * h).is_err() {
+            return Err(ScenarioError::Invalid(vec![
+                Issue::new(
+                    "keep_paths",
+                    format!(
+                        "not enough memory to keep {n} paths ({} MB); run fewer paths or \
+                         without keep_paths",
+                        N_LINES * n * h * 8 / 1_000_000
+                    ),
+                )
+                .with_value(true),
+            ]));
+        }
+        v.resize(n * h, 0.0);
+        out.push(v);
+    }
+    Ok(out)
 }
 
 /// Simulate `s` in one call (on the current rayon pool).

@@ -1,8 +1,10 @@
 //! Monte Carlo engine: reproducibility across threads and runs, agreement with the
-//! deterministic projection, hand-worked moments, and bad options rejected up front.
+//! deterministic projection (with and without shocks), hand-worked moments, capped paths, and
+//! bad options rejected up front.
 
 use dsg_forecast::simulate::{
-    LINES, Options, Simulator, Summary, batch_driver_names, evaluate_batch, simulate,
+    Engine, LINES, Options, Simulator, Summary, batch_driver_names, evaluate_batch, max_kept_paths,
+    simulate,
 };
 use dsg_forecast::{Model, Scenario, ScenarioError, run};
 
@@ -62,6 +64,8 @@ fn same(a: &Summary, b: &Summary) {
     assert_eq!(a.prob_exceeds_by, b.prob_exceeds_by);
     assert_eq!(a.hist_counts, b.hist_counts);
     assert_eq!(a.paths, b.paths);
+    assert_eq!(a.capped_paths, b.capped_paths);
+    assert_eq!(a.capped_by_mitigation, b.capped_by_mitigation);
 }
 
 #[test]
@@ -97,8 +101,35 @@ fn same_seed_same_result_other_seed_differs() {
 }
 
 #[test]
-fn without_uncertainty_every_path_is_the_deterministic_projection() {
-    let s = Scenario::from_toml_str(&bcp_text()).unwrap();
+fn a_scenario_without_uncertain_inputs_is_refused() {
+    for extra in ["", "\n[uncertainty]\npersistence = 0.5\n"] {
+        let s = Scenario::from_toml_str(&(bcp_text() + extra)).unwrap();
+        let e = simulate(&s, &opts(100, 1, false)).unwrap_err();
+        let issues = e.issues();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].path, "uncertainty");
+        assert!(issues[0].message.contains("no uncertain inputs"));
+        assert!(issues[0].message.contains("[uncertainty]"));
+        assert!(issues[0].message.contains("replace("));
+    }
+}
+
+#[test]
+fn zero_spread_shocks_give_the_deterministic_projection_on_every_path() {
+    // Every driver present with no spread: each shock is exactly 0 (delivery exactly 1).
+    let s = Scenario::from_toml_str(
+        &(bcp_text()
+            + r#"
+[uncertainty]
+persistence = 0.5
+ehcp_growth = { distribution = "normal", sd = 0.0 }
+inflation = { distribution = "normal", sd = 0.0 }
+hnb_growth = { distribution = "normal", sd = 0.0 }
+[uncertainty.delivery]
+"Plans cease at 20" = { distribution = "normal", mean = 1.0, sd = 0.0 }
+"#),
+    )
+    .unwrap();
     let r = run(&Model::new(&s));
     let sum = simulate(&s, &opts(50, 1, true)).unwrap();
     let det = [
@@ -262,6 +293,13 @@ fn bad_options_and_parameters_name_the_field() {
             },
             "quantiles[1]",
         ),
+        (
+            Options {
+                quantiles: vec![0.25, 0.5, 0.5],
+                ..Options::default()
+            },
+            "quantiles[2]",
+        ),
     ] {
         let e = Simulator::new(&s, o).err().expect("rejected");
         assert_eq!(issues(e), [path]);
@@ -287,10 +325,229 @@ inflation = { distribution = "normal", sd = 0.01 }
     }
 }
 
+/// Two categories; a mitigation moves 6 independent placements a year into special from the
+/// base year, so 6d, 12d, 18d plans have moved by year 0, 1, 2 with delivery d. Independent
+/// holds 20, so the move is capped exactly when 18d > 20, i.e. d > 10/9.
+fn mover(delivery: &str) -> Scenario {
+    let text = format!(
+        r#"
+[meta]
+name = "mover"
+base_year = "2024-25"
+horizon = 3
+[funding]
+hnb = 10_000_000
+hnb_growth = 0.0
+[demand]
+growth = 0.0
+base_plans = {{ special = 400, independent = 20 }}
+[cost]
+inflation = 0.0
+unit_cost = {{ special = 30_000, independent = 60_000 }}
+[[mitigations]]
+name = "bring home"
+start = "2024-25"
+effect = {{ move_plans = {{ from = "independent", to = "special", per_year = 6 }} }}
+[uncertainty]
+delivery = {{ "bring home" = {delivery} }}
+"#
+    );
+    Scenario::from_toml_str(&text).unwrap()
+}
+
+#[test]
+fn capped_paths_are_counted_exactly_for_any_thread_count() {
+    // Delivery uniform on [0.5, 1.5]: P(d > 10/9) = (1.5 − 10/9) / 1 = 7/18 ≈ 0.3889.
+    let s = mover(r#"{ distribution = "uniform", min = 0.5, max = 1.5 }"#);
+    let n = 20_000;
+    let o = opts(n, 4, true);
+    let one = in_pool(1, &s, &o);
+    let two = in_pool(2, &s, &o);
+    same(&one, &two);
+    assert_eq!(one.mitigations, ["bring home"]);
+    assert_eq!(one.capped_by_mitigation, [one.capped_paths]);
+    let share = one.capped_share();
+    let sd = (7.0 / 18.0 * 11.0 / 18.0 / n as f64).sqrt();
+    assert!(
+        (share - 7.0 / 18.0).abs() < 4.0 * sd,
+        "capped share {share}"
+    );
+    // Exactly the paths whose independent placements ran out in the last year: spend there is
+    // 60,000 × independent + 30,000 × special with 420 plans in all, so independent plans =
+    // (spend − 420 × 30,000) / 30,000, and a capped path has none left.
+    let p = one.paths.as_ref().unwrap();
+    let ran_out = (0..n)
+        .filter(|i| (p[2][i * 3 + 2] - 420.0 * 30_000.0) / 30_000.0 < 1e-6)
+        .count();
+    assert_eq!(one.capped_paths, ran_out as u64);
+    // Delivery never above 1: 18 × d ≤ 18 < 20, no path is capped.
+    let none = simulate(
+        &mover(r#"{ distribution = "uniform", min = 0.5, max = 1.0 }"#),
+        &o,
+    )
+    .unwrap();
+    assert_eq!(none.capped_paths, 0);
+    assert_eq!(none.capped_share(), 0.0);
+}
+
+/// A scenario exercising every lever, capacity limits, non-plan spend, other income, payments
+/// and both kinds of write-off, with every kind of shock.
+fn everything() -> Scenario {
+    Scenario::from_toml_str(
+        r#"
+[meta]
+name = "everything"
+base_year = "2024-25"
+horizon = 8
+[funding]
+hnb = 50_000_000
+hnb_growth = { "2024-25" = 0.03, "2027-28" = 0.02 }
+schools_block = 300_000_000
+block_transfer = 0.005
+other_income = { "2026-27" = 2_000_000 }
+[demand]
+growth = 0.06
+base_plans = { mainstream = 900, special = 700, independent = 150, post16 = 200 }
+[cost]
+inflation = 0.03
+unit_cost = { mainstream = 9_000, special = 26_000, independent = 55_000, post16 = 12_000 }
+inflation_by_category = { independent = 0.05 }
+[cost.non_plan.central]
+base = 4_000_000
+growth = 0.02
+[capacity.special]
+places = 800
+overflow = "independent"
+[deficit]
+opening = 30_000_000
+payments = { "2025-26" = 5_000_000 }
+write_offs = [ { year = "2027-28", share = 0.5 }, { year = "2029-30", amount = 3_000_000 } ]
+[[mitigations]]
+name = "early help"
+start = "2025-26"
+ramp_years = 2
+effect = { reduce_growth = { points = 0.02 } }
+[[mitigations]]
+name = "bring home"
+start = "2024-25"
+effect = { move_plans = { from = "independent", to = "special", per_year = 15 } }
+[[mitigations]]
+name = "cease at 20"
+start = "2025-26"
+effect = { cease_plans = { per_year = 20, category = "post16" } }
+[[mitigations]]
+name = "annual reviews"
+start = "2025-26"
+effect = { cease_plans = { per_year = 10 } }
+[[mitigations]]
+name = "commissioning"
+start = "2025-26"
+effect = { unit_cost = { category = "independent", change = -0.05 } }
+[[mitigations]]
+name = "outreach"
+start = "2024-25"
+effect = { invest = { amounts = { "2024-25" = 500_000, "2025-26" = 500_000 } } }
+[[mitigations]]
+name = "transport"
+start = "2025-26"
+effect = { save = { amounts = { "2025-26" = 300_000, "2026-27" = 600_000 } } }
+[uncertainty]
+persistence = 0.5
+correlation = 0.3
+ehcp_growth = { distribution = "normal", sd = 0.04 }
+inflation = { distribution = "normal", sd = 0.02 }
+hnb_growth = { distribution = "triangular", min = -0.03, mode = 0.0, max = 0.02 }
+[uncertainty.inflation_by_category]
+independent = { distribution = "uniform", min = -0.02, max = 0.03 }
+[uncertainty.delivery]
+"early help" = { distribution = "normal", mean = 1.0, sd = 0.5 }
+"bring home" = { distribution = "uniform", min = 0.5, max = 2.5 }
+"cease at 20" = { distribution = "beta", alpha = 2, beta = 2, min = 0.0, max = 3.0 }
+"annual reviews" = { distribution = "normal", mean = 1.0, sd = 0.3 }
+"commissioning" = { distribution = "normal", mean = 1.0, sd = 0.5 }
+"outreach" = { distribution = "lognormal", mu = 0.0, sigma = 0.3 }
+"transport" = { distribution = "uniform", min = 0.0, max = 2.0 }
+"#,
+    )
+    .expect("valid scenario")
+}
+
+#[test]
+fn the_fast_kernel_equals_run_on_shocked_models() {
+    // The kernel is a lean copy of projection::run; on the same shocked model every summarised
+    // line must match run's bit for bit, and its capped flags must match run's shortfalls.
+    for s in [everything(), bcp_uncertain()] {
+        let engine = Engine::new(&s, 2024);
+        let base = engine.model.clone();
+        let mut ws = engine.workspace();
+        let h = engine.horizon();
+        let (mut moved, mut capped) = (0, 0);
+        for i in 0..300 {
+            engine.shock(&mut ws, i);
+            let m = ws.model().clone();
+            if m.plan_growth != base.plan_growth && m.inflation != base.inflation {
+                moved += 1;
+            }
+            let r = run(&m);
+            engine.kernel(&mut ws);
+            let totals: Vec<f64> = (0..h).map(|t| r.plans.total(t)).collect();
+            let expect = [
+                &r.deficit.closing,
+                &r.in_year_deficit,
+                &r.spend.total,
+                &totals,
+            ];
+            for (l, e) in expect.iter().enumerate() {
+                assert_eq!(
+                    &ws.out[l * h..(l + 1) * h],
+                    e.as_slice(),
+                    "{} {}, path {i}",
+                    s.meta.name,
+                    LINES[l]
+                );
+            }
+            let mut flags = vec![false; m.mitigations.len()];
+            for (k, _, _) in &r.shortfalls {
+                flags[*k] = true;
+            }
+            assert_eq!(ws.capped(), flags.as_slice(), "path {i}");
+            capped += usize::from(!r.shortfalls.is_empty());
+        }
+        // The models really were shocked.
+        assert_eq!(moved, 300, "{}", s.meta.name);
+        if s.meta.name == "everything" {
+            // Large delivery shocks: some paths cap a move, most do not.
+            assert!(capped > 0 && capped < 300, "capped {capped}");
+        }
+    }
+}
+
+#[test]
+fn keep_paths_is_limited_to_a_gigabyte() {
+    let s = bcp_uncertain();
+    // 4 lines × 8 bytes × 15 years = 480 bytes a path: 2^30 / 480 = 2,236,962 paths.
+    assert_eq!(max_kept_paths(15), 2_236_962);
+    let e = Simulator::new(&s, opts(2_236_963, 0, true))
+        .err()
+        .expect("too many kept paths");
+    let issues = e.issues();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].path, "n_paths");
+    assert_eq!(issues[0].value.as_deref(), Some("2236963"));
+    assert!(
+        issues[0].message.contains("2236962"),
+        "{}",
+        issues[0].message
+    );
+    assert!(issues[0].message.contains("keep_paths"));
+    // The same count without keep_paths is fine (checked, not run).
+    assert!(dsg_forecast::simulate::check_options(&opts(2_236_963, 0, false), 15).is_ok());
+}
+
 #[test]
 fn batch_rows_match_projections_and_threads() {
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
-    let names: Vec<String> = ["ehcp_growth", "delivery.Plans cease at 20"]
+    let names: Vec<String> = ["ehcp_growth", "mitigation:Plans cease at 20"]
         .map(String::from)
         .to_vec();
     let values = [0.0, 1.0, 0.01, 1.0, 0.0, 0.0];
@@ -305,8 +562,40 @@ fn batch_rows_match_projections_and_threads() {
         .unwrap()
         .install(|| evaluate_batch(&s, &names, &values, "closing_deficit").unwrap());
     assert_eq!(out, two);
-    assert!(batch_driver_names(&s).contains(&"inflation.independent".to_string()));
+    assert!(batch_driver_names(&s).contains(&"unit_cost_inflation:independent".to_string()));
+    assert!(batch_driver_names(&s).contains(&"mitigation:Plans cease at 20".to_string()));
     assert!(evaluate_batch(&s, &["nope".into()], &[0.0], "closing_deficit").is_err());
+}
+
+#[test]
+fn batch_reads_the_goal_seek_names_and_the_older_ones_alike() {
+    let s = Scenario::from_toml_str(&bcp_text()).unwrap();
+    let values = [0.01, 0.02, 0.5];
+    let canonical: Vec<String> = [
+        "unit_cost_inflation",
+        "unit_cost_inflation:independent",
+        "mitigation:Plans cease at 20",
+    ]
+    .map(String::from)
+    .to_vec();
+    let older: Vec<String> = [
+        "inflation",
+        "inflation.independent",
+        "delivery.Plans cease at 20",
+    ]
+    .map(String::from)
+    .to_vec();
+    let a = evaluate_batch(&s, &canonical, &values, "closing_deficit").unwrap();
+    let b = evaluate_batch(&s, &older, &values, "closing_deficit").unwrap();
+    assert_eq!(a, b);
+    // Each driver moves the result: 1 point more inflation raises the deficit.
+    let base = evaluate_batch(&s, &canonical, &[0.0, 0.0, 1.0], "closing_deficit").unwrap();
+    let more = evaluate_batch(&s, &canonical, &[0.01, 0.0, 1.0], "closing_deficit").unwrap();
+    assert!(more[0] > base[0]);
+    assert_eq!(
+        base[0],
+        *run(&Model::new(&s)).deficit.closing.last().unwrap()
+    );
 }
 
 #[test]

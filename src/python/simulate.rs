@@ -112,6 +112,9 @@ fn simulate<'py>(
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     d.set_item("hist_under", under.into_pyarray(py))?;
     d.set_item("hist_over", over.into_pyarray(py))?;
+    d.set_item("capped_paths", r.capped_paths)?;
+    d.set_item("mitigations", &r.mitigations)?;
+    d.set_item("capped_by_mitigation", &r.capped_by_mitigation)?;
     match r.paths {
         None => d.set_item("paths", py.None())?,
         Some(p) => {

@@ -1,18 +1,27 @@
 //! Batch evaluation for sensitivity analysis (e.g. SALib's Sobol indices): many parameter
 //! sets in one call, each a deterministic projection with some drivers changed.
 //!
-//! Drivers, by name:
-//! * `ehcp_growth`, `hnb_growth`, `inflation`: a shift (fraction) added to the planned rate in
-//!   every year after the base year (rates floored at −1);
-//! * `inflation.<category>`: a shift to one category's inflation;
-//! * `delivery.<mitigation name>`: that mitigation's delivery multiplier (1 = as planned, ≥ 0).
+//! Drivers, by the names goal seeks and tornados use ([`crate::driver`]):
+//! * `ehcp_growth`, `hnb_growth`, `unit_cost_inflation`: a **shift** (fraction, 0.01 = one
+//!   percentage point) added to the planned rate in every year after the base year (rates
+//!   floored at −1). Unlike a goal seek, which sets the rate, a batch row moves it, so 0 is
+//!   the plan;
+//! * `unit_cost_inflation:<category>`: a shift to one category's inflation;
+//! * `mitigation:<name>`: that mitigation's size (delivery multiplier, 1 = as planned, ≥ 0),
+//!   as in a goal seek.
+//!
+//! Older names are still read: `inflation`, `inflation.<category>` and `delivery.<name>`.
 //!
 //! Metrics ([`BATCH_METRICS`]): the final year's `closing_deficit`, `in_year_deficit`,
-//! `total_expenditure` or `ehcps`, or the `peak_deficit` (largest closing deficit, £).
+//! `total_expenditure` or `ehcps`, or the `peak_deficit` (largest closing deficit, £). The name
+//! is checked by [`crate::sensitivity::check_metric`], as a tornado's is; the value is read off
+//! the kernel's lines (the kernel computes no financing cost, so the tornado's
+//! [`crate::sensitivity::metric_value`] on full metrics does not apply).
 
 use super::{Engine, N_LINES};
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
+use crate::sensitivity::check_metric;
 use rayon::prelude::*;
 
 /// Metric names accepted by [`evaluate_batch`].
@@ -34,13 +43,21 @@ pub enum BatchDriver {
     Delivery(usize),
 }
 
-/// Every driver name a scenario accepts, in a stable order.
+/// Every driver name a scenario accepts (canonical names), in a stable order.
 pub fn batch_driver_names(s: &Scenario) -> Vec<String> {
-    let mut v: Vec<String> = ["ehcp_growth", "hnb_growth", "inflation"]
+    let mut v: Vec<String> = ["ehcp_growth", "hnb_growth", "unit_cost_inflation"]
         .map(String::from)
         .to_vec();
-    v.extend(s.categories().iter().map(|c| format!("inflation.{c}")));
-    v.extend(s.mitigations.iter().map(|m| format!("delivery.{}", m.name)));
+    v.extend(
+        s.categories()
+            .iter()
+            .map(|c| format!("unit_cost_inflation:{c}")),
+    );
+    v.extend(
+        s.mitigations
+            .iter()
+            .map(|m| format!("mitigation:{}", m.name)),
+    );
     v
 }
 
@@ -48,14 +65,20 @@ fn parse(s: &Scenario, name: &str) -> Option<BatchDriver> {
     match name {
         "ehcp_growth" => Some(BatchDriver::EhcpGrowth),
         "hnb_growth" => Some(BatchDriver::HnbGrowth),
-        "inflation" => Some(BatchDriver::Inflation),
+        "unit_cost_inflation" | "inflation" => Some(BatchDriver::Inflation),
         _ => {
-            if let Some(c) = name.strip_prefix("inflation.") {
+            if let Some(c) = name
+                .strip_prefix("unit_cost_inflation:")
+                .or_else(|| name.strip_prefix("inflation."))
+            {
                 s.categories()
                     .iter()
                     .position(|x| x == c)
                     .map(BatchDriver::InflationCategory)
-            } else if let Some(n) = name.strip_prefix("delivery.") {
+            } else if let Some(n) = name
+                .strip_prefix("mitigation:")
+                .or_else(|| name.strip_prefix("delivery."))
+            {
                 s.mitigations
                     .iter()
                     .position(|m| m.name == n)
@@ -96,16 +119,9 @@ pub fn evaluate_batch(
             d
         })
         .collect();
-    let m_idx = BATCH_METRICS.iter().position(|x| *x == metric);
-    if m_idx.is_none() {
-        issues.push(
-            Issue::new(
-                "metric",
-                format!("expected one of {}", BATCH_METRICS.join(", ")),
-            )
-            .with_value(format!("{metric:?}")),
-        );
-    }
+    let m_idx = check_metric(metric, &BATCH_METRICS)
+        .map_err(|e| issues.push(e))
+        .ok();
     let k = names.len();
     if k == 0 || values.len() % k != 0 {
         issues.push(

@@ -74,6 +74,10 @@ pub struct Acc {
     balanced_by: Vec<u64>,
     exceed: Vec<u64>,
     exceed_by: Vec<u64>,
+    /// Paths in which any mitigation's move or cessation was capped.
+    capped: u64,
+    /// Per mitigation: paths in which its move or cessation was capped.
+    capped_by: Vec<u64>,
 }
 
 impl Acc {
@@ -93,6 +97,23 @@ impl Acc {
             balanced_by: vec![0; h],
             exceed: vec![0; nt * h],
             exceed_by: vec![0; nt * h],
+            capped: 0,
+            capped_by: Vec::new(),
+        }
+    }
+
+    /// Count one path's capped flags (one per mitigation, as [`super::Workspace::capped`]).
+    #[inline]
+    pub fn add_capped(&mut self, flags: &[bool]) {
+        if !flags.iter().any(|f| *f) {
+            return;
+        }
+        self.capped += 1;
+        if self.capped_by.len() < flags.len() {
+            self.capped_by.resize(flags.len(), 0);
+        }
+        for (c, f) in self.capped_by.iter_mut().zip(flags) {
+            *c += u64::from(*f);
         }
     }
 
@@ -148,6 +169,11 @@ impl Acc {
         add(&mut self.balanced_by, &other.balanced_by);
         add(&mut self.exceed, &other.exceed);
         add(&mut self.exceed_by, &other.exceed_by);
+        self.capped += other.capped;
+        if self.capped_by.len() < other.capped_by.len() {
+            self.capped_by.resize(other.capped_by.len(), 0);
+        }
+        add(&mut self.capped_by, &other.capped_by);
         for k in 0..self.min.len() {
             self.min[k] = self.min[k].min(other.min[k]);
             self.max[k] = self.max[k].max(other.max[k]);
@@ -225,6 +251,12 @@ pub struct Summary {
     pub hist_over: Vec<u64>,
     /// With `keep_paths`: per line, `[path][year]`.
     pub paths: Option<Vec<Vec<f64>>>,
+    /// Paths in which a mitigation asked to move or cease more plans than a category held, so
+    /// the demand model capped the move at the plans there were (exact count).
+    pub capped_paths: u64,
+    /// Mitigation names, in scenario order, and per mitigation the paths where it was capped.
+    pub mitigations: Vec<String>,
+    pub capped_by_mitigation: Vec<u64>,
 }
 
 impl Summary {
@@ -235,7 +267,10 @@ impl Summary {
         opts: &Options,
         thresholds: Vec<f64>,
         paths: Option<Vec<Vec<f64>>>,
+        mitigations: Vec<String>,
     ) -> Summary {
+        let mut capped_by_mitigation = acc.capped_by.clone();
+        capped_by_mitigation.resize(mitigations.len(), 0);
         let h = years.len();
         let n = acc.n as f64;
         let share = |v: &[u64]| v.iter().map(|c| *c as f64 / n).collect::<Vec<f64>>();
@@ -266,7 +301,15 @@ impl Summary {
             hist_over: acc.over.clone(),
             paths,
             years,
+            capped_paths: acc.capped,
+            mitigations,
+            capped_by_mitigation,
         }
+    }
+
+    /// Share of paths in which a mitigation's move or cessation was capped (0 to 1).
+    pub fn capped_share(&self) -> f64 {
+        self.capped_paths as f64 / self.n_paths.max(1) as f64
     }
 
     /// The `[year]` slice of line `line` (index into [`LINES`]) of a `[line][year]` array.

@@ -89,12 +89,61 @@ def test_paths_are_numpy_arrays_owned_by_rust(sim):
     assert not arr.flags["OWNDATA"] and not isinstance(arr.base, np.ndarray)
 
 
-def test_without_uncertainty_every_quantile_is_the_plan(base):
-    sim = dsg.simulate(base, n_paths=200, seed=0)
+def test_a_scenario_without_uncertain_inputs_is_refused(base):
+    for scenario in (base, base.replace({"uncertainty": {"persistence": 0.5}})):
+        with pytest.raises(dsg.ScenarioError) as e:
+            dsg.simulate(scenario, n_paths=200, seed=0)
+        assert [i["path"] for i in e.value.issues] == ["uncertainty"]
+        message = e.value.issues[0]["message"]
+        assert "no uncertain inputs" in message and 'replace({"uncertainty"' in message
+
+
+def test_zero_spread_shocks_give_the_plan_on_every_quantile(base):
+    flat = base.replace({"uncertainty": {"ehcp_growth": {"distribution": "normal", "sd": 0.0}}})
+    sim = dsg.simulate(flat, n_paths=200, seed=0)
     plan = dsg.project(base)
     for line in sim.lines:
         q = sim.quantile_frame(line).to_numpy()
         np.testing.assert_array_equal(q, np.tile(plan[line].to_numpy(), (7, 1)))
+    assert sim.capped_paths == 0 and sim.notes == []
+
+
+MOVER = """
+[meta]
+name = "mover"
+base_year = "2024-25"
+horizon = 3
+[funding]
+hnb = 10_000_000
+hnb_growth = 0.0
+[demand]
+growth = 0.0
+base_plans = { special = 400, independent = 20 }
+[cost]
+inflation = 0.0
+unit_cost = { special = 30_000, independent = 60_000 }
+[[mitigations]]
+name = "bring home"
+start = "2024-25"
+effect = { move_plans = { from = "independent", to = "special", per_year = 6 } }
+[uncertainty]
+delivery = { "bring home" = { distribution = "uniform", min = 0.5, max = 1.5 } }
+"""
+
+
+def test_capped_paths_are_reported():
+    # 6 × delivery placements move a year from a category of 20: by the third year 18 × d are
+    # wanted, capped when d > 10/9, so with d uniform on [0.5, 1.5] in 7/18 of paths.
+    sim = dsg.simulate(dsg.Scenario.from_toml_str(MOVER), n_paths=20_000, seed=3)
+    sd = (7 / 18 * 11 / 18 / 20_000) ** 0.5
+    assert abs(sim.capped_share - 7 / 18) < 4 * sd
+    assert sim.capped_by_mitigation["bring home"] == sim.capped_share
+    assert "capped" in repr(sim)
+    assert len(sim.notes) == 1 and "bring home" in sim.notes[0]
+    assert "Note:" in sim._repr_html_() and "bring home" in sim._repr_html_()
+    # Same count on one thread and two.
+    one = dsg.simulate(dsg.Scenario.from_toml_str(MOVER), n_paths=20_000, seed=3, threads=1)
+    assert one.capped_paths == sim.capped_paths
 
 
 def test_same_seed_same_numbers_any_threads(uncertain):
@@ -123,6 +172,13 @@ def test_invariants_for_any_seed(uncertain, seed, n):
         ({"n_paths": dsg.simulation.MAX_PATHS + 1}, "n_paths"),
         ({"quantiles": (0.5, 1.0)}, "quantiles[1]"),
         ({"quantiles": (0.0,)}, "quantiles[0]"),
+        ({"quantiles": ["x"]}, "quantiles[0]"),
+        ({"quantiles": [0.5, None]}, "quantiles[1]"),
+        ({"quantiles": [0.25, 0.5, 0.5]}, "quantiles[2]"),
+        ({"quantiles": [float("nan")]}, "quantiles[0]"),
+        ({"quantiles": "0.5"}, "quantiles"),
+        ({"thresholds": ["200m"]}, "thresholds[0]"),
+        ({"n_paths": 2_236_963, "keep_paths": True}, "n_paths"),
         ({"seed": -1}, "seed"),
     ],
 )
@@ -131,6 +187,24 @@ def test_bad_requests_name_the_field(uncertain, kwargs, path):
         dsg.simulate(uncertain, **kwargs)
     assert isinstance(e.value, ValueError)
     assert [i["path"] for i in e.value.issues] == [path]
+    assert e.value.issues[0]["message"] and str(e.value)
+
+
+def test_bad_quantiles_say_what_is_allowed(uncertain):
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.simulate(uncertain, n_paths=10, quantiles=[0.5, "x", 0.5])
+    issues = e.value.issues
+    assert [i["path"] for i in issues] == ["quantiles[1]", "quantiles[2]"]
+    assert issues[0]["value"] == "'x'" and "between 0 and 1" in issues[0]["message"]
+    assert "already quantiles[0]" in issues[1]["message"]
+
+
+def test_keep_paths_limit_is_named(uncertain):
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.simulate(uncertain, n_paths=3_000_000, keep_paths=True)
+    issue = e.value.issues[0]
+    assert issue["path"] == "n_paths" and issue["value"] == "3000000"
+    assert "2236962" in issue["message"] and "keep_paths" in issue["message"]
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def test_simulate_many_on_a_process_pool_matches_local_runs(base, uncertain):
 
 
 def test_batch_rows_are_projections(base):
-    names = ["ehcp_growth", "hnb_growth", "delivery.Plans cease at 20"]
+    names = ["ehcp_growth", "hnb_growth", "mitigation:Plans cease at 20"]
     values = np.array([[0.0, 0.0, 1.0], [0.01, 0.0, 1.0], [0.0, 0.02, 0.5]])
     out = dsg.evaluate_batch(base, values, names)
     plan = dsg.project(base)
@@ -82,7 +82,15 @@ def test_batch_bad_input(base):
         dsg.evaluate_batch(base, [[0.0, 1.0]], ["ehcp_growth"])
     with pytest.raises(dsg.ScenarioError):
         dsg.evaluate_batch(base, [[0.0]], ["ehcp_growth"], metric="nope")
-    assert "delivery.Plans cease at 20" in dsg.batch_drivers(base)
+    assert "mitigation:Plans cease at 20" in dsg.batch_drivers(base)
+    assert "unit_cost_inflation:independent" in dsg.batch_drivers(base)
+
+
+def test_batch_reads_goal_seek_names_and_older_aliases(base):
+    values = [[0.01, 0.02, 0.5]]
+    new = ["unit_cost_inflation", "unit_cost_inflation:independent", "mitigation:Plans cease at 20"]
+    old = ["inflation", "inflation.independent", "delivery.Plans cease at 20"]
+    assert dsg.evaluate_batch(base, values, new)[0] == dsg.evaluate_batch(base, values, old)[0]
 
 
 def test_sobol_on_the_batch_api(base):
@@ -93,7 +101,7 @@ def test_sobol_on_the_batch_api(base):
         {
             "ehcp_growth": (-0.02, 0.02),
             "hnb_growth": (-0.01, 0.01),
-            "delivery.Plans cease at 20": (0.5, 1.0),
+            "mitigation:Plans cease at 20": (0.5, 1.0),
         }
     )
     x = sample.sample(problem, 256, seed=1)
