@@ -188,15 +188,17 @@ impl Driver {
         )
     }
 
-    /// The value `m` has now in year index `t` (for growth rates the first year with a rate,
-    /// t ≥ 1, when the horizon allows).
-    pub fn current(&self, m: &Model, t: usize) -> f64 {
+    /// The value scenario `s` (resolved as `m`) has now in year index `t` (for growth rates
+    /// the first year with a rate, t ≥ 1, when the horizon allows). For
+    /// `unit_cost_inflation` this is the default `cost.inflation` schedule's value, which
+    /// categories with their own `inflation_by_category` do not follow.
+    pub fn current(&self, s: &Scenario, m: &Model, t: usize) -> f64 {
         let g = if m.horizon > 1 { t.max(1) } else { t };
         match self {
             Driver::BlockTransfer => m.transfer_share[t],
             Driver::HnbGrowth => m.hnb_growth[g],
             Driver::EhcpGrowth => m.plan_growth[g],
-            Driver::UnitCostInflation => m.inflation[g * m.n_categories()],
+            Driver::UnitCostInflation => s.cost.inflation.resolve(s.base_year(), m.horizon)[g],
             Driver::InterestRate => m.interest_rate,
             Driver::UnitCost(c, _) => m.unit_cost_base[*c],
             Driver::Mitigation(i, _) => m.mitigations[*i].delivery,
@@ -247,6 +249,86 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// The part of `bounds` where the scenario with the driver written back (from year index
+    /// `from`) is valid, assuming validity changes only once on each side of the anchor `start`
+    /// (the scenario's own value, clamped into the bounds); each edge is found by bisection to
+    /// a four-billionth of the range. A mitigation scaled up, or plan growth scaled down, can
+    /// ask to move or cease more plans than a placement holds, which no valid scenario does.
+    /// Errors (naming `field`) when no value in the bounds is valid.
+    pub fn valid_range(
+        &self,
+        s: &Scenario,
+        from: usize,
+        bounds: (f64, f64),
+        start: f64,
+        field: &str,
+    ) -> Result<(f64, f64), ScenarioError> {
+        let (lo, hi) = bounds;
+        let valid = |x: f64| self.write(s, x, from).is_ok();
+        let (ok_lo, ok_hi) = (valid(lo), valid(hi));
+        if ok_lo && ok_hi {
+            return Ok(bounds);
+        }
+        let inside = start.clamp(lo, hi);
+        let anchor = if valid(inside) {
+            inside
+        } else if ok_lo {
+            lo
+        } else if ok_hi {
+            hi
+        } else {
+            let e = self.write(s, inside, from).expect_err("checked invalid");
+            let mut issues = vec![
+                Issue::new(
+                    field,
+                    "no value in this range gives a valid scenario (listed below); a mitigation would move or cease more plans than a placement holds",
+                )
+                .with_value(format!("{} from {lo} to {hi}", self.name())),
+            ];
+            issues.extend(e.issues());
+            return Err(ScenarioError::Invalid(issues));
+        };
+        // Bisect between a valid `good` and an invalid `bad`; return the last valid value.
+        let edge = |mut good: f64, mut bad: f64| {
+            for _ in 0..32 {
+                let mid = 0.5 * (good + bad);
+                if valid(mid) {
+                    good = mid;
+                } else {
+                    bad = mid;
+                }
+            }
+            good
+        };
+        let new_lo = if ok_lo { lo } else { edge(anchor, lo) };
+        let new_hi = if ok_hi { hi } else { edge(anchor, hi) };
+        Ok((new_lo, new_hi))
+    }
+}
+
+/// A driver value in its unit, as every message and table shows it: shares and rates as
+/// percentages to 2 decimals ("2.35%"), unit costs in whole pounds with thousands separators
+/// ("£41,250 per plan"), mitigation sizes to 2 decimals ("0.85 × planned").
+pub fn show_value(v: f64, unit: &str) -> String {
+    match unit {
+        "share" | "rate" => format!("{:.2}%", v * 100.0),
+        "£ per plan" => {
+            let whole = format!("{:.0}", v.abs());
+            let mut grouped = String::new();
+            for (k, ch) in whole.chars().enumerate() {
+                if k > 0 && (whole.len() - k) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(ch);
+            }
+            let sign = if v < 0.0 && whole != "0" { "-" } else { "" };
+            format!("{sign}£{grouped} per plan")
+        }
+        _ => format!("{v:.2} × planned"),
+    }
+}
+
 /// `sch` with `value` from year index `from` on and the earlier years unchanged.
 pub fn set_from(sch: &Schedule, base: FinancialYear, from: usize, value: f64) -> Schedule {
     if from == 0 {
@@ -272,6 +354,16 @@ fn invalid(issue: Issue) -> ScenarioError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn show_value_formats_each_unit() {
+        assert_eq!(show_value(0.023456, "rate"), "2.35%");
+        assert_eq!(show_value(0.01, "share"), "1.00%");
+        assert_eq!(show_value(41_250.4, "£ per plan"), "£41,250 per plan");
+        assert_eq!(show_value(1_234_567.0, "£ per plan"), "£1,234,567 per plan");
+        assert_eq!(show_value(999.0, "£ per plan"), "£999 per plan");
+        assert_eq!(show_value(0.849, "× planned"), "0.85 × planned");
+    }
 
     #[test]
     fn set_from_keeps_earlier_steps_and_drops_later_ones() {

@@ -16,12 +16,11 @@
 //! A typical seek uses 3 to 15 projections. When no value in the bounds meets the target the
 //! result says so and gives the best value the driver can do.
 
-use crate::driver::Driver;
+use crate::driver::{Driver, show_value as show};
 use crate::error::{Issue, ScenarioError};
 use crate::model::Model;
 use crate::projection::run;
 use crate::scenario::Scenario;
-use crate::validate::override_end_year;
 
 /// What to meet. Every target is "a measure at most a limit" (£).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,15 +47,17 @@ pub struct GoalSeek {
     pub lever: String,
     /// One of [`TARGETS`].
     pub target: String,
-    /// Target year ("2030-31"); default the last projected year. Not used for
-    /// `deficit_at_override_end`, whose year is the override end.
+    /// Target year ("2030-31"); default the last projected year. For
+    /// `deficit_at_override_end` the year is the override end: leave it out (any other year
+    /// is an error).
     pub year: Option<String>,
     /// Limit (£) for `closing_deficit` and `deficit_at_override_end`; 0 = clear it.
     pub amount: f64,
     /// Search range of the lever's value; default [`default_bounds`].
     pub bounds: Option<(f64, f64)>,
-    /// First year the lever's new value applies (rates and shares only). Default: the target
-    /// year for `block_transfer`, the base year for the other rates.
+    /// First year the lever's new value applies (rates and shares only; an error for the
+    /// other levers). Default: the target year for `block_transfer`, the base year for the
+    /// other rates.
     pub from_year: Option<String>,
     /// How close (£) to the limit the answer must come; default £1,000.
     pub tolerance: f64,
@@ -123,8 +124,9 @@ pub fn default_bounds(d: &Driver, m: &Model) -> (f64, f64) {
 
 /// Find the lever value that meets the target. Errors (as [`ScenarioError::Invalid`], every
 /// problem listed) for an unknown lever or target, a year outside the projection, bounds that
-/// are reversed, not finite or outside what a valid scenario allows, a tolerance ≤ 0, or an
-/// override end outside the projection.
+/// are reversed, not finite or outside what a valid scenario allows, a tolerance ≤ 0, an
+/// override end outside the projection, a `year` other than the override end's with
+/// `deficit_at_override_end`, or a `from_year` for a driver that applies to every year.
 pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, ScenarioError> {
     let m = Model::new(s);
     let years = s.year_labels();
@@ -169,8 +171,24 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         t
     };
     let t_target = match (target, &req.year) {
-        (Some(Target::DeficitAtOverrideEnd), _) => match m.override_end {
-            Some(t) => Some(t),
+        (Some(Target::DeficitAtOverrideEnd), year) => match m.override_end {
+            Some(t) => {
+                // The target year is the override's end by definition: a different year given
+                // alongside it is a mistake, not something to ignore.
+                if let Some(y) = year.as_deref().filter(|y| y.trim() != years[t]) {
+                    issues.push(
+                        Issue::new(
+                            "year",
+                            format!(
+                                "deficit_at_override_end is tested in the year the statutory override ends, {}; leave year out (or give {}), or use closing_deficit to target another year",
+                                years[t], years[t]
+                            ),
+                        )
+                        .with_value(format!("{y:?}")),
+                    );
+                }
+                Some(t)
+            }
             None => {
                 issues.push(
                     Issue::new(
@@ -225,6 +243,19 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         }
     }
     let from = match (&req.from_year, &driver) {
+        (Some(y), Some(d)) if !d.takes_from_year() => {
+            issues.push(
+                Issue::new(
+                    "from_year",
+                    format!(
+                        "{} applies to every year; from_year is only for block_transfer, hnb_growth, ehcp_growth and unit_cost_inflation, so leave it out",
+                        d.name()
+                    ),
+                )
+                .with_value(format!("{y:?}")),
+            );
+            None
+        }
         (Some(y), _) => year_index("from_year", y, &mut issues),
         (None, Some(Driver::BlockTransfer)) => t_target,
         _ => Some(0),
@@ -259,8 +290,8 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
     };
     // Search only where the written-back scenario is valid: a mitigation scaled up, or plan
     // growth scaled down, can ask to move or cease more plans than a placement holds.
-    let start_value = driver.current(&m, from);
-    let (lo, hi) = valid_range(&driver, s, from, bounds, start_value)?;
+    let start_value = driver.current(s, &m, from);
+    let (lo, hi) = driver.valid_range(s, from, bounds, start_value, "bounds")?;
     let found = search(&mut gap, lo, hi, req.tolerance);
 
     // Write back, re-project from the scenario text, nudge if rounding tipped it over.
@@ -343,58 +374,6 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         scenario,
         message,
     })
-}
-
-/// The part of `bounds` where the scenario with the driver written back is valid, assuming
-/// validity changes only once on each side of the scenario's own value `start` (found by
-/// bisection to a billionth of the range). Errors when no value in the bounds is valid.
-fn valid_range(
-    d: &Driver,
-    s: &Scenario,
-    from: usize,
-    bounds: (f64, f64),
-    start: f64,
-) -> Result<(f64, f64), ScenarioError> {
-    let (lo, hi) = bounds;
-    let valid = |x: f64| d.write(s, x, from).is_ok();
-    let (ok_lo, ok_hi) = (valid(lo), valid(hi));
-    if ok_lo && ok_hi {
-        return Ok(bounds);
-    }
-    let inside = start.clamp(lo, hi);
-    let anchor = if valid(inside) {
-        inside
-    } else if ok_lo {
-        lo
-    } else if ok_hi {
-        hi
-    } else {
-        let e = d.write(s, inside, from).expect_err("checked invalid");
-        let mut issues = vec![
-            Issue::new(
-                "bounds",
-                "no value in the bounds gives a valid scenario (listed below); a mitigation would move or cease more plans than a placement holds",
-            )
-            .with_value(format!("{} from {lo} to {hi}", d.name())),
-        ];
-        issues.extend(e.issues());
-        return Err(ScenarioError::Invalid(issues));
-    };
-    // Bisect between a valid `good` and an invalid `bad`; return the last valid value.
-    let edge = |mut good: f64, mut bad: f64| {
-        for _ in 0..32 {
-            let mid = 0.5 * (good + bad);
-            if valid(mid) {
-                good = mid;
-            } else {
-                bad = mid;
-            }
-        }
-        good
-    };
-    let new_lo = if ok_lo { lo } else { edge(anchor, lo) };
-    let new_hi = if ok_hi { hi } else { edge(anchor, hi) };
-    Ok((new_lo, new_hi))
 }
 
 /// Outcome of the numerical search on `gap(x) = measure − limit` (≤ 0 meets the target).
@@ -501,22 +480,8 @@ fn search(gap: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64, tol: f64) -> Found 
     }
 }
 
-/// A lever value in its unit: shares and rates as percentages, money in £.
-fn show(v: f64, unit: &str) -> String {
-    match unit {
-        "share" | "rate" => format!("{:.3}%", v * 100.0),
-        "£ per plan" => format!("£{v:.0} per plan"),
-        _ => format!("{v:.3} × planned"),
-    }
-}
-
 /// Pounds as £m to one decimal, e.g. "£28.0m", "−£0.2m".
 fn pounds_m(v: f64) -> String {
     let sign = if v < -0.05e6 { "−" } else { "" };
     format!("{sign}£{:.1}m", v.abs() / 1e6)
-}
-
-/// The year label the override ends in, if any (used by callers to explain the target year).
-pub fn override_end_label(s: &Scenario) -> Option<String> {
-    override_end_year(&s.financing.override_end).map(|y| y.label())
 }

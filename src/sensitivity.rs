@@ -2,10 +2,16 @@
 //! with every other input as in the scenario, and a headline metric is recorded at each.
 //!
 //! Swing = |metric at high − metric at low| (£). Bars are sorted by swing, largest first.
+//!
+//! Every bar is a valid scenario: where part of a driver's range would give a scenario the
+//! validator rejects (a mitigation moving or ceasing more plans than a placement holds, e.g.
+//! EHCP growth cut so far that too few plans remain), the range is narrowed to its valid part,
+//! the way goal seek narrows its bounds, and the bar's `note` says which end moved and why.
+//! So re-projecting a bar's `low` or `high` written into the scenario gives `at_low`/`at_high`.
 
-use crate::driver::Driver;
+use crate::driver::{Driver, show_value};
 use crate::error::{Issue, ScenarioError};
-use crate::metrics::metrics;
+use crate::metrics::{Metrics, metrics};
 use crate::model::Model;
 use crate::projection::run;
 use crate::scenario::Scenario;
@@ -28,11 +34,17 @@ pub struct Bar {
     pub unit: &'static str,
     /// The scenario's own value (for rates: the value in the first year with a rate).
     pub base_value: f64,
+    /// The values used: the range asked for, narrowed to its valid part (see `note`).
     pub low: f64,
     pub high: f64,
+    /// The range asked for (equal to `low`, `high` unless narrowed).
+    pub requested: (f64, f64),
     /// The metric (£) with the driver at `low` and at `high`.
     pub at_low: f64,
     pub at_high: f64,
+    /// Empty, or why the range was narrowed, e.g. "low raised from 1.98% to 2.41%: at 1.98%
+    /// the scenario is not valid (…)".
+    pub note: String,
 }
 
 impl Bar {
@@ -85,9 +97,36 @@ pub fn default_ranges(s: &Scenario) -> Vec<(String, f64, f64)> {
         .collect()
 }
 
+/// Index of `metric` (trimmed) in `allowed`, or an issue on the field "metric" naming the
+/// value and listing what is allowed. Shared by the tornado and batch evaluation.
+pub fn check_metric(metric: &str, allowed: &[&str]) -> Result<usize, Issue> {
+    let name = metric.trim();
+    allowed.iter().position(|m| *m == name).ok_or_else(|| {
+        Issue::new(
+            "metric",
+            format!("unknown metric; expected one of {}", allowed.join(", ")),
+        )
+        .with_value(format!("{metric:?}"))
+    })
+}
+
+/// A money metric (£) by name: `closing_deficit`, `peak_deficit`, `total_financing_cost` or
+/// `deficit_at_override_end` (NaN when the override ends outside the projection). None for
+/// any other name.
+pub fn metric_value(mt: &Metrics, name: &str) -> Option<f64> {
+    match name {
+        "closing_deficit" => Some(mt.closing_deficit),
+        "peak_deficit" => Some(mt.peak_deficit),
+        "total_financing_cost" => Some(mt.total_financing_cost),
+        "deficit_at_override_end" => Some(mt.deficit_at_override_end.unwrap_or(f64::NAN)),
+        _ => None,
+    }
+}
+
 /// Run the tornado of `metric` over `ranges` (driver name, low, high). Errors list every
-/// unknown metric or driver, reversed or non-finite range, and a value outside what a
-/// scenario allows.
+/// unknown metric or driver, driver given twice, reversed or non-finite range, a value outside
+/// what a scenario allows, and a range with no valid value. Ranges are narrowed to their
+/// valid part (see the module documentation).
 pub fn tornado(
     s: &Scenario,
     metric: &str,
@@ -96,37 +135,43 @@ pub fn tornado(
     let m = Model::new(s);
     let mut issues = Vec::new();
     let metric = metric.trim();
-    if !TORNADO_METRICS.contains(&metric) {
-        issues.push(
-            Issue::new(
-                "metric",
-                format!(
-                    "unknown metric; expected one of {}",
-                    TORNADO_METRICS.join(", ")
-                ),
-            )
-            .with_value(format!("{metric:?}")),
-        );
-    } else if metric == "deficit_at_override_end" && m.override_end.is_none() {
-        issues.push(
+    match check_metric(metric, &TORNADO_METRICS) {
+        Err(issue) => issues.push(issue),
+        Ok(_) if metric == "deficit_at_override_end" && m.override_end.is_none() => issues.push(
             Issue::new(
                 "metric",
                 "the statutory override ends outside the projection; choose another metric",
             )
             .with_value(format!("{metric:?}")),
-        );
+        ),
+        Ok(_) => {}
     }
-    let mut drivers = Vec::with_capacity(ranges.len());
+    let mut drivers: Vec<(Driver, f64, f64)> = Vec::with_capacity(ranges.len());
+    let mut seen: Vec<(String, &str)> = Vec::new();
     for (name, lo, hi) in ranges {
+        let path = format!("ranges[{name:?}]");
         match Driver::parse(name, s) {
             Err(e) => issues.extend(e.issues().into_iter().map(|mut i| {
-                i.path = format!("ranges[{name:?}]");
+                i.path = path.clone();
                 i
             })),
             Ok(d) => {
                 let (amin, amax) = d.allowed();
-                let path = format!("ranges[{name:?}]");
                 let shown = format!("({lo}, {hi})");
+                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == d.name()) {
+                    issues.push(
+                        Issue::new(
+                            path,
+                            format!(
+                                "the same driver as {first:?} ({}); give each driver once",
+                                d.name()
+                            ),
+                        )
+                        .with_value(shown),
+                    );
+                    continue;
+                }
+                seen.push((d.name(), name.as_str()));
                 if !lo.is_finite() || !hi.is_finite() || lo > hi {
                     issues.push(
                         Issue::new(path, "expected (low, high) with low at most high")
@@ -146,9 +191,29 @@ pub fn tornado(
     if !issues.is_empty() {
         return Err(ScenarioError::Invalid(issues));
     }
+    // Narrow each range to the values that give a valid scenario (rates and shares are set
+    // for every year, so `from` = 0, as in `apply` below).
+    let mut narrowed = Vec::with_capacity(drivers.len());
+    for (d, lo, hi) in drivers {
+        let path = format!("ranges[{:?}]", d.name());
+        match d.valid_range(s, 0, (lo, hi), d.current(s, &m, 0), &path) {
+            Ok((vlo, vhi)) => {
+                let note = narrowing_note(&d, s, (lo, hi), (vlo, vhi));
+                narrowed.push((d, (lo, hi), vlo, vhi, note));
+            }
+            Err(e) => issues.extend(e.issues()),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ScenarioError::Invalid(issues));
+    }
     let years = m.year_labels();
     let value = |model: &Model| {
         let r = run(model);
+        debug_assert!(
+            r.shortfalls.is_empty(),
+            "a valid what-if capped a mitigation"
+        );
         let mt = metrics(
             &years,
             &r.in_year_deficit,
@@ -157,31 +222,28 @@ pub fn tornado(
             model.override_end,
             model.reserves,
         );
-        match metric {
-            "closing_deficit" => mt.closing_deficit,
-            "peak_deficit" => mt.peak_deficit,
-            "total_financing_cost" => mt.total_financing_cost,
-            _ => mt.deficit_at_override_end.unwrap_or(f64::NAN),
-        }
+        metric_value(&mt, metric).expect("metric checked")
     };
     let base = value(&m);
-    let mut bars: Vec<Bar> = drivers
-        .iter()
-        .map(|(d, lo, hi)| {
+    let mut bars: Vec<Bar> = narrowed
+        .into_iter()
+        .map(|(d, requested, lo, hi, note)| {
             let mut work = m.clone();
-            d.apply(&mut work, *lo, 0);
+            d.apply(&mut work, lo, 0);
             let at_low = value(&work);
-            d.apply(&mut work, *hi, 0);
+            d.apply(&mut work, hi, 0);
             let at_high = value(&work);
             Bar {
                 driver: d.name(),
                 label: d.label(s),
                 unit: d.unit(),
-                base_value: d.current(&m, 0),
-                low: *lo,
-                high: *hi,
+                base_value: d.current(s, &m, 0),
+                low: lo,
+                high: hi,
+                requested,
                 at_low,
                 at_high,
+                note,
             }
         })
         .collect();
@@ -193,4 +255,33 @@ pub fn tornado(
         projections: 1 + 2 * bars.len(),
         bars,
     })
+}
+
+/// Empty when the range was not narrowed; else which end moved, from what to what, and the
+/// validator's first objection at the value asked for.
+fn narrowing_note(d: &Driver, s: &Scenario, asked: (f64, f64), used: (f64, f64)) -> String {
+    let unit = d.unit();
+    let mut parts = Vec::new();
+    for (end, verb, a, u) in [
+        ("low", "raised", asked.0, used.0),
+        ("high", "lowered", asked.1, used.1),
+    ] {
+        if a != u {
+            let why = match d.write(s, a, 0) {
+                Err(e) => e
+                    .issues()
+                    .first()
+                    .map(|i| format!(" ({}: {})", i.path, i.message))
+                    .unwrap_or_default(),
+                Ok(_) => String::new(),
+            };
+            parts.push(format!(
+                "{end} {verb} from {} to {}: at {} the scenario is not valid{why}",
+                show_value(a, unit),
+                show_value(u, unit),
+                show_value(a, unit)
+            ));
+        }
+    }
+    parts.join("; ")
 }

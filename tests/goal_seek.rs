@@ -263,3 +263,123 @@ fn search_stays_where_the_scenario_is_valid() {
         r.message
     );
 }
+
+fn with_cease() -> Scenario {
+    // Cease 10k special plans a year from 100 (10k, 20k, 30k by 2026-27): valid for k ≤ 10/3.
+    let text = format!(
+        "{SMALL}\n[[mitigations]]\nname = \"Cease\"\nstart = \"2024-25\"\neffect = {{ cease_plans = {{ per_year = 10, category = \"special\" }} }}\n"
+    );
+    Scenario::from_toml_str(&text).unwrap()
+}
+
+#[test]
+fn tornado_narrows_a_range_to_valid_scenarios_and_says_so() {
+    let s = with_cease();
+    let t = tornado(
+        &s,
+        "closing_deficit",
+        &[("mitigation:Cease".into(), 0.0, 5.0)],
+    )
+    .unwrap();
+    let b = &t.bars[0];
+    assert_eq!(b.requested, (0.0, 5.0));
+    assert_eq!(b.low, 0.0);
+    assert!(
+        b.high <= 10.0 / 3.0 && b.high > 10.0 / 3.0 - 1e-6,
+        "{}",
+        b.high
+    );
+    // Size 0: closing 1.5m. Size k: spend falls by £20,000 × k × (10 + 20 + 30) = £1.2m × k.
+    assert_relative_eq!(b.at_low, 1_500_000.0, max_relative = 1e-12);
+    assert_relative_eq!(b.at_high, 1_500_000.0 - 4_000_000.0, max_relative = 1e-6);
+    assert!(
+        b.note
+            .starts_with("high lowered from 5.00 × planned to 3.33 × planned"),
+        "{}",
+        b.note
+    );
+    // Within the valid part nothing is narrowed and the note is empty.
+    let t = tornado(&s, "closing_deficit", &[("Cease".into(), 0.0, 1.2)]).unwrap();
+    assert_eq!(
+        (t.bars[0].low, t.bars[0].high, t.bars[0].note.as_str()),
+        (0.0, 1.2, "")
+    );
+}
+
+#[test]
+fn tornado_rejects_a_driver_given_twice_under_two_names() {
+    let s = with_cease();
+    let e = tornado(
+        &s,
+        "closing_deficit",
+        &[
+            ("mitigation:Cease".into(), 0.0, 1.0),
+            ("Cease".into(), 0.0, 1.2),
+        ],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("give each driver once"), "{e}");
+}
+
+#[test]
+fn bcp_tornado_bars_reproject_through_the_scenario() {
+    // Every bar's low and high, written into the scenario, validate and give the bar's values.
+    let text = std::fs::read_to_string("examples/bcp_safety_valve_2024.toml").unwrap();
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let t = tornado(&s, "closing_deficit", &default_ranges(&s)).unwrap();
+    for b in &t.bars {
+        let d = dsg_forecast::driver::Driver::parse(&b.driver, &s).unwrap();
+        for (x, at) in [(b.low, b.at_low), (b.high, b.at_high)] {
+            let written = d
+                .write(&s, x, 0)
+                .unwrap_or_else(|e| panic!("{} = {x}: {e}", b.driver));
+            let direct = project(&written).metrics.closing_deficit;
+            assert!(
+                (direct - at).abs() <= 1.0,
+                "{} = {x}: bar {at}, re-projected {direct}",
+                b.driver
+            );
+        }
+        assert_eq!(
+            b.note.is_empty(),
+            (b.low, b.high) == b.requested,
+            "{}",
+            b.driver
+        );
+    }
+}
+
+#[test]
+fn goal_seek_rejects_arguments_it_would_ignore() {
+    // A year other than the override's end with deficit_at_override_end.
+    let mut req = GoalSeek::new("block_transfer", "deficit_at_override_end");
+    req.year = Some("2026-27".into());
+    let e = goal_seek(&small(), &req).unwrap_err().to_string();
+    assert!(
+        e.contains("year") && e.contains("2025-26") && e.contains("2026-27"),
+        "{e}"
+    );
+    req.year = Some("2025-26".into());
+    assert_eq!(goal_seek(&small(), &req).unwrap().year, "2025-26");
+    // from_year for a lever that applies to every year.
+    let mut req = GoalSeek::new("interest_rate", "closing_deficit");
+    req.from_year = Some("2025-26".into());
+    let e = goal_seek(&small(), &req).unwrap_err().to_string();
+    assert!(e.contains("from_year") && e.contains("every year"), "{e}");
+}
+
+#[test]
+fn unit_cost_inflation_starts_from_the_default_schedule() {
+    // The only category has its own 5% inflation; the default schedule says 0%.
+    let text = format!("{SMALL}\n[cost.inflation_by_category]\nspecial = 0.05\n");
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let req = GoalSeek::new("unit_cost_inflation", "closing_deficit");
+    assert_eq!(goal_seek(&s, &req).unwrap().start_value, 0.0);
+    let t = tornado(
+        &s,
+        "closing_deficit",
+        &[("unit_cost_inflation".into(), 0.01, 0.05)],
+    )
+    .unwrap();
+    assert_eq!(t.bars[0].base_value, 0.0);
+}

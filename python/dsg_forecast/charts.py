@@ -258,7 +258,21 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
         )
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(y)
-    ax.set_yticklabels([b["label"] for b in bars], fontsize="small")
+    # A bar whose range was narrowed to valid scenarios is starred and explained below.
+    ax.set_yticklabels(
+        [b["label"] + (" *" if b.get("note") else "") for b in bars], fontsize="small"
+    )
+    if any(b.get("note") for b in bars):
+        ax.annotate(
+            "* range narrowed to values that give a valid scenario (see the note column of "
+            "Tornado.to_frame())",
+            xy=(0, 0),
+            xycoords="figure fraction",
+            xytext=(6, 4),
+            textcoords="offset points",
+            fontsize="x-small",
+            color="#555555",
+        )
     from .plotting import POUNDS_M
 
     ax.xaxis.set_major_formatter(POUNDS_M)

@@ -56,7 +56,21 @@ class Comparison:
     def to_frame(self, line: str = "closing_deficit") -> pd.DataFrame:
         """``line`` for every scenario and year: index (scenario, measure) with measures "£m",
         "change vs base (£m)" and "change vs base (%)"; columns the year labels. Money lines are
-        in £m; EHCP lines in plans."""
+        in £m; EHCP lines in plans. A line missing from any scenario (or not text) raises
+        ScenarioError listing the lines every scenario has."""
+        common = [
+            n
+            for n in self.base.line_info.index
+            if all(n in p.line_info.index for p in self.projections)
+        ]
+        if not isinstance(line, str) or line not in common:
+            from .goal_seek import bad_argument
+
+            raise bad_argument(
+                "line",
+                line,
+                f"not a line of every compared scenario; expected one of {', '.join(common)}",
+            )
         base = self.base[line].to_numpy(dtype=float)
         unit = self.base.line_info.at[line, "unit"]
         scale = 1e6 if unit.startswith("£") else 1.0

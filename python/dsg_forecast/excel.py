@@ -39,7 +39,17 @@ DFE_CATEGORIES = [
 ]
 
 #: Sheets of the input workbook, in order.
-INPUT_SHEETS = ["Assumptions", "Yearly", "Placements", "Mitigations", "Write-offs", "Sources"]
+INPUT_SHEETS = [
+    "Assumptions",
+    "Yearly",
+    "Placements",
+    "Mitigations",
+    "Write-offs",
+    "Uncertainty",
+    "Sources",
+]
+#: Sheets an input workbook may leave out (older workbooks have no Uncertainty sheet).
+OPTIONAL_SHEETS = ["Uncertainty"]
 
 
 def _openpyxl():
@@ -258,6 +268,25 @@ _YEARLY = [
     ("demand.growth", "EHCP growth", "rate", "rate"),
     ("cost.inflation", "Unit-cost inflation", "rate", "rate"),
 ]
+# The Uncertainty sheet: one row per setting or uncertain driver (see docs/uncertainty.md).
+_UNC_SETTINGS = {
+    "persistence": "Share of last year's shock still there this year (0 to below 1; blank = 0)",
+    "correlation": "Correlation of EHCP growth and inflation shocks in a year (-1 to 1; blank = 0)",
+}
+_UNC_DRIVERS = {
+    "ehcp_growth": "Yearly shock to EHCP growth (0.01 = 1 point); blank = as planned",
+    "inflation": "Yearly shock to unit-cost inflation, every category; blank = as planned",
+    "hnb_growth": "Yearly shock to HNB growth; blank = as planned",
+}
+_UNC_PARAMS = ["mean", "sd", "mu", "sigma", "shift", "min", "mode", "max", "alpha", "beta"]
+# distribution: (parameters it takes, parameters it needs)
+_DISTRIBUTIONS = {
+    "normal": (("mean", "sd"), ("sd",)),
+    "lognormal": (("mu", "sigma", "shift"), ("mu", "sigma")),
+    "triangular": (("min", "mode", "max"), ("min", "mode", "max")),
+    "uniform": (("min", "max"), ("min", "max")),
+    "beta": (("alpha", "beta", "min", "max"), ("alpha", "beta")),
+}
 _EFFECTS = {
     "reduce_growth": ("points", "points of growth (0.02 = 2 points)"),
     "move_plans": ("per_year", "plans a year"),
@@ -285,8 +314,10 @@ def write_input_workbook(
     """Write an input workbook a finance officer can fill in, laid out by topic:
     Assumptions (one value a row, with units and notes), Yearly (rates and amounts with years
     as columns), Placements (EHCPs, unit costs and places by placement), Mitigations,
-    Write-offs and Sources. With ``scenario``, it is filled in from it (read it back with
-    ``Scenario.from_excel``); without, it holds the DfE seven categories and blank values."""
+    Write-offs, Uncertainty (the ``[uncertainty]`` section: persistence, correlation and one
+    row per uncertain driver) and Sources. With ``scenario``, it is filled in from it (read it
+    back with ``Scenario.from_excel``); without, it holds the DfE seven categories and blank
+    values."""
     _refuse_existing(path, overwrite)
     from openpyxl.styles import Font
 
@@ -430,11 +461,114 @@ def write_input_workbook(
         ws.append([w["year"], w.get("amount"), w.get("share")])
         ws.cell(row=ws.max_row, column=2).number_format = POUNDS
 
+    _uncertainty_sheet(wb, d.get("uncertainty") or {}, sources)
+
     ws = wb.create_sheet("Sources")
     _bold_header(ws, ["Field", "Source note"], {1: 50, 2: 110})
     for k, v in sources.items():
         ws.append([k, v])
     return _save(wb, path, overwrite)
+
+
+def _uncertainty_sheet(wb, u: dict, sources: dict[str, str]) -> None:
+    """The Uncertainty sheet: persistence and correlation (a value in column B), then one row
+    per uncertain driver (distribution in column B, its parameters in the named columns)."""
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet("Uncertainty")
+    _bold_header(
+        ws,
+        ["Field", "Distribution or value", *_UNC_PARAMS, "Meaning", "Source note"],
+        {1: 40, 2: 22, 13: 70, 14: 60},
+    )
+    for field, meaning in _UNC_SETTINGS.items():
+        note = sources.pop(f"uncertainty.{field}", "")
+        ws.append([field, u.get(field), *[None] * len(_UNC_PARAMS), meaning, note])
+    rows = [(f, u.get(f), m) for f, m in _UNC_DRIVERS.items()]
+    for cat, dist in (u.get("inflation_by_category") or {}).items():
+        rows.append((f"inflation_by_category.{cat}", dist, f"Extra inflation shock: {cat}"))
+    for name, dist in (u.get("delivery") or {}).items():
+        rows.append((f"delivery.{name}", dist, f"Share of {name!r} delivered (1 = as planned)"))
+    for field, dist, meaning in rows:
+        dist = dist or {}
+        note = sources.pop(f"uncertainty.{field}", "")
+        params = [dist.get(k) for k in _UNC_PARAMS]
+        ws.append([field, dist.get("distribution"), *params, meaning, note])
+    ws.append([])
+    ws.append(
+        [
+            "Distributions: "
+            + "; ".join(f"{k} ({', '.join(v[0])})" for k, v in _DISTRIBUTIONS.items())
+            + ". Add rows inflation_by_category.<category> or delivery.<mitigation name> as "
+            "needed; see docs/uncertainty.md."
+        ]
+    )
+    ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
+
+
+def _read_uncertainty(r: _Reader, sources: dict[str, str]) -> dict[str, Any]:
+    """The [uncertainty] section from the Uncertainty sheet ({} when the sheet is absent or
+    blank). Cells are checked here (naming sheet and cell); values by the scenario's own
+    validation."""
+    if "Uncertainty" not in r.wb.sheetnames:
+        return {}
+    ws = r.wb["Uncertainty"]
+    where = f"{r.path}: sheet 'Uncertainty'"
+    u: dict[str, Any] = {}
+    for row in ws.iter_rows(min_row=2):
+        field = r.text(ws, row[0], "field", False)
+        if field is None or field.startswith("Distributions: "):
+            continue
+        cells = dict(zip(_UNC_PARAMS, row[2 : 2 + len(_UNC_PARAMS)], strict=False))
+        note_col = 2 + len(_UNC_PARAMS) + 1
+        note = r.text(ws, row[note_col], "source note", False) if len(row) > note_col else None
+        if field in _UNC_SETTINGS:
+            v = r.number(ws, row[1], field, False)
+            if v is not None:
+                u[field] = v
+        elif field in _UNC_DRIVERS or field.startswith(("inflation_by_category.", "delivery.")):
+            dist = r.text(ws, row[1], f"distribution of {field}", False)
+            filled = {k: c for k, c in cells.items() if c.value not in (None, "")}
+            if dist is None:
+                if filled:
+                    c = next(iter(filled.values()))
+                    raise ScenarioError(
+                        f"{where} cell {row[1].coordinate} ({field}) is blank but cell "
+                        f"{c.coordinate} has a parameter; expected a distribution: "
+                        f"{', '.join(_DISTRIBUTIONS)} (or clear the row)"
+                    )
+                continue
+            if dist not in _DISTRIBUTIONS:
+                raise ScenarioError(
+                    f"{where} cell {row[1].coordinate} ({field}) = {dist!r}: unknown "
+                    f"distribution; expected one of {', '.join(_DISTRIBUTIONS)}"
+                )
+            takes, needs = _DISTRIBUTIONS[dist]
+            body: dict[str, Any] = {"distribution": dist}
+            for k, c in cells.items():
+                if k in takes:
+                    v = r.number(ws, c, f"{field} {k}", k in needs)
+                    if v is not None:
+                        body[k] = v
+                elif k in filled:
+                    raise ScenarioError(
+                        f"{where} cell {c.coordinate} ({field} {k}) = {c.value!r}: {dist} takes "
+                        f"only {', '.join(takes)}; clear this cell"
+                    )
+            if "." in field:
+                group, key = field.split(".", 1)
+                u.setdefault(group, {})[key] = body
+            else:
+                u[field] = body
+        else:
+            raise ScenarioError(
+                f"{where} cell {row[0].coordinate} = {field!r}: unknown field; expected one of "
+                f"{', '.join([*_UNC_SETTINGS, *_UNC_DRIVERS])}, inflation_by_category.<category> "
+                "or delivery.<mitigation name>"
+            )
+        if note:
+            sources[f"uncertainty.{field}"] = note
+    return u
 
 
 def _get(d: dict, dotted: str) -> Any:
@@ -491,7 +625,9 @@ class _Reader:
 def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     """Read an input workbook (see :func:`write_input_workbook`) into a validated Scenario.
     Errors name the sheet and cell: a missing sheet, text in a number cell, a blank required
-    cell; then the scenario's own validation names the field."""
+    cell (every mix share is required), an unknown distribution or a parameter it does not
+    take; then the scenario's own validation names the field. The Uncertainty sheet may be
+    left out (no ``[uncertainty]`` section)."""
     openpyxl = _openpyxl()
     try:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
@@ -594,8 +730,8 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         if overflow:
             put(f"capacity.{cat}.overflow", overflow)
         for k in range(len(mix_years)):
-            v = r.number(ws, row[5 + k], f"share of {cat} in {mix_years[k]}", False)
-            mixes[k][cat] = v or 0.0
+            v = r.number(ws, row[5 + k], f"share of {cat} in {mix_years[k]}", True)
+            mixes[k][cat] = v
     if mix_years:
         data.setdefault("demand", {})["mix"] = [
             {"year": y, "shares": s} for y, s in zip(mix_years, mixes, strict=False)
@@ -663,6 +799,10 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         write_offs.append(w)
     if write_offs:
         data.setdefault("deficit", {})["write_offs"] = write_offs
+
+    uncertainty = _read_uncertainty(r, sources)
+    if uncertainty:
+        data["uncertainty"] = uncertainty
 
     ws = r.sheet("Sources")
     for row in ws.iter_rows(min_row=2):

@@ -15,25 +15,48 @@ mitigation: 1 = as planned). Targets: ``in_year_balance`` (in-year deficit ≤ 0
 from __future__ import annotations
 
 import html
+import numbers
 from dataclasses import dataclass
 
 from . import _core
 from ._format import pounds_m
 from .projection import Projection
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 
-#: Lever names that do not depend on the scenario.
-LEVERS = ["block_transfer", "hnb_growth", "ehcp_growth", "unit_cost_inflation", "interest_rate"]
 #: Target names.
 TARGETS = ["in_year_balance", "closing_deficit", "deficit_at_override_end"]
 
 
-def _show(value: float, unit: str) -> str:
+def bad_argument(path: str, value: object, message: str) -> ScenarioError:
+    """A ScenarioError for one bad argument, worded and structured like the Rust errors:
+    ``path = value: message`` with ``.issues`` holding one dict (path, year, value, message)."""
+    err = ScenarioError(f"1 problem in the request:\n  - {path} = {value!r}: {message}")
+    err.issues = [{"path": path, "year": None, "value": repr(value), "message": message}]
+    return err
+
+
+def real_number(path: str, value: object, what: str = "a number") -> float:
+    """``value`` as a float, or a ScenarioError naming ``path`` (bools and text are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise bad_argument(path, value, f"expected {what}")
+    return float(value)
+
+
+def _optional_text(path: str, value: object, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise bad_argument(path, value, f"expected {what} as text, e.g. '2030-31', or None")
+
+
+def format_value(value: float, unit: str) -> str:
+    """A lever or driver value in its unit, as the Rust messages show it: rates and shares as
+    percentages to 2 decimals ("2.35%"), unit costs in whole £ ("£41,250 per plan"),
+    mitigation sizes to 2 decimals ("0.85 × planned")."""
     if unit in ("share", "rate"):
         return f"{value * 100:.2f}%"
     if unit == "£ per plan":
         return f"£{value:,.0f} per plan"
-    return f"{value:.3f} × planned"
+    return f"{value:.2f} × planned"
 
 
 @dataclass(frozen=True)
@@ -66,7 +89,7 @@ class GoalSeekResult:
     def __repr__(self) -> str:
         state = "achieved" if self.achieved else "NOT achievable"
         return (
-            f"<GoalSeekResult {self.lever} = {_show(self.value, self.unit)} "
+            f"<GoalSeekResult {self.lever} = {format_value(self.value, self.unit)} "
             f"({state}; {self.projections} projections)>"
         )
 
@@ -75,7 +98,11 @@ class GoalSeekResult:
             ("Lever", self.lever),
             ("Target", f"{self.target} in {self.year} (at most {pounds_m(self.limit)})"),
             ("Achieved", "yes" if self.achieved else "no: best achievable shown"),
-            ("Value", f"{_show(self.value, self.unit)} (was {_show(self.start_value, self.unit)})"),
+            (
+                "Value",
+                f"{format_value(self.value, self.unit)} "
+                f"(was {format_value(self.start_value, self.unit)})",
+            ),
             ("Applies from", self.from_year),
             ("Result", f"{pounds_m(self.measure)} (was {pounds_m(self.start_measure)})"),
             ("Projections used", str(self.projections)),
@@ -101,21 +128,38 @@ def goal_seek(
 ) -> GoalSeekResult:
     """Find the value of ``lever`` that meets ``target`` in ``year``.
 
-    ``year`` defaults to the last projected year; ``amount`` (£) is the limit for the deficit
-    targets; ``bounds`` the search range (defaults: 0 to 0.02 for ``block_transfer``, −5% to
-    15% for rates, 0 to 3× for unit costs and mitigation sizes); ``from_year`` the first year a
-    rate lever changes (default: the target year for ``block_transfer``, else the base year);
+    ``year`` defaults to the last projected year (for ``deficit_at_override_end`` it is the
+    year the override ends: leave it out; another year is an error); ``amount`` (£) is the
+    limit for the deficit targets; ``bounds`` the search range (defaults: 0 to 0.02 for
+    ``block_transfer``, −5% to 15% for rates, 0 to 3× for unit costs and mitigation sizes);
+    ``from_year`` the first year a rate or share lever changes (default: the target year for
+    ``block_transfer``, else the base year; an error for levers that apply to every year);
     ``tolerance`` how close (£) to the limit the answer must land. The search brackets the
     answer and refines it by regula falsi (Illinois) with a bisection fallback, all in Rust,
     typically in 3 to 15 projections. Raises ScenarioError for an unknown lever or target, a
-    year outside the projection, or bounds the wrong way round or outside what is allowed.
+    year outside the projection, bounds the wrong way round or outside what is allowed, or an
+    argument of the wrong type (naming the argument, the value and what is allowed).
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"goal_seek() takes a Scenario, not {type(scenario).__name__}")
-    b = None if bounds is None else (float(bounds[0]), float(bounds[1]))
-    d = _core.goal_seek(
-        scenario._core, lever, target, year, float(amount), b, from_year, float(tolerance)
-    )
+    if not isinstance(lever, str):
+        raise bad_argument("lever", lever, "expected a lever name as text, e.g. 'block_transfer'")
+    if not isinstance(target, str):
+        raise bad_argument("target", target, f"expected one of {', '.join(TARGETS)}")
+    year = _optional_text("year", year, "a financial year")
+    from_year = _optional_text("from_year", from_year, "a financial year")
+    amount = real_number("amount", amount, "an amount in pounds (0 = clear the deficit)")
+    tolerance = real_number("tolerance", tolerance, "an amount in pounds above 0")
+    b = None
+    if bounds is not None:
+        pair = list(bounds) if isinstance(bounds, (tuple, list)) else None
+        if pair is None or len(pair) != 2:
+            raise bad_argument("bounds", bounds, "expected (low, high): two numbers, or None")
+        try:
+            b = (real_number("bounds[0]", pair[0]), real_number("bounds[1]", pair[1]))
+        except ScenarioError:
+            raise bad_argument("bounds", bounds, "expected (low, high): two numbers") from None
+    d = _core.goal_seek(scenario._core, lever, target, year, amount, b, from_year, tolerance)
     new = Scenario(d.pop("scenario"))
     proj = Projection(d.pop("projection"), new)
     d["bounds"] = tuple(d["bounds"])
@@ -126,8 +170,13 @@ def set_lever(
     scenario: Scenario, lever: str, value: float, from_year: str | None = None
 ) -> Scenario:
     """A copy of ``scenario`` with ``lever`` set to ``value`` (from ``from_year`` on for rates
-    and shares; every year otherwise), validated. The same levers as :func:`goal_seek`."""
-    return Scenario(_core.set_driver(scenario._core, lever, float(value), from_year))
+    and shares; every year otherwise, where a ``from_year`` is an error), validated. The same
+    levers as :func:`goal_seek`."""
+    if not isinstance(lever, str):
+        raise bad_argument("lever", lever, "expected a lever name as text, e.g. 'block_transfer'")
+    from_year = _optional_text("from_year", from_year, "a financial year")
+    value = real_number("value", value)
+    return Scenario(_core.set_driver(scenario._core, lever, value, from_year))
 
 
 def levers(scenario: Scenario) -> list[tuple[str, str, str, float, float]]:

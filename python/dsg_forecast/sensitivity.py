@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import _core
 from ._format import METRIC_LABELS, pounds_m
-from .scenario import Scenario, ScenarioError
+from .goal_seek import bad_argument, format_value, real_number
+from .scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,6 +30,11 @@ class Tornado:
     at its low and at its high value, every other input as in the scenario.
 
     ``swing`` = |at_high − at_low| (£); rows are sorted by swing, largest first.
+
+    Every bar is a valid scenario: where part of a range asked for would make a mitigation move
+    or cease more plans than a placement holds (a scenario the validator rejects), the bar uses
+    the valid part only; ``requested_low``/``requested_high`` keep what was asked for and
+    ``note`` says which end moved and why (empty otherwise).
     """
 
     def __init__(self, data: dict, scenario: Scenario):
@@ -41,8 +47,9 @@ class Tornado:
         self._bars: list[dict] = data["bars"]
 
     def to_frame(self) -> pd.DataFrame:
-        """Columns: label, unit, base_value, low, high, at_low, at_high, swing (£); index:
-        driver name; sorted by swing, largest first."""
+        """Columns: label, unit, base_value, low, high, at_low, at_high, swing (£),
+        requested_low, requested_high, note; index: driver name; sorted by swing, largest
+        first. ``low``/``high`` are the values used (the valid part of the requested range)."""
         cols = [
             "driver",
             "label",
@@ -53,6 +60,9 @@ class Tornado:
             "at_low",
             "at_high",
             "swing",
+            "requested_low",
+            "requested_high",
+            "note",
         ]
         return pd.DataFrame(self._bars, columns=cols).set_index("driver")
 
@@ -84,22 +94,29 @@ class Tornado:
             f"<td>{html.escape(_value(b['low'], b['unit']))} to "
             f"{html.escape(_value(b['high'], b['unit']))}</td>"
             f"<td>{pounds_m(b['at_low'])}</td><td>{pounds_m(b['at_high'])}</td>"
-            f"<td>{pounds_m(b['swing'])}</td></tr>"
+            f"<td>{pounds_m(b['swing'])}</td>"
+            f"<td style='text-align:left'>{html.escape(b['note'])}</td></tr>"
             for b in self._bars
         )
         return (
             f"<div><b>{html.escape(label)}</b>: {pounds_m(self.base)} as planned"
             "<table><tr><th>Driver</th><th>Range</th><th>At low</th><th>At high</th>"
-            f"<th>Swing</th></tr>{rows}</table></div>"
+            f"<th>Swing</th><th>Note</th></tr>{rows}</table></div>"
         )
 
 
-def _value(v: float, unit: str) -> str:
-    if unit in ("share", "rate"):
-        return f"{v * 100:.2f}%"
-    if unit == "£ per plan":
-        return f"£{v:,.0f}"
-    return f"{v:.2f}×"
+_value = format_value
+
+
+def _canonical(name: str, known: Iterable[str]) -> str:
+    """The driver name the defaults use: a bare mitigation name becomes ``mitigation:<name>``
+    and spaces around names are dropped, so one driver never gets two bars."""
+    n = name.strip()
+    if n.startswith("mitigation:"):
+        return "mitigation:" + n.removeprefix("mitigation:").strip()
+    if n not in known and f"mitigation:{n}" in known:
+        return f"mitigation:{n}"
+    return n
 
 
 def default_ranges(scenario: Scenario) -> dict[str, tuple[float, float]]:
@@ -120,27 +137,51 @@ def tornado(
     ``metric``: one of ``closing_deficit``, ``peak_deficit``, ``total_financing_cost``,
     ``deficit_at_override_end`` (£). ``ranges`` overrides the default (low, high) of some
     drivers ({"hnb_growth": (0.02, 0.04)}; a new driver such as ``unit_cost:special`` may be
-    added); ``drivers`` limits the tornado to those names. Rates and shares are set for every
-    year. Raises ScenarioError for an unknown metric or driver or a range the wrong way round.
+    added; a bare mitigation name means ``mitigation:<name>``); ``drivers`` limits the tornado
+    to those names. Rates and shares are set for every year. A range is narrowed to the values
+    that give a valid scenario (the bar's ``note`` says so). Raises ScenarioError for an
+    unknown metric or driver, a driver given twice, or a range that is not two numbers, is the
+    wrong way round, or is outside what a scenario allows.
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"tornado() takes a Scenario, not {type(scenario).__name__}")
+    if not isinstance(metric, str):
+        raise bad_argument("metric", metric, f"expected one of {', '.join(METRICS)}")
     table = default_ranges(scenario)
+    if ranges is not None and not isinstance(ranges, Mapping):
+        raise bad_argument(
+            "ranges",
+            ranges,
+            "expected a dict of driver name: (low, high), e.g. {'hnb_growth': (0.02, 0.04)}",
+        )
+    given: dict[str, str] = {}
     for name, pair in (ranges or {}).items():
+        path = f"ranges[{name!r}]"
+        if not isinstance(name, str):
+            raise bad_argument("ranges", name, "expected driver names as text, e.g. 'hnb_growth'")
+        key = _canonical(name, table)
+        if key in given:
+            raise bad_argument(
+                path, pair, f"the same driver as ranges[{given[key]!r}] ({key}); give it once"
+            )
+        given[key] = name
         try:
             lo, hi = pair
+            table[key] = (
+                real_number(path, lo, "(low, high): two numbers"),
+                real_number(path, hi, "(low, high): two numbers"),
+            )
         except (TypeError, ValueError):
-            raise ScenarioError(
-                f"ranges[{name!r}] = {pair!r}: expected a pair (low, high)"
-            ) from None
-        table[name] = (float(lo), float(hi))
+            raise bad_argument(path, pair, "expected (low, high): two numbers") from None
     if drivers is not None:
-        wanted = list(drivers)
+        if isinstance(drivers, str):
+            raise bad_argument("drivers", drivers, "expected a list of driver names, not one name")
+        wanted = [_canonical(d, table) if isinstance(d, str) else d for d in drivers]
         unknown = [d for d in wanted if d not in table]
         if unknown:
-            raise ScenarioError(
-                f"drivers = {unknown!r}: unknown driver; expected some of {', '.join(table)}"
+            raise bad_argument(
+                "drivers", unknown, f"unknown driver; expected some of {', '.join(table)}"
             )
-        table = {d: table[d] for d in wanted}
+        table = {d: table[d] for d in dict.fromkeys(wanted)}
     data = _core.tornado(scenario._core, metric, [(d, lo, hi) for d, (lo, hi) in table.items()])
     return Tornado(data, scenario)

@@ -63,7 +63,8 @@ fn py_goal_seek<'py>(
 }
 
 /// One-at-a-time sensitivity of `metric`; `ranges` is a list of (driver, low, high), the
-/// defaults when None. Returns a dict with metric, base, projections and bars (dicts).
+/// defaults when None. Returns a dict with metric, base, projections and bars (dicts; a bar's
+/// low/high are the valid part of requested_low/requested_high, and `note` says why).
 #[pyfunction]
 #[pyo3(name = "tornado", signature = (scenario, metric, ranges=None))]
 fn py_tornado<'py>(
@@ -91,6 +92,9 @@ fn py_tornado<'py>(
         d.set_item("at_low", b.at_low)?;
         d.set_item("at_high", b.at_high)?;
         d.set_item("swing", b.swing())?;
+        d.set_item("requested_low", b.requested.0)?;
+        d.set_item("requested_high", b.requested.1)?;
+        d.set_item("note", &b.note)?;
         bars.append(d)?;
     }
     let d = PyDict::new(py);
@@ -122,7 +126,8 @@ fn py_drivers(scenario: &PyScenario) -> Vec<(String, String, &'static str, f64, 
         .collect()
 }
 
-/// A copy of the scenario with one driver set (from `from_year` on for rates), validated.
+/// A copy of the scenario with one driver set (from `from_year` on for rates and shares; a
+/// `from_year` for another driver is an error), validated.
 #[pyfunction]
 #[pyo3(name = "set_driver", signature = (scenario, driver, value, from_year=None))]
 fn py_set_driver(
@@ -136,6 +141,21 @@ fn py_set_driver(
     let d = Driver::parse(driver, s).map_err(|e| to_py_err(py, e))?;
     let from = match from_year {
         None => 0,
+        Some(y) if !d.takes_from_year() => {
+            return Err(to_py_err(
+                py,
+                crate::error::ScenarioError::Invalid(vec![
+                    crate::error::Issue::new(
+                        "from_year",
+                        format!(
+                            "{} applies to every year; from_year is only for block_transfer, hnb_growth, ehcp_growth and unit_cost_inflation, so leave it out",
+                            d.name()
+                        ),
+                    )
+                    .with_value(format!("{y:?}")),
+                ]),
+            ));
+        }
         Some(y) => s
             .year_labels()
             .iter()

@@ -56,3 +56,12 @@ def test_scenarios_over_different_years_are_refused():
         dsg.compare(small(), rich())
     with pytest.raises(TypeError):
         dsg.compare(small(), "not a scenario")
+
+
+@pytest.mark.parametrize("line", ["x", None, "mitigation_effect.Nope"])
+def test_an_unknown_line_is_a_scenario_error_listing_the_lines(line):
+    c = dsg.compare(small(), small().replace({"funding.hnb_growth": 0.02}))
+    with pytest.raises(dsg.ScenarioError) as e:
+        c.to_frame(line)
+    assert f"line = {line!r}" in str(e.value)
+    assert "closing_deficit" in str(e.value) and e.value.issues

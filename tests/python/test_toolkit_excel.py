@@ -8,7 +8,7 @@ import numpy as np
 import openpyxl
 import pytest
 from dsg_forecast.excel import DFE_CATEGORIES, INPUT_SHEETS
-from toolkit_data import rich, small
+from toolkit_data import RICH_UNCERTAINTY, rich, small
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +193,108 @@ def test_blank_template_lists_the_seven_categories(tmp_path):
     assert cats == [c for c, _ in DFE_CATEGORIES]
     with pytest.raises(dsg.ScenarioError, match="is blank"):
         dsg.Scenario.from_excel(path)
+
+
+def test_blank_mix_share_is_an_error_not_a_zero(tmp_path):
+    # A blank share used to be read as 0; the mix then failed validation far from the cell.
+    def edit(wb):
+        cell_of(wb["Placements"], "special")[5].value = None
+
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    assert "sheet 'Placements' cell F4 (share of special in 2028-29) is blank" in str(e.value)
+
+
+def uncertain() -> dsg.Scenario:
+    return rich().replace({"uncertainty": RICH_UNCERTAINTY})
+
+
+def test_uncertainty_round_trips_through_the_input_workbook(tmp_path):
+    s = uncertain()
+    path = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(path, s)
+    back = dsg.Scenario.from_excel(path)
+    assert back.to_dict()["uncertainty"] == s.to_dict()["uncertainty"]
+    assert back == s
+    rows = rows_by_first(openpyxl.load_workbook(path)["Uncertainty"])
+    assert rows["persistence"][1].value == 0.5
+    assert [c.value for c in rows["ehcp_growth"][1:4]] == ["normal", 0.001, 0.015]
+    assert rows["delivery.Early help"][1].value == "beta"
+    assert rows["delivery.Early help"][11].value == 3.0  # the beta column
+    # The same simulation from the scenario and from its workbook.
+    a = dsg.simulate(s, n_paths=200, seed=7).quantile_frame("closing_deficit")
+    b = dsg.simulate(back, n_paths=200, seed=7).quantile_frame("closing_deficit")
+    np.testing.assert_array_equal(a, b)
+
+
+def test_no_uncertainty_gives_blank_rows_and_none_back(tmp_path):
+    path = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(path, rich())
+    rows = rows_by_first(openpyxl.load_workbook(path)["Uncertainty"])
+    assert {"persistence", "correlation", "ehcp_growth", "inflation", "hnb_growth"} <= set(rows)
+    assert all(rows[k][1].value is None for k in ("persistence", "ehcp_growth"))
+    assert "uncertainty" not in dsg.Scenario.from_excel(path).to_dict()
+
+
+def test_a_workbook_without_the_uncertainty_sheet_still_reads(tmp_path):
+    back = dsg.Scenario.from_excel(edited(tmp_path, lambda wb: wb.remove(wb["Uncertainty"])))
+    assert back == rich()
+
+
+def edited_uncertain(tmp_path, edit):
+    path = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(path, uncertain())
+    wb = openpyxl.load_workbook(path)
+    edit(wb["Uncertainty"])
+    out = tmp_path / "edited.xlsx"
+    wb.save(out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (
+            lambda ws: setattr(cell_of(ws, "ehcp_growth")[1], "value", "gaussian"),
+            ["sheet 'Uncertainty' cell B4 (ehcp_growth) = 'gaussian'", "normal, lognormal"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "ehcp_growth")[9], "value", 0.1),
+            ["cell J4 (ehcp_growth max) = 0.1", "normal takes only mean, sd"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "hnb_growth")[7], "value", None),
+            ["cell H6 (hnb_growth min) is blank"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "inflation")[1], "value", None),
+            ["cell B5 (inflation) is blank", "has a parameter"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "persistence")[1], "value", "half"),
+            ["cell B2 (persistence) = 'half'", "not text"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "ehcp_growth")[0], "value", "ehcp"),
+            ["cell A4 = 'ehcp'", "unknown field", "delivery.<mitigation name>"],
+        ),
+        # Values go through the scenario's own validation, which names the field.
+        (
+            lambda ws: setattr(cell_of(ws, "ehcp_growth")[3], "value", -0.01),
+            ["uncertainty.ehcp_growth.sd"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "persistence")[1], "value", 1.0),
+            ["uncertainty.persistence"],
+        ),
+        (
+            lambda ws: setattr(cell_of(ws, "delivery.Early help")[0], "value", "delivery.Nope"),
+            ["delivery", "Nope"],
+        ),
+    ],
+)
+def test_bad_uncertainty_cells_are_named(tmp_path, edit, words):
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited_uncertain(tmp_path, edit))
+    for w in words:
+        assert w in str(e.value), str(e.value)

@@ -7,7 +7,8 @@ import math
 
 import dsg_forecast as dsg
 import pytest
-from toolkit_data import rich, small
+from dsg_forecast.goal_seek import set_lever
+from toolkit_data import SMALL, rich, small
 
 
 def reproject(s: dsg.Scenario) -> dsg.Projection:
@@ -110,6 +111,34 @@ def test_deficit_at_override_end_targets_the_override_year():
             ["bounds", "0 to 0.02"],
         ),
         ({"lever": "mitigation:Nope", "target": "in_year_balance"}, ["no mitigation"]),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "bounds": ("a", "b")},
+            ["bounds = ('a', 'b')", "two numbers"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "bounds": 0.01},
+            ["bounds = 0.01", "(low, high)"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "closing_deficit", "amount": None},
+            ["amount = None", "amount in pounds"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "year": 2030},
+            ["year = 2030", "as text", "'2030-31'"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "in_year_balance", "tolerance": "1k"},
+            ["tolerance = '1k'", "above 0"],
+        ),
+        (
+            {"lever": "block_transfer", "target": "deficit_at_override_end", "year": "2026-27"},
+            ["year", "2026-27", "override ends, 2025-26"],
+        ),
+        (
+            {"lever": "interest_rate", "target": "closing_deficit", "from_year": "2025-26"},
+            ["from_year", "2025-26", "every year"],
+        ),
     ],
 )
 def test_bad_requests_name_what_is_wrong_and_what_is_allowed(kwargs, words):
@@ -119,3 +148,39 @@ def test_bad_requests_name_what_is_wrong_and_what_is_allowed(kwargs, words):
     for w in words:
         assert w in str(e.value)
     assert e.value.issues
+
+
+def test_the_override_year_itself_may_be_given():
+    r = dsg.goal_seek(
+        small(),
+        "block_transfer",
+        "deficit_at_override_end",
+        year="2025-26",
+        amount=400_000,
+        from_year="2024-25",
+    )
+    assert r.year == "2025-26" and r.achieved
+
+
+def test_set_lever_refuses_a_from_year_it_cannot_use():
+    with pytest.raises(dsg.ScenarioError, match="from_year") as e:
+        set_lever(small(), "unit_cost:special", 25_000, from_year="2025-26")
+    assert "every year" in str(e.value) and e.value.issues
+    with pytest.raises(dsg.ScenarioError, match="value = 'x'"):
+        set_lever(small(), "hnb_growth", "x")
+    # A rate lever takes it: growth from 2025-26 only.
+    s = set_lever(small(), "hnb_growth", 0.1, from_year="2025-26")
+    assert s.to_dict()["funding"]["hnb_growth"] == {"2024-25": 0.0, "2025-26": 0.1}
+
+
+def test_message_and_repr_show_the_value_the_same_way():
+    # The answer is a 0.5% transfer: both the Rust message and the Python repr say "0.50%".
+    r = dsg.goal_seek(small(), "block_transfer", "in_year_balance", year="2025-26")
+    assert "block_transfer = 0.50%" in r.message
+    assert "block_transfer = 0.50%" in repr(r)
+
+
+def test_unit_cost_inflation_starts_from_the_default_schedule_not_a_category_override():
+    s = dsg.Scenario.from_toml_str(SMALL + "\n[cost.inflation_by_category]\nspecial = 0.05\n")
+    r = dsg.goal_seek(s, "unit_cost_inflation", "closing_deficit", amount=10e6)
+    assert r.start_value == 0.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dsg_forecast as dsg
 import pytest
-from toolkit_data import rich, small
+from toolkit_data import bcp, cease, rich, small
 
 # How to set each rate driver for every year through Scenario.replace (a route that does not
 # touch the tornado's code).
@@ -73,6 +73,10 @@ def test_ranges_and_drivers_can_be_chosen():
         ({"ranges": {"growth": (0.0, 0.1)}}, ["unknown lever", "hnb_growth"]),
         ({"ranges": {"hnb_growth": (0.05, 0.01)}}, ["hnb_growth", "low at most high"]),
         ({"drivers": ["nope"]}, ["nope", "unknown driver"]),
+        ({"ranges": {"x": ("a", 1)}}, ["ranges['x']", "('a', 1)", "two numbers"]),
+        ({"ranges": {"hnb_growth": 0.02}}, ["ranges['hnb_growth']", "0.02", "(low, high)"]),
+        ({"ranges": [("hnb_growth", 0.0, 0.1)]}, ["ranges", "a dict"]),
+        ({"metric": None}, ["metric", "None", "closing_deficit"]),
     ],
 )
 def test_bad_input_is_a_scenario_error(kwargs, words):
@@ -80,12 +84,85 @@ def test_bad_input_is_a_scenario_error(kwargs, words):
         dsg.tornado(small(), **kwargs)
     for w in words:
         assert w in str(e.value)
+    assert e.value.issues
+
+
+def rate_paths(s: dsg.Scenario, driver: str) -> list[str]:
+    """Where Scenario.replace sets a rate driver for every year (all overrides included)."""
+    if driver == "unit_cost_inflation":
+        cats = s.to_dict()["cost"].get("inflation_by_category") or {}
+        return ["cost.inflation", *[f"cost.inflation_by_category.{c}" for c in cats]]
+    return {
+        "hnb_growth": ["funding.hnb_growth"],
+        "block_transfer": ["funding.block_transfer"],
+        "ehcp_growth": ["demand.growth"],
+        "interest_rate": ["financing.interest_rate"],
+    }[driver]
+
+
+def test_bcp_largest_bar_is_a_valid_scenario_that_reprojects_to_the_same_values():
+    # EHCP growth's default low (the plan's average − 3 points) makes BCP's local special
+    # places move more plans out of independent placements than there are: the validator
+    # rejects it, so the bar must use the valid part of the range and say so.
+    s = bcp()
+    t = dsg.tornado(s, metric="closing_deficit")
+    top = t.largest
+    assert top["driver"] in ("ehcp_growth", "hnb_growth", "unit_cost_inflation", "block_transfer")
+    for end in ("low", "high"):
+        # replace() validates: an invalid what-if raises ScenarioError here.
+        changed = s.replace({p: top[end] for p in rate_paths(s, top["driver"])})
+        direct = dsg.project(changed).metrics["closing_deficit"]
+        assert direct == pytest.approx(top[f"at_{end}"], rel=1e-12, abs=1.0)
+    narrowed = (top["low"], top["high"]) != (top["requested_low"], top["requested_high"])
+    assert bool(top["note"]) == narrowed
+    if narrowed:
+        assert "not valid" in top["note"]
+        # Just below the narrowed low the scenario is invalid: the range was not cut short.
+        below = top["low"] - 1e-6 * (top["requested_high"] - top["requested_low"])
+        with pytest.raises(dsg.ScenarioError, match="more plans than"):
+            s.replace({p: below for p in rate_paths(s, top["driver"])})
+
+
+def test_a_range_that_would_cease_more_plans_than_exist_is_narrowed_and_noted():
+    t = dsg.tornado(cease(), ranges={"mitigation:Cease": (0.0, 5.0)}, drivers=["Cease"])
+    f = t.to_frame()
+    assert list(f.index) == ["mitigation:Cease"]
+    bar = f.loc["mitigation:Cease"]
+    assert (bar["requested_low"], bar["requested_high"]) == (0.0, 5.0)
+    assert 10 / 3 - 1e-6 < bar["high"] <= 10 / 3
+    # Size 0: £1.5m; size 10/3: £1.5m − £1.2m × 10/3 = −£2.5m.
+    assert bar["at_low"] == pytest.approx(1_500_000)
+    assert bar["at_high"] == pytest.approx(-2_500_000, rel=1e-6)
+    assert bar["note"].startswith("high lowered from 5.00 × planned to 3.33 × planned")
+    assert "Note" in t._repr_html_()
+    labels = [tl.get_text() for tl in t.plot().get_yticklabels()]
+    assert labels == ["Mitigation size: Cease *"]
+
+
+def test_a_bare_mitigation_name_replaces_the_default_range_not_adds_a_bar():
+    t = dsg.tornado(rich(), ranges={"Early help": (0.5, 1.0)})
+    f = t.to_frame()
+    assert "Early help" not in f.index
+    assert list(f.index).count("mitigation:Early help") == 1
+    assert (f.at["mitigation:Early help", "low"], f.at["mitigation:Early help", "high"]) == (
+        0.5,
+        1.0,
+    )
+    with pytest.raises(dsg.ScenarioError, match="give it once"):
+        dsg.tornado(rich(), ranges={"Early help": (0.5, 1.0), "mitigation:Early help": (0, 1)})
+
+
+def test_values_are_shown_as_goal_seek_shows_them():
+    page = dsg.tornado(cease())._repr_html_()
+    assert "1.00% to 5.00%" in page  # hnb_growth's default range
+    assert "£18,000 per plan to £22,000 per plan" in page  # special's £20,000 ± 10%
+    assert "0.00 × planned to 1.20 × planned" in page
 
 
 def test_tornado_plot_has_a_bar_per_driver_in_pounds_millions():
     t = dsg.tornado(rich())
     ax = t.plot(top=5)
-    labels = [tl.get_text() for tl in ax.get_yticklabels()]
+    labels = [tl.get_text().removesuffix(" *") for tl in ax.get_yticklabels()]
     assert labels == list(t.to_frame()["label"][:5])
     fmt = ax.xaxis.get_major_formatter()
     assert fmt(150, 0) == "£150m"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dsg_forecast as dsg
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 #: One category: 100 special plans at £20,000 = £2.0m a year (no growth, no inflation); HNB
 #: £1.5m (no growth); schools block £100m; no transfer. In-year deficit £0.5m every year, so
@@ -138,3 +142,37 @@ def small() -> dsg.Scenario:
 
 def rich() -> dsg.Scenario:
     return dsg.Scenario.from_toml_str(RICH)
+
+
+#: SMALL with a mitigation ceasing 10k special plans a year from 100 (10k, 20k, 30k ceased by
+#: 2026-27): valid only for sizes k ≤ 10/3. Size k cuts spend by £20,000 × k × 60 = £1.2m × k.
+CEASE = (
+    SMALL
+    + """
+[[mitigations]]
+name = "Cease"
+start = "2024-25"
+effect = { cease_plans = { per_year = 10, category = "special" } }
+"""
+)
+
+#: An [uncertainty] section for RICH using every distribution and setting.
+RICH_UNCERTAINTY = {
+    "persistence": 0.5,
+    "correlation": 0.3,
+    "ehcp_growth": {"distribution": "normal", "mean": 0.001, "sd": 0.015},
+    "inflation": {"distribution": "triangular", "min": -0.01, "mode": 0.0, "max": 0.02},
+    "hnb_growth": {"distribution": "uniform", "min": -0.01, "max": 0.01},
+    "inflation_by_category": {
+        "independent": {"distribution": "lognormal", "mu": -4.0, "sigma": 0.5, "shift": -0.02}
+    },
+    "delivery": {"Early help": {"distribution": "beta", "alpha": 8.0, "beta": 3.0}},
+}
+
+
+def cease() -> dsg.Scenario:
+    return dsg.Scenario.from_toml_str(CEASE)
+
+
+def bcp() -> dsg.Scenario:
+    return dsg.Scenario.from_file(EXAMPLES / "bcp_safety_valve_2024.toml")
