@@ -56,9 +56,11 @@ fn an_overflow_loop_is_rejected() {
     let e = Scenario::from_toml_str(&scenario(&looped, "")).unwrap_err();
     let issues = e.issues();
     assert!(
-        issues.iter().any(|i| i.path == "capacity.mainstream.overflow"
-            && i.message.contains("comes back")
-            && i.value.as_deref() == Some("mainstream -> special -> mainstream")),
+        issues
+            .iter()
+            .any(|i| i.path == "capacity.mainstream.overflow"
+                && i.message.contains("comes back")
+                && i.value.as_deref() == Some("mainstream -> special -> mainstream")),
         "{issues:#?}"
     );
 }
@@ -77,5 +79,9 @@ effect = { cease_plans = { per_year = 15 } }
     assert_eq!(issues.len(), 1, "{issues:#?}");
     assert_eq!(issues[0].path, "mitigations[0].effect.cease_plans");
     assert_eq!(issues[0].year.as_deref(), Some("2025-26"));
-    assert!(issues[0].message.contains("10.0 more plans"), "{}", issues[0]);
+    assert!(
+        issues[0].message.contains("10.0 more plans"),
+        "{}",
+        issues[0]
+    );
 }

@@ -457,10 +457,16 @@ fn a_type_error_names_the_field_in_toml_and_json() {
     let text = toml(&OK).replace("hnb = 1_000_000", "hnb = \"a lot\"");
     let e = Scenario::from_toml_str(&text).unwrap_err();
     assert_eq!(e.issues()[0].path, "funding.hnb", "{e}");
-    assert!(e.to_string().contains("line") && e.to_string().contains("expected f64"), "{e}");
-    let mut json: serde_json::Value =
-        serde_json::from_str(&Scenario::from_toml_str(&toml(&OK)).unwrap().to_json_string())
-            .unwrap();
+    assert!(
+        e.to_string().contains("line") && e.to_string().contains("expected f64"),
+        "{e}"
+    );
+    let mut json: serde_json::Value = serde_json::from_str(
+        &Scenario::from_toml_str(&toml(&OK))
+            .unwrap()
+            .to_json_string(),
+    )
+    .unwrap();
     json["demand"]["base_plans"]["a"] = serde_json::json!("many");
     let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
     let path = &e.issues()[0].path;
