@@ -93,7 +93,7 @@ impl Projection {
 /// deficit (£ a year, positive = the mitigation lowers it: the in-year deficit without that one
 /// mitigation minus the plan's), and the unmitigated projection.
 pub fn project(s: &Scenario) -> Projection {
-    let m = Model::new(s);
+    let mut m = Model::new(s);
     let labels: Vec<String> = m.categories.iter().map(|c| s.category_label(c)).collect();
     let r = run(&m);
     if m.mitigations.is_empty() {
@@ -101,16 +101,15 @@ pub fn project(s: &Scenario) -> Projection {
     }
     // Switching a mitigation off is delivery = 0: every lever then adds exactly 0 or
     // multiplies by exactly 1, so this equals projecting the scenario without it.
-    let mut alt = m.clone();
     let mut without = Run::default();
     let mut effects = Vec::with_capacity(m.mitigations.len());
     for i in 0..m.mitigations.len() {
-        alt.mitigations[i].delivery = 0.0;
+        let planned = std::mem::replace(&mut m.mitigations[i].delivery, 0.0);
         // Mitigations act on plans and costs only, never on income, so the change in the
         // in-year deficit is the change in spend: only demand and cost need re-running.
-        GrowthDemand.project(&alt, &mut without.plans);
-        expenditure_into(&alt, &without.plans, &mut without.spend);
-        alt.mitigations[i].delivery = m.mitigations[i].delivery;
+        GrowthDemand.project(&m, &mut without.plans);
+        expenditure_into(&m, &without.plans, &mut without.spend);
+        m.mitigations[i].delivery = planned;
         let values: Vec<f64> = without
             .spend
             .total
@@ -128,11 +127,11 @@ pub fn project(s: &Scenario) -> Projection {
     }
     let mut p = named(&s.meta.name, &labels, &m, r);
     p.lines.append(&mut effects);
-    for mit in &mut alt.mitigations {
+    for mit in &mut m.mitigations {
         mit.delivery = 0.0;
     }
-    run_into(&alt, &GrowthDemand, &mut without);
-    let u = named(&s.meta.name, &labels, &alt, without);
+    run_into(&m, &GrowthDemand, &mut without);
+    let u = named(&s.meta.name, &labels, &m, without);
     for (key, label) in [
         ("in_year_deficit", "Unmitigated in-year deficit"),
         ("closing_deficit", "Unmitigated closing deficit"),
