@@ -63,85 +63,85 @@ impl DemandModel for GrowthDemand {
         out.data.clear();
         out.data.resize(h * nc, 0.0);
         let mut short = Vec::new();
+        // Sort the levers once, so each year only visits the mitigations that act there.
+        let mut growth_cuts = Vec::new(); // (index, points)
+        let mut pro_rata = Vec::new(); // (index, per_year)
+        let mut shifts = Vec::new(); // (index, from, to or None for a cessation, per_year)
+        for (i, mit) in m.mitigations.iter().enumerate() {
+            match mit.lever {
+                Lever::ReduceGrowth { points } => growth_cuts.push((i, points)),
+                Lever::CeasePlans {
+                    per_year,
+                    category: None,
+                } => pro_rata.push((i, per_year)),
+                Lever::CeasePlans {
+                    per_year,
+                    category: Some(c),
+                } => shifts.push((i, c, None, per_year, 0.0)),
+                Lever::MovePlans { from, to, per_year } => {
+                    shifts.push((i, from, Some(to), per_year, 0.0))
+                }
+                _ => {}
+            }
+        }
+        let has_capacity = m.capacity.iter().any(Option::is_some);
+        // x × phase × delivery, in that order (as everywhere else in the model).
+        let effect =
+            |i: usize, t: usize, x: f64| x * m.mitigations[i].phase[t] * m.mitigations[i].delivery;
         let mut underlying: f64 = m.base_plans.iter().sum();
         let mut ceased = 0.0;
-        // The last mitigation ceasing plans pro rata, to name when cessations exceed plans.
-        let mut pro_rata = None;
-        // Cumulative moves / cessations per mitigation.
-        let mut cumulative = vec![0.0; m.mitigations.len()];
         for t in 0..h {
             if t > 0 {
                 let mut g = m.plan_growth[t];
-                for mit in &m.mitigations {
-                    if let Lever::ReduceGrowth { points } = mit.lever {
-                        g -= points * mit.phase[t] * mit.delivery;
-                    }
+                for &(i, points) in &growth_cuts {
+                    g -= effect(i, t, points);
                 }
                 underlying *= 1.0 + g;
             }
-            for (i, mit) in m.mitigations.iter().enumerate() {
-                if let Lever::CeasePlans {
-                    per_year,
-                    category: None,
-                } = mit.lever
-                {
-                    ceased += per_year * mit.phase[t] * mit.delivery;
-                    pro_rata = Some(i);
-                }
+            for &(i, per_year) in &pro_rata {
+                ceased += effect(i, t, per_year);
             }
-            if let (Some(i), true) = (pro_rata, ceased - underlying > 1e-9) {
-                short.push((i, t, ceased - underlying));
+            // The last mitigation ceasing plans pro rata is named when cessations exceed plans.
+            if let Some(&(i, _)) = pro_rata.last() {
+                if ceased - underlying > 1e-9 {
+                    short.push((i, t, ceased - underlying));
+                }
             }
             let total = (underlying - ceased).max(0.0);
             let row = &mut out.data[t * nc..(t + 1) * nc];
-            for (c, x) in row.iter_mut().enumerate() {
-                *x = total * m.mix[t * nc + c];
+            for (x, share) in row.iter_mut().zip(&m.mix[t * nc..(t + 1) * nc]) {
+                *x = total * share;
             }
-            for (i, mit) in m.mitigations.iter().enumerate() {
-                let step = |cum: &mut f64, per_year: f64| {
-                    *cum += per_year * mit.phase[t] * mit.delivery;
-                    *cum
-                };
-                match mit.lever {
-                    Lever::MovePlans { from, to, per_year } => {
-                        let want = step(&mut cumulative[i], per_year);
-                        let moved = want.min(row[from]);
-                        if want - moved > 1e-9 {
-                            short.push((i, t, want - moved));
-                        }
-                        row[from] -= moved;
-                        row[to] += moved;
-                    }
-                    Lever::CeasePlans {
-                        per_year,
-                        category: Some(c),
-                    } => {
-                        let want = step(&mut cumulative[i], per_year);
-                        let gone = want.min(row[c]);
-                        if want - gone > 1e-9 {
-                            short.push((i, t, want - gone));
-                        }
-                        row[c] -= gone;
-                    }
-                    _ => {}
+            // Moves and category cessations are cumulative: plans moved stay moved.
+            for (i, from, to, per_year, cumulative) in shifts.iter_mut() {
+                *cumulative += effect(*i, t, *per_year);
+                let done = cumulative.min(row[*from]);
+                if *cumulative - done > 1e-9 {
+                    short.push((*i, t, *cumulative - done));
+                }
+                row[*from] -= done;
+                if let Some(to) = to {
+                    row[*to] += done;
                 }
             }
             // Overflow can fill a category that has its own limit, so repeat; chains have no
             // loops (validated), so plans settle within one pass per category.
-            for _ in 0..nc {
-                let mut moved = false;
-                for (c, cap) in m.capacity.iter().enumerate() {
-                    if let Some((places, overflow)) = cap {
-                        let excess = row[c] - places[t];
-                        if excess > 0.0 {
-                            row[c] -= excess;
-                            row[*overflow] += excess;
-                            moved = true;
+            if has_capacity {
+                for _ in 0..nc {
+                    let mut moved = false;
+                    for (c, cap) in m.capacity.iter().enumerate() {
+                        if let Some((places, overflow)) = cap {
+                            let excess = row[c] - places[t];
+                            if excess > 0.0 {
+                                row[c] -= excess;
+                                row[*overflow] += excess;
+                                moved = true;
+                            }
                         }
                     }
-                }
-                if !moved {
-                    break;
+                    if !moved {
+                        break;
+                    }
                 }
             }
         }

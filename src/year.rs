@@ -39,18 +39,17 @@ impl FinancialYear {
         // Built digit by digit: labels are made for every line of every projection.
         let y = self.0 as u32;
         let e = (y + 1) % 100;
-        let d = |n: u32| char::from(b'0' + n as u8);
-        [
+        let d = |n: u32| b'0' + n as u8;
+        let bytes = [
             d(y / 1000),
             d(y / 100 % 10),
             d(y / 10 % 10),
             d(y % 10),
-            '-',
+            b'-',
             d(e / 10),
             d(e % 10),
-        ]
-        .iter()
-        .collect()
+        ];
+        String::from_utf8(bytes.to_vec()).unwrap_or_default()
     }
 
     /// The calendar year in which this financial year ends (31 March).
