@@ -9,7 +9,8 @@ pub struct DeficitPath {
     pub opening: Vec<f64>,
     /// Payments towards the deficit (e.g. Safety Valve instalments).
     pub payments: Vec<f64>,
-    /// Write-offs: an amount, or `share × max(0, opening + in_year − payments)`.
+    /// Write-offs: amounts, or `share × max(0, opening + in_year − payments)`, in all at most
+    /// the deficit standing (a write-off never creates a surplus).
     pub write_offs: Vec<f64>,
     /// `closing = opening + in_year − payments − write_offs`.
     pub closing: Vec<f64>,
@@ -42,18 +43,27 @@ pub fn corkscrew_into(m: &Model, in_year: &[f64], d: &mut DeficitPath) {
     for t in 0..h {
         let opening = balance;
         let standing = opening + in_year[t] - d.payments[t];
-        for (wt, rule) in &m.write_offs {
-            if *wt == t {
-                d.write_offs[t] += match *rule {
-                    WriteOffRule::Amount(a) => a,
-                    WriteOffRule::Share(s) => s * standing.max(0.0),
-                };
-            }
-        }
+        d.write_offs[t] = write_off(&m.write_offs, t, standing).0;
         balance = standing - d.write_offs[t];
         d.opening.push(opening);
         d.closing.push(balance);
         d.financing_cost
             .push(m.interest_rate * ((opening + balance) / 2.0).max(0.0));
     }
+}
+
+/// The write-off in year index `t` when `standing` (£) is the deficit at the end of the year
+/// after its movement and payments: (applied, asked). Asked = Σ amounts + Σ share × max(0,
+/// standing); applied = min(asked, max(0, standing)), so writing off never makes a surplus.
+pub fn write_off(rules: &[(usize, WriteOffRule)], t: usize, standing: f64) -> (f64, f64) {
+    let mut asked = 0.0;
+    for (wt, rule) in rules {
+        if *wt == t {
+            asked += match *rule {
+                WriteOffRule::Amount(a) => a,
+                WriteOffRule::Share(s) => s * standing.max(0.0),
+            };
+        }
+    }
+    (asked.min(standing.max(0.0)), asked)
 }

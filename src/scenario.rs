@@ -414,7 +414,7 @@ impl Scenario {
             let path = field_path(e.path());
             ScenarioError::Parse {
                 format,
-                message: e.inner().to_string().trim_end().to_string(),
+                message: plain_types(e.inner().to_string().trim_end()),
                 path,
             }
         })?;
@@ -493,6 +493,20 @@ impl Scenario {
         }
         s
     }
+}
+
+/// The parser's type names in plain English ("expected f64" → "expected a number").
+fn plain_types(message: &str) -> String {
+    message
+        .replace(
+            "expected f64",
+            "expected a number (no quotes, commas or % sign)",
+        )
+        .replace("expected i64", "expected a whole number")
+        .replace(
+            "expected a string",
+            "expected text in quotes, e.g. \"2025-26\"",
+        )
 }
 
 /// A serde_path_to_error path as a dotted field path ("" at the top level).

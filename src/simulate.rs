@@ -28,7 +28,7 @@ pub use summary::{Grid, Summary};
 
 use crate::demand::{DemandModel, GrowthDemand, PlanTable};
 use crate::error::{Issue, ScenarioError};
-use crate::model::{Lever, Model, WriteOffRule};
+use crate::model::{Lever, Model};
 use crate::scenario::Scenario;
 use crate::uncertainty::Dist;
 use rand::SeedableRng;
@@ -514,15 +514,7 @@ impl Engine {
             let spend = on_plans + self.non_plan_total[t] + ws.costs[t] - ws.savings[t];
             let in_year = spend - income;
             let standing = balance + in_year - m.payments[t];
-            let mut written_off = 0.0;
-            for (wt, rule) in &m.write_offs {
-                if *wt == t {
-                    written_off += match *rule {
-                        WriteOffRule::Amount(a) => a,
-                        WriteOffRule::Share(s) => s * standing.max(0.0),
-                    };
-                }
-            }
+            let written_off = crate::deficit::write_off(&m.write_offs, t, standing).0;
             balance = standing - written_off;
             ws.out[t] = balance;
             ws.out[h + t] = in_year;

@@ -24,7 +24,9 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
                 )
                 .with_value(format!("{:?}", s.meta.base_year)),
             );
-            FinancialYear(2024)
+            // Every year in the file is checked against the base year, so without one the
+            // other year checks would only mislead.
+            return v;
         }
     };
     if s.meta.name.trim().is_empty() {
@@ -365,7 +367,7 @@ fn growth_rule(x: f64) -> Option<String> {
 fn transfer_rule(x: f64) -> Option<String> {
     if !x.is_finite() || !(0.0..=MAX_BLOCK_TRANSFER).contains(&x) {
         Some(format!(
-            "expected a share of the schools block from 0 to {MAX_BLOCK_TRANSFER} (0.005 = 0.5%, the most a schools forum can agree; more needs the Secretary of State)"
+            "expected a share of the schools block from 0 to {MAX_BLOCK_TRANSFER} (0.005 = 0.5%); a schools forum can agree up to 0.5%, more needs the Secretary of State's approval"
         ))
     } else {
         None

@@ -458,7 +458,7 @@ fn a_type_error_names_the_field_in_toml_and_json() {
     let e = Scenario::from_toml_str(&text).unwrap_err();
     assert_eq!(e.issues()[0].path, "funding.hnb", "{e}");
     assert!(
-        e.to_string().contains("line") && e.to_string().contains("expected f64"),
+        e.to_string().contains("line") && e.to_string().contains("expected a number"),
         "{e}"
     );
     let mut json: serde_json::Value = serde_json::from_str(
@@ -471,4 +471,14 @@ fn a_type_error_names_the_field_in_toml_and_json() {
     let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
     let path = &e.issues()[0].path;
     assert!(path.starts_with("demand.base_plans"), "{e}");
+}
+
+#[test]
+fn a_rate_shock_typed_as_a_percentage_is_rejected() {
+    let extra = "[uncertainty]\nehcp_growth = { distribution = \"normal\", sd = 1.5 }\n";
+    let v = issues(&toml(&Edit { extra, ..OK }));
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert_eq!(v[0].path, "uncertainty.ehcp_growth.sd");
+    assert_eq!(v[0].value.as_deref(), Some("1.5"));
+    assert!(v[0].message.contains("0.015 = 1.5 points"), "{}", v[0]);
 }

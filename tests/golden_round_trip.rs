@@ -101,7 +101,7 @@ other_income = { "2026-27" = 1_000_000 }
 [deficit]
 opening = 30_000_000
 payments = { "2026-27" = 2_000_000, "2027-28" = 2_000_000 }
-write_offs = [ { year = "2025-26", share = 0.9 }, { year = "2028-29", amount = 1_500_000 } ]
+write_offs = [ { year = "2025-26", share = 0.9 }, { year = "2025-26", amount = 100_000 } ]
 
 [demand]
 growth = { "2025-26" = 0.08, "2028-29" = 0.03 }

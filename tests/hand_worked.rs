@@ -309,3 +309,36 @@ fn units_are_named() {
     assert_eq!(unit("ehcps"), "plans");
     assert_eq!(unit("unit_cost.special"), "£ per plan");
 }
+
+#[test]
+fn write_offs_never_exceed_the_deficit_standing() {
+    // Spend £1.0m (100 plans × £10k) equals income, so the £1.0m opening deficit stands at
+    // £1.0m at the end of 2024-25. Two write-offs ask for 90% (£0.9m) + £0.5m = £1.4m: only
+    // the £1.0m standing is written off, closing at 0, not at a £0.4m surplus.
+    let text = r#"
+[meta]
+name = "Too much written off"
+base_year = "2024-25"
+horizon = 2
+
+[funding]
+hnb = 1_000_000
+hnb_growth = 0.0
+
+[deficit]
+opening = 1_000_000
+write_offs = [ { year = "2024-25", share = 0.9 }, { year = "2024-25", amount = 500_000 } ]
+
+[demand]
+growth = 0.0
+base_plans = { mainstream = 100 }
+
+[cost]
+inflation = 0.0
+unit_cost = { mainstream = 10_000 }
+"#;
+    let p = dsg_forecast::project(&dsg_forecast::Scenario::from_toml_str(text).unwrap());
+    assert_relative_eq!(p.get("write_offs").unwrap()[0], 1_000_000.0);
+    assert_relative_eq!(p.get("closing_deficit").unwrap()[0], 0.0);
+    assert_relative_eq!(p.get("closing_deficit").unwrap()[1], 0.0);
+}

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .projection import project
 from .scenario import Scenario, ScenarioError
@@ -42,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="project the scenario with its mitigations removed",
     )
-    pr.add_argument("--chart", metavar="PNG", help="also write the deficit chart to PNG")
+    pr.add_argument(
+        "--chart", metavar="FILE", help="also write the deficit chart (.png, .pdf or .svg)"
+    )
     pr.add_argument("--force", action="store_true", help="overwrite existing output files")
     ck = sub.add_parser("check", help="validate a scenario file and report every problem")
     ck.add_argument("file")
@@ -55,7 +59,37 @@ def _json_safe(x):
     return x
 
 
+class OutputError(Exception):
+    """An output file the command must not write (exists, or is the input)."""
+
+
+CHART_FORMATS = (".png", ".pdf", ".svg")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, outputs that would clobber a file or have no known format."""
+    outputs = []
+    if args.command == "project":
+        if args.csv not in (None, "-"):
+            outputs.append(("--csv", args.csv))
+        if args.chart:
+            outputs.append(("--chart", args.chart))
+            if Path(args.chart).suffix.lower() not in CHART_FORMATS:
+                raise OutputError(
+                    f"--chart {args.chart}: unknown chart format; "
+                    f"use a file name ending {', '.join(CHART_FORMATS)}"
+                )
+    source = Path(args.file).resolve()
+    for flag, out in outputs:
+        target = Path(out).resolve()
+        if target == source:
+            raise OutputError(f"{flag} {out}: that is the scenario file; choose another name")
+        if target.exists() and not args.force:
+            raise OutputError(f"{flag} {out}: already exists; pass --force to replace it")
+
+
 def _run(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     scenario = Scenario.from_file(args.file)
     if args.command == "check":
         print(f"{args.file}: OK ({scenario.name}, {scenario.years[0]} to {scenario.years[-1]})")
@@ -97,9 +131,8 @@ def _write_chart(p, path: str, overwrite: bool) -> None:
     from ._io import atomic_write
 
     ax = p.plot()
-    atomic_write(
-        path, lambda tmp: ax.figure.savefig(tmp, dpi=150, format="png"), overwrite=overwrite
-    )
+    fmt = Path(path).suffix.lower().lstrip(".")
+    atomic_write(path, lambda tmp: ax.figure.savefig(tmp, dpi=150, format=fmt), overwrite=overwrite)
     plt.close(ax.figure)
     print(f"wrote {path}", file=sys.stderr)
 
@@ -130,6 +163,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except OutputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not an error; silence the final flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
-from conftest import SMALL_EXPECTED, SMALL_TOML
+from conftest import SMALL_EXPECTED, SMALL_TOML, _cli_command
 
 YEARS = ["2024-25", "2025-26", "2026-27", "2027-28"]
 REQUIRED_LINES = [
@@ -210,3 +211,58 @@ def test_project_json_carries_the_source_notes(run_cli, bcp_path):
     sources = json.loads(r.stdout)["sources"]
     assert "DfE advised" in sources["funding.hnb_growth"]
     assert any(k.startswith("mitigations.") for k in sources)
+
+
+def test_output_onto_the_scenario_file_is_refused_even_with_force(run_cli, small_path):
+    before = small_path.read_bytes()
+    r = run_cli("project", small_path, "--csv", small_path, "--force")
+    assert r.returncode == 2
+    assert "that is the scenario file" in r.stderr
+    assert small_path.read_bytes() == before
+
+
+def test_existing_output_is_refused_before_any_work(run_cli, small_path, tmp_path):
+    chart = tmp_path / "deficit.png"
+    chart.write_bytes(b"mine")
+    r = run_cli("project", small_path, "--chart", chart)
+    assert r.returncode == 2
+    assert "--force" in r.stderr and "overwrite=True" not in r.stderr
+    assert r.stdout == ""  # nothing printed before the refusal
+    assert chart.read_bytes() == b"mine"
+
+
+def test_chart_format_follows_the_extension(run_cli, small_path, tmp_path):
+    pdf = tmp_path / "deficit.pdf"
+    r = run_cli("project", small_path, "--chart", pdf)
+    assert r.returncode == 0, r.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    r = run_cli("project", small_path, "--chart", tmp_path / "deficit.jpg")
+    assert r.returncode == 2 and "unknown chart format" in r.stderr
+
+
+def test_outputs_are_readable_by_colleagues(run_cli, small_path, tmp_path):
+    out = tmp_path / "table.csv"
+    r = run_cli("project", small_path, "--csv", out)
+    assert r.returncode == 0, r.stderr
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_piping_into_a_reader_that_stops_early_is_not_an_error(small_path):
+    import subprocess
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone, as after `| head`
+    try:
+        r = subprocess.run(
+            [*_cli_command(), "project", str(small_path), "--json"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert r.returncode == 0, r.stderr
+    assert "Error" not in r.stderr and "Traceback" not in r.stderr
