@@ -6,7 +6,7 @@ use crate::deficit::{DeficitPath, corkscrew_into};
 use crate::demand::{DemandModel, GrowthDemand, PlanTable, Shortfall};
 use crate::funding::{Income, income_into};
 use crate::metrics::{Metrics, metrics};
-use crate::model::Model;
+use crate::model::{Lever, Model};
 use crate::scenario::Scenario;
 use std::borrow::Cow;
 
@@ -77,6 +77,9 @@ pub struct Projection {
     pub metrics: Metrics,
     /// The same scenario with every mitigation removed (absent when there are none).
     pub unmitigated: Option<Box<Projection>>,
+    /// Plain-English warnings about the plan that are not errors, e.g. a mitigation whose
+    /// moved plans a full category sends straight back out.
+    pub notes: Vec<String>,
 }
 
 impl Projection {
@@ -125,8 +128,10 @@ pub fn project(s: &Scenario) -> Projection {
             values,
         });
     }
+    let notes = capacity_notes(&m, &r);
     let mut p = named(&s.meta.name, &labels, &m, r);
     p.lines.append(&mut effects);
+    p.notes = notes;
     for mit in &mut m.mitigations {
         mit.delivery = 0.0;
     }
@@ -146,6 +151,39 @@ pub fn project(s: &Scenario) -> Projection {
     }
     p.unmitigated = Some(Box::new(u));
     p
+}
+
+/// A note for each mitigation that moves plans into a category at its places limit: the
+/// overflow rule sends those plans on, so the move may achieve little or nothing.
+fn capacity_notes(m: &Model, r: &Run) -> Vec<String> {
+    let mut notes = Vec::new();
+    let nc = m.n_categories();
+    for mit in &m.mitigations {
+        let Lever::MovePlans { from, to, .. } = mit.lever else {
+            continue;
+        };
+        let Some((places, overflow)) = &m.capacity[to] else {
+            continue;
+        };
+        let full = (0..m.horizon)
+            .find(|&t| mit.phase[t] > 0.0 && r.plans.data[t * nc + to] >= places[t] - 1e-9);
+        if let Some(t) = full {
+            let back = if *overflow == from {
+                " straight back"
+            } else {
+                ""
+            };
+            notes.push(format!(
+                "{:?} moves plans into {}, which is at its limit of {:.0} places from {}: the moved plans overflow{back} to {}, so the mitigation may achieve little",
+                mit.name,
+                m.categories[to],
+                places[t],
+                m.base.plus(t as i32),
+                m.categories[*overflow],
+            ));
+        }
+    }
+    notes
 }
 
 /// `prefix` followed by `name`, without the cost of the formatting machinery.
@@ -320,5 +358,6 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: Run) -> Projection {
         lines,
         metrics,
         unmitigated: None,
+        notes: Vec::new(),
     }
 }

@@ -117,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
 
         for k, v in p.metrics.items():
             print(f"{METRIC_LABELS[k]:<42} {metric_text(k, v)}")
+        for note in p.notes:
+            print(f"\nNote: {note}")
     if args.chart:
         _write_chart(p, args.chart, overwrite=args.force)
     return 0

@@ -56,6 +56,12 @@ class Projection:
         return self._core.years
 
     @property
+    def notes(self) -> list[str]:
+        """Warnings about the plan that are not errors, e.g. a mitigation absorbed by a full
+        category."""
+        return self._core.notes
+
+    @property
     def metrics(self) -> dict[str, Any]:
         """Headline metrics: money in £, years as labels, None where there is none."""
         return self._core.metrics()
@@ -124,6 +130,7 @@ class Projection:
             "units": {n: u for n, _, u, _ in lines},
             "metrics": self.metrics,
             "sources": self.scenario.sources,
+            "notes": self.notes,
         }
 
     def to_csv(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
@@ -162,8 +169,10 @@ class Projection:
             for k, v in self.metrics.items()
         )
         table = self.summary_frame().to_html(classes="dsg-projection", border=0)
+        notes = "".join(f"<p>⚠ {html.escape(n)}</p>" for n in self.notes)
         return (
-            f"<div><b>{html.escape(self._core.scenario)}</b><table>{metrics}</table>{table}</div>"
+            f"<div><b>{html.escape(self._core.scenario)}</b><table>{metrics}</table>"
+            f"{notes}{table}</div>"
         )
 
     def plot(self, ax: Axes | None = None) -> Axes:

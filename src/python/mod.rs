@@ -157,6 +157,12 @@ impl PyProjection {
         Ok(d)
     }
 
+    /// Warnings about the plan that are not errors (plain English).
+    #[getter]
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes.clone()
+    }
+
     /// The projection with every mitigation removed, or None when there are none.
     #[getter]
     fn unmitigated(&self) -> Option<PyProjection> {

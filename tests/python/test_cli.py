@@ -7,6 +7,7 @@ import io
 import json
 import os
 
+import dsg_forecast as dsg
 import pytest
 from conftest import SMALL_EXPECTED, SMALL_TOML, _cli_command
 
@@ -73,7 +74,7 @@ def test_project_json_has_the_documented_shape(run_cli, small_path):
     required = {"scenario", "years", "lines", "metrics"}
     assert required <= set(d)
     # Only each line's unit and the source notes may accompany the documented keys.
-    assert set(d) - required <= {"units", "sources"}
+    assert set(d) - required <= {"units", "sources", "notes"}
     assert set(d["units"]) == set(d["lines"])
     assert d["scenario"] == "Hand-worked"
     assert d["years"] == YEARS
@@ -266,3 +267,18 @@ def test_piping_into_a_reader_that_stops_early_is_not_an_error(small_path):
         os.close(write_end)
     assert r.returncode == 0, r.stderr
     assert "Error" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_mitigation_absorbed_by_a_full_category_is_noted(run_cli, tmp_path, bcp):
+    full = bcp.replace(
+        {"capacity": {"special": {"places": 1100, "overflow": "independent"}}},
+    )
+    path = tmp_path / "full.toml"
+    full.to_toml(path)
+    p = dsg.project(full)
+    notes = [n for n in p.notes if "Local special places" in n]
+    assert len(notes) == 1 and "overflow straight back to independent" in notes[0], p.notes
+    r = run_cli("project", path)
+    assert r.returncode == 0, r.stderr
+    assert "Note:" in r.stdout and "at its limit of 1100 places" in r.stdout
+    assert dsg.project(bcp).notes == []
