@@ -9,30 +9,7 @@ use dsg_forecast::goal_seek::{GoalSeek, goal_seek};
 use dsg_forecast::sensitivity::{default_ranges, tornado};
 use dsg_forecast::{Scenario, project};
 
-const SMALL: &str = r#"
-[meta]
-name = "Small"
-base_year = "2024-25"
-horizon = 3
-
-[funding]
-hnb = 1_500_000
-hnb_growth = 0.0
-schools_block = 100_000_000
-schools_block_growth = 0.0
-block_transfer = 0.0
-
-[demand]
-growth = 0.0
-base_plans = { special = 100 }
-
-[cost]
-inflation = 0.0
-unit_cost = { special = 20_000 }
-
-[financing]
-override_end = "2026-03-31"
-"#;
+const SMALL: &str = include_str!("data/toolkit_small.toml");
 
 fn small() -> Scenario {
     Scenario::from_toml_str(SMALL).unwrap()

@@ -24,80 +24,9 @@ EXAMPLES = ROOT / "examples"
 BCP_PATH = EXAMPLES / "bcp_safety_valve_2024.toml"
 
 #: Four years, three categories, one mitigation of each kind (see tests/hand_worked.rs).
-SMALL_TOML = """\
-[meta]
-name = "Hand-worked"
-base_year = "2024-25"
-horizon = 4
-
-[funding]
-hnb = 15_000_000
-hnb_growth = { "2024-25" = 0.0, "2025-26" = 0.10, "2026-27" = 0.05 }
-schools_block = 100_000_000
-schools_block_growth = 0.0
-block_transfer = { "2024-25" = 0.005, "2025-26" = 0.01 }
-other_income = { "2026-27" = 2_000_000 }
-
-[deficit]
-opening = 2_000_000
-payments = { "2025-26" = 1_000_000 }
-write_offs = [
-    { year = "2025-26", share = 0.5 },
-    { year = "2026-27", amount = 1_000_000 },
-]
-
-[demand]
-growth = 0.10
-base_plans = { mainstream = 600, special = 300, independent = 100 }
-mix = [ { year = "2026-27", shares = { mainstream = 0.6, special = 0.2, independent = 0.2 } } ]
-
-[capacity.special]
-places = { "2024-25" = 300, "2026-27" = 250 }
-overflow = "independent"
-
-[cost]
-unit_cost = { mainstream = 10_000, special = 20_000, independent = 50_000 }
-inflation = 0.02
-inflation_by_category = { independent = 0.05 }
-non_plan = { ap = { base = 1_000_000, growth = 0.10 } }
-
-[[mitigations]]
-name = "slower growth"
-start = "2026-27"
-effect = { reduce_growth = { points = 0.05 } }
-
-[[mitigations]]
-name = "cease"
-start = "2025-26"
-effect = { cease_plans = { per_year = 10 } }
-
-[[mitigations]]
-name = "local places"
-start = "2025-26"
-ramp_years = 2
-effect = { move_plans = { from = "independent", to = "special", per_year = 20 } }
-
-[[mitigations]]
-name = "cheaper mainstream"
-start = "2026-27"
-ramp_years = 2
-effect = { unit_cost = { category = "mainstream", change = -0.10 } }
-
-[[mitigations]]
-name = "invest"
-start = "2024-25"
-effect = { invest = { amounts = { "2024-25" = 500_000, "2025-26" = 500_000 } } }
-
-[[mitigations]]
-name = "save"
-start = "2026-27"
-effect = { save = { amounts = { "2026-27" = 1_000_000, "2027-28" = 8_000_000 } } }
-
-[financing]
-interest_rate = 0.04
-reserves = 6_000_000
-override_end = "2027-03-31"
-"""
+SMALL_TOML = (Path(__file__).resolve().parents[1] / "data" / "hand_worked.toml").read_text(
+    encoding="utf-8"
+)
 
 #: Hand-worked lines of SMALL_TOML (£ or plans), 2024-25 to 2027-28.
 SMALL_EXPECTED = {

@@ -11,30 +11,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 #: One category: 100 special plans at £20,000 = £2.0m a year (no growth, no inflation); HNB
 #: £1.5m (no growth); schools block £100m; no transfer. In-year deficit £0.5m every year, so
 #: the closing deficit is £0.5m, £1.0m, £1.5m.
-SMALL = """
-[meta]
-name = "Small"
-base_year = "2024-25"
-horizon = 3
-
-[funding]
-hnb = 1_500_000
-hnb_growth = 0.0
-schools_block = 100_000_000
-schools_block_growth = 0.0
-block_transfer = 0.0
-
-[demand]
-growth = 0.0
-base_plans = { special = 100 }
-
-[cost]
-inflation = 0.0
-unit_cost = { special = 20_000 }
-
-[financing]
-override_end = "2026-03-31"
-"""
+SMALL = (Path(__file__).resolve().parents[1] / "data" / "toolkit_small.toml").read_text(
+    encoding="utf-8"
+)
 
 #: All seven DfE categories, step schedules, mitigations of several kinds, a write-off,
 #: capacity, a target mix and source notes: exercises every sheet of the workbooks.
