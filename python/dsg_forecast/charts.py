@@ -49,6 +49,13 @@ def _finish(ax: Axes, title: str, legend: str | None = "upper left") -> Axes:
     return ax
 
 
+def _from_zero(ax: Axes, *values: np.ndarray) -> None:
+    """Start a money axis at £0 when every value drawn is £0 or more, so a gap between two
+    lines is not exaggerated by a cut-off axis (an axis with negatives to show is left alone)."""
+    if all(np.nanmin(v) >= 0 for v in values):
+        ax.set_ylim(0, ax.get_ylim()[1])
+
+
 def plot_trajectory(p: Projection, ax: Axes | None = None) -> Axes:
     """The deficit corkscrew in £m: opening and closing cumulative deficit (lines) and the
     in-year deficit (bars) for every year."""
@@ -110,6 +117,7 @@ def plot_income_expenditure(p: Projection, ax: Axes | None = None) -> Axes:
     )
     year_axis(ax, p.years)
     money_axis(ax)
+    _from_zero(ax, inc, exp)
     return _finish(ax, "High needs income and expenditure")
 
 
@@ -231,10 +239,36 @@ def plot_waterfall(p: Projection, ax: Axes | None = None) -> Axes:
     return _finish(ax, f"What each mitigation buys by {p.years[-1]}", legend=None)
 
 
+def tornado_title(t: Tornado) -> str:
+    """The tornado's title: the metric in words with its year, and the plan's name, e.g.
+    "What moves the closing deficit in 2038-39: BCP safety valve plan"."""
+    years = t.scenario.years
+    name = t.scenario.name
+    if t.metric == "closing_deficit":
+        what = f"the closing deficit in {years[-1]}"
+    elif t.metric == "peak_deficit":
+        from .projection import project
+
+        peak = project(t.scenario).metrics["peak_deficit_year"]
+        what = f"the peak deficit ({peak} as planned)"
+    elif t.metric == "total_financing_cost":
+        what = f"the total financing cost, {years[0]} to {years[-1]}"
+    elif t.metric == "deficit_at_override_end":
+        end = str(t.scenario.to_dict().get("financing", {}).get("override_end", "2028-03-31"))
+        y = int(end[:4])  # the override ends on 31 March: the year April y-1 to March y
+        what = f"the deficit when the statutory override ends ({y - 1}-{y % 100:02d})"
+    else:
+        what = t.metric
+    return f"What moves {what}: {name}"
+
+
 def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Axes:
     """Tornado of the metric (£m): one bar per driver from its value at low to its value at
-    high, largest swing at the top; the vertical line is the scenario as planned."""
+    high, largest swing at the top; the vertical line is the scenario as planned. Each bar is
+    labelled with the driver's low and high values ("1.00% to 5.00%"); the title names the
+    metric's year and the plan (see :func:`tornado_title`)."""
     from ._format import METRIC_LABELS
+    from .goal_seek import format_value
 
     bars = t._bars[:top] if top else t._bars
     ax = new_axes(ax, figsize=(11, 0.45 * len(bars) + 1.8))
@@ -255,6 +289,15 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
             left=base,
             color="#fd8d3c",
             label="Driver at its high value" if yi == y[0] else None,
+        )
+        ax.annotate(
+            f"{format_value(b['low'], b['unit'])} to {format_value(b['high'], b['unit'])}",
+            (max(lo, hi, base), yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+            color="#333333",
         )
     ax.axvline(base, color="black", lw=1)
     ax.set_yticks(y)
@@ -278,7 +321,9 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
     ax.xaxis.set_major_formatter(POUNDS_M)
     label = METRIC_LABELS.get(t.metric, t.metric)
     ax.set_xlabel(f"{label} (£m)")
-    ax.set_title("Which assumptions matter most")
+    left, right = ax.get_xlim()
+    ax.set_xlim(left, right + 0.3 * (right - left))  # room for the value labels
+    ax.set_title(tornado_title(t))
     ax.legend(loc="lower right", frameon=False, fontsize="small")
     ax.grid(axis="x", alpha=0.3)
     return ax
@@ -286,21 +331,25 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
 
 def plot_overlay(c: Comparison, ax: Axes | None = None, line: str = "closing_deficit") -> Axes:
     """Overlay one line (default the closing cumulative deficit, £m) of every compared
-    scenario; the base is drawn thicker."""
+    scenario: the base (first scenario) dashed grey, as ``p.plot()`` draws the path without
+    mitigations, and the others solid in colour."""
     ax = new_axes(ax)
     x = np.arange(len(c.years))
+    colours = ["#08519c", "#cb181d", "#238b45", "#6a51a3", "#d94801", "#17becf"]
     for k, (name, p) in enumerate(zip(c.names, c.projections, strict=False)):
         ax.plot(
             x,
             p[line].to_numpy() / 1e6,
-            marker="o",
-            lw=2.5 if k == 0 else 1.8,
-            ls="-" if k == 0 else "--",
+            marker="o" if k else ".",
+            color="#737373" if k == 0 else colours[(k - 1) % len(colours)],
+            lw=1.8 if k == 0 else 2.2,
+            ls="--" if k == 0 else "-",
             label=name,
         )
     ax.axhline(0, color="black", lw=0.8)
     year_axis(ax, c.years)
     money_axis(ax)
+    _from_zero(ax, *(p[line].to_numpy() for p in c.projections))
     label = c.base.line_info.at[line, "label"]
     return _finish(ax, f"{label}: scenarios compared")
 

@@ -156,7 +156,10 @@ class Comparison:
         return comparison_to_excel(self, path, overwrite=overwrite)
 
     def __repr__(self) -> str:
-        return f"<Comparison of {len(self.names)} scenarios against {self.names[0]!r}>"
+        n = len(self.names)
+        if n == 1:
+            return f"<Comparison of 1 scenario: the base {self.names[0]!r} alone>"
+        return f"<Comparison of {n} scenarios against {self.names[0]!r}>"
 
     def _repr_html_(self) -> str:
         s = self.summary()

@@ -8,6 +8,7 @@ existing file is never replaced unless ``overwrite=True``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -621,6 +622,48 @@ class _Reader:
             return None
         return str(v).strip()
 
+    def date(self, ws, cell, what: str, required: bool) -> str | None:
+        """A date cell as "YYYY-MM-DD": Excel turns a typed 2028-03-31 into a date, which
+        openpyxl reads as a datetime; text is passed on for the scenario to check."""
+        v = cell.value
+        if isinstance(v, (dt.datetime, dt.date)):
+            return v.strftime("%Y-%m-%d")
+        return self.text(ws, cell, what, required)
+
+    def year(self, ws, cell, what: str, required: bool) -> str | None:
+        """A financial-year cell as text ("2025-26"). A number (2025) or a date is refused,
+        naming the sheet and cell and the label to write instead."""
+        v = cell.value
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise ScenarioError(
+                    f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
+                    'expected a financial year such as "2025-26"'
+                )
+            return None
+        if isinstance(v, str):
+            return v.strip()
+        start = None
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+            start = int(v)
+        elif isinstance(v, (dt.datetime, dt.date)):
+            start = v.year if v.month >= 4 else v.year - 1
+        label = f"{start}-{(start + 1) % 100:02d}" if start is not None else "2025-26"
+        raise ScenarioError(
+            f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) = {v!r}: "
+            f'expected a financial year as text; write "{label}" (April to March)'
+        )
+
+    def year_header(self, ws, row: int, first_col: int, what: str) -> list[str]:
+        """The year labels in ``row`` from column ``first_col`` (1-based) to the last filled
+        cell; a number or date among them is refused (see :meth:`year`)."""
+        out = []
+        for cell in ws[row][first_col - 1 :]:
+            label = self.year(ws, cell, what, False)
+            if label is not None:
+                out.append(label.removeprefix("Share in ").strip())
+        return out
+
 
 def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     """Read an input workbook (see :func:`write_input_workbook`) into a validated Scenario.
@@ -661,7 +704,11 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
                 f"{path}: sheet 'Assumptions' cell {row[0].coordinate} = {field!r}: unknown "
                 f"field; expected one of {', '.join(units)} or cost.non_plan.<name>.base"
             )
-        if unit in ("text", "date, e.g. 2028-03-31", "year, e.g. 2024-25"):
+        if unit == "date, e.g. 2028-03-31":
+            v = r.date(ws, row[1], field, required)
+        elif unit == "year, e.g. 2024-25":
+            v = r.year(ws, row[1], field, required)
+        elif unit == "text":
             v = r.text(ws, row[1], field, required)
         else:
             v = r.number(ws, row[1], field, required)
@@ -680,8 +727,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         )
 
     ws = r.sheet("Yearly")
-    header = [c.value for c in ws[1]]
-    years = [str(h) for h in header[3:] if h is not None]
+    years = r.year_header(ws, 1, 4, "year column heading")
     kinds = {f: k for f, _, _, k in _YEARLY}
     for row in ws.iter_rows(min_row=2):
         field = r.text(ws, row[0], "field", False)
@@ -714,8 +760,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         put(field, _compress(values, years))
 
     ws = r.sheet("Placements")
-    header = [c.value for c in ws[1]]
-    mix_years = [str(h).removeprefix("Share in ").strip() for h in header[5:] if h]
+    mix_years = r.year_header(ws, 1, 6, "share year column heading")
     mixes: list[dict[str, float]] = [{} for _ in mix_years]
     for row in ws.iter_rows(min_row=2):
         cat = r.text(ws, row[0], "category", False)
@@ -738,8 +783,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         ]
 
     ws = r.sheet("Mitigations")
-    header = [c.value for c in ws[1]]
-    m_years = [str(h) for h in header[9:] if h is not None]
+    m_years = r.year_header(ws, 1, 10, "year column heading")
     mitigations = []
     for row in ws.iter_rows(min_row=2):
         name = r.text(ws, row[0], "name", False)
@@ -774,7 +818,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         mitigations.append(
             {
                 "name": name,
-                "start": r.text(ws, row[1], f"start of {name!r}", True),
+                "start": r.year(ws, row[1], f"start of {name!r}", True),
                 "ramp_years": int(ramp) if ramp is not None else 1,
                 "effect": {kind: body},
             }
@@ -788,7 +832,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     ws = r.sheet("Write-offs")
     write_offs = []
     for row in ws.iter_rows(min_row=2):
-        year = r.text(ws, row[0], "year", False)
+        year = r.year(ws, row[0], "year", False)
         if year is None:
             continue
         w: dict[str, Any] = {"year": year}

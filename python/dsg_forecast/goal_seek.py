@@ -42,10 +42,33 @@ def real_number(path: str, value: object, what: str = "a number") -> float:
     return float(value)
 
 
-def _optional_text(path: str, value: object, what: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise bad_argument(path, value, f"expected {what} as text, e.g. '2030-31', or None")
+_YEAR_FORM = "a financial year as text, written like '2030-31' (or '2030/31')"
+
+
+def financial_year(path: str, value: object, optional: bool = True) -> str | None:
+    """A financial-year argument as the label the projection uses ("2030-31").
+
+    Accepts "2030-31" and "2030/31" (spaces around are ignored) and, when ``optional``, None.
+    Anything else (a number such as 2030, "2030-2031", "2030-32", a date) raises a
+    ScenarioError naming ``path``, the value and the expected form "2030-31"."""
+    if value is None and optional:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        a, sep, b = text.replace("/", "-", 1).partition("-")
+        if (
+            sep
+            and len(a) == 4
+            and len(b) == 2
+            and a.isdigit()
+            and b.isdigit()
+            and (int(a) + 1) % 100 == int(b)
+        ):
+            return f"{a}-{b}"
+    extra = ""
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
+        extra = f"; write '{value}-{(value + 1) % 100:02d}' for the year starting April {value}"
+    raise bad_argument(path, value, f"expected {_YEAR_FORM}{extra}")
 
 
 def format_value(value: float, unit: str) -> str:
@@ -90,7 +113,7 @@ class GoalSeekResult:
         state = "achieved" if self.achieved else "NOT achievable"
         return (
             f"<GoalSeekResult {self.lever} = {format_value(self.value, self.unit)} "
-            f"({state}; {self.projections} projections)>"
+            f"({state}; {self.projections} projection{'' if self.projections == 1 else 's'})>"
         )
 
     def _repr_html_(self) -> str:
@@ -146,8 +169,8 @@ def goal_seek(
         raise bad_argument("lever", lever, "expected a lever name as text, e.g. 'block_transfer'")
     if not isinstance(target, str):
         raise bad_argument("target", target, f"expected one of {', '.join(TARGETS)}")
-    year = _optional_text("year", year, "a financial year")
-    from_year = _optional_text("from_year", from_year, "a financial year")
+    year = financial_year("year", year)
+    from_year = financial_year("from_year", from_year)
     amount = real_number("amount", amount, "an amount in pounds (0 = clear the deficit)")
     tolerance = real_number("tolerance", tolerance, "an amount in pounds above 0")
     b = None
@@ -174,7 +197,7 @@ def set_lever(
     levers as :func:`goal_seek`."""
     if not isinstance(lever, str):
         raise bad_argument("lever", lever, "expected a lever name as text, e.g. 'block_transfer'")
-    from_year = _optional_text("from_year", from_year, "a financial year")
+    from_year = financial_year("from_year", from_year)
     value = real_number("value", value)
     return Scenario(_core.set_driver(scenario._core, lever, value, from_year))
 

@@ -83,7 +83,8 @@ class Tornado:
     def __repr__(self) -> str:
         head = self._bars[0]["driver"] if self._bars else "none"
         return (
-            f"<Tornado of {self.metric} over {len(self)} drivers; largest swing: {head} "
+            f"<Tornado of {self.metric} over {len(self)} driver{'' if len(self) == 1 else 's'}; "
+            f"largest swing: {head} "
             f"({pounds_m(self._bars[0]['swing']) if self._bars else '–'})>"
         )
 

@@ -87,3 +87,43 @@ def test_charts_draw_on_a_given_axes(p):
 
     _, ax = plt.subplots()
     assert p.plot_trajectory(ax=ax) is ax
+
+
+def test_money_axes_start_at_zero_when_every_value_is_positive(p):
+    # Income and expenditure are all well above £0, so an autoscaled axis would start near
+    # the smallest of them and make the gap between the lines look far larger than it is.
+    low = min(p["total_income"].min(), p["total_expenditure"].min()) / 1e6
+    high = max(p["total_income"].max(), p["total_expenditure"].max()) / 1e6
+    assert low > 0.3 * high  # the case the fix is for
+    assert p.plot_income_expenditure().get_ylim()[0] == 0
+    panel = p.plot_summary().axes[1]
+    assert panel.get_title() == "High needs income and expenditure"
+    assert panel.get_ylim()[0] == 0
+    # An axis that has to show negatives keeps them.
+    assert p.plot_trajectory().get_ylim()[0] <= min(0, p["in_year_deficit"].min() / 1e6)
+
+
+def test_comparison_draws_the_base_dashed_grey_and_the_others_solid():
+    s = rich()
+    ax = dsg.compare(s.without_mitigations(), s).plot()
+    base, plan = ax.get_lines()[0], ax.get_lines()[1]
+    assert base.get_linestyle() == "--" and plan.get_linestyle() == "-"
+    r, g, b, _ = matplotlib.colors.to_rgba(base.get_color())
+    assert r == g == b  # grey
+    assert ax.get_ylim()[0] == 0  # closing deficits all above £0 here
+    assert min(line.get_ydata().min() for line in ax.get_lines()[:2]) > 0
+
+
+def test_tornado_title_names_the_year_and_plan_and_bars_show_their_range():
+    s = rich()
+    t = dsg.tornado(s, drivers=["hnb_growth", "interest_rate"])
+    ax = t.plot()
+    assert ax.get_title() == f"What moves the closing deficit in {s.years[-1]}: {s.name}"
+    labels = [a.get_text() for a in ax.texts]
+    # Default ranges: HNB growth 1% to 5%, interest 2% to 6% (see default_ranges).
+    assert "1.00% to 5.00%" in labels and "2.00% to 6.00%" in labels
+    # The override in the test plan ends on 31 March 2028: the year 2027-28.
+    t2 = dsg.tornado(s, "deficit_at_override_end", drivers=["hnb_growth"])
+    assert t2.plot().get_title().endswith(f"ends (2027-28): {s.name}")
+    t3 = dsg.tornado(s, "total_financing_cost", drivers=["hnb_growth"])
+    assert f"{s.years[0]} to {s.years[-1]}" in t3.plot().get_title()

@@ -65,3 +65,10 @@ def test_an_unknown_line_is_a_scenario_error_listing_the_lines(line):
         c.to_frame(line)
     assert f"line = {line!r}" in str(e.value)
     assert "closing_deficit" in str(e.value) and e.value.issues
+
+
+def test_repr_counts_scenarios_in_good_english():
+    s = small()
+    assert repr(dsg.compare(s)) == f"<Comparison of 1 scenario: the base {s.name!r} alone>"
+    two = repr(dsg.compare(s, s.replace(funding__hnb_growth=0.05), names=["a", "b"]))
+    assert two == "<Comparison of 2 scenarios against 'a'>"

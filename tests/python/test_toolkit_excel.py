@@ -3,6 +3,8 @@ trip; errors that name sheet and cell; nothing written on error."""
 
 from __future__ import annotations
 
+import datetime
+
 import dsg_forecast as dsg
 import numpy as np
 import openpyxl
@@ -298,3 +300,82 @@ def test_bad_uncertainty_cells_are_named(tmp_path, edit, words):
         dsg.Scenario.from_excel(edited_uncertain(tmp_path, edit))
     for w in words:
         assert w in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize(
+    "typed", [datetime.datetime(2027, 3, 31), datetime.date(2027, 3, 31)], ids=["datetime", "date"]
+)
+def test_a_date_typed_into_the_override_end_cell_is_read_as_that_date(tmp_path, typed):
+    # Excel turns a typed 2027-03-31 into a date cell; it must read back as "2027-03-31",
+    # not "2027-03-31 00:00:00" (which the scenario rejects as not a 31 March date).
+    def edit(wb):
+        cell = cell_of(wb["Assumptions"], "financing.override_end")[1]
+        cell.value = typed
+        cell.number_format = "yyyy-mm-dd"
+
+    path = edited(tmp_path, edit)
+    s = dsg.Scenario.from_excel(path)
+    assert s.to_dict()["financing"]["override_end"] == "2027-03-31"
+
+
+def _set_year_header(sheet, col):
+    def edit(wb):
+        wb[sheet].cell(row=1, column=col).value = 2025
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (
+            lambda wb: cell_of(wb["Assumptions"], "meta.base_year")[1].__setattr__("value", 2024),
+            "sheet 'Assumptions' cell B",
+        ),
+        (_set_year_header("Yearly", 5), "sheet 'Yearly' cell E1"),
+        (_set_year_header("Mitigations", 11), "sheet 'Mitigations' cell K1"),
+        (
+            lambda wb: wb["Write-offs"].cell(row=2, column=1).__setattr__("value", 2025),
+            "sheet 'Write-offs' cell A2",
+        ),
+        (
+            lambda wb: cell_of(wb["Mitigations"], "Early help")[1].__setattr__("value", 2025),
+            "sheet 'Mitigations' cell B",
+        ),
+    ],
+    ids=["base_year", "yearly_heading", "mitigation_heading", "write_off_year", "start"],
+)
+def test_a_number_typed_into_a_year_cell_names_the_cell_and_the_label_to_write(
+    tmp_path, edit, where
+):
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    msg = str(e.value)
+    assert where in msg
+    # 2025 is the year starting April 2025: "2025-26" (2024 → "2024-25").
+    assert '"2025-26"' in msg or '"2024-25"' in msg
+    assert "as text" in msg
+
+
+def test_a_date_in_a_year_cell_suggests_the_financial_year_it_falls_in(tmp_path):
+    # 1 February 2026 falls in the financial year April 2025 to March 2026: "2025-26".
+    def edit(wb):
+        wb["Write-offs"].cell(row=2, column=1).value = datetime.datetime(2026, 2, 1)
+
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    assert "sheet 'Write-offs' cell A2" in str(e.value) and '"2025-26"' in str(e.value)
+
+
+def test_an_existing_file_is_a_file_exists_error_as_the_docs_say(p, tmp_path):
+    # Not a ScenarioError: the request is fine, the file is in the way. `except OSError`
+    # catches it; docs/toolkit.md must say so where it says bad requests raise ScenarioError.
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(b"the user's own file")
+    with pytest.raises(OSError) as e:
+        p.to_excel(path)
+    assert type(e.value) is FileExistsError and not isinstance(e.value, dsg.ScenarioError)
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "toolkit.md").read_text(encoding="utf-8")
+    assert "FileExistsError" in docs and "except OSError" in docs

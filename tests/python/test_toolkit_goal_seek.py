@@ -184,3 +184,26 @@ def test_unit_cost_inflation_starts_from_the_default_schedule_not_a_category_ove
     s = dsg.Scenario.from_toml_str(SMALL + "\n[cost.inflation_by_category]\nspecial = 0.05\n")
     r = dsg.goal_seek(s, "unit_cost_inflation", "closing_deficit", amount=10e6)
     assert r.start_value == 0.0
+
+
+def test_a_slash_year_is_the_same_year_as_a_dash_year():
+    # Scenario files accept "2025/26"; so do year and from_year here, with the same answer.
+    dash = dsg.goal_seek(small(), "block_transfer", "in_year_balance", year="2025-26")
+    slash = dsg.goal_seek(small(), "block_transfer", "in_year_balance", year=" 2025/26")
+    assert slash.year == "2025-26" and slash.from_year == "2025-26"
+    assert slash.value == dash.value
+    s = set_lever(small(), "hnb_growth", 0.1, from_year="2025/26")
+    assert s.to_dict()["funding"]["hnb_growth"] == {"2024-25": 0.0, "2025-26": 0.1}
+
+
+@pytest.mark.parametrize("bad", ["2025-2026", "2025-27", "25-26", "2025", "next year", 2025.0])
+@pytest.mark.parametrize("arg", ["year", "from_year"])
+def test_a_year_not_written_like_2025_26_names_the_argument_and_the_form(arg, bad):
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.goal_seek(small(), "hnb_growth", "in_year_balance", **{arg: bad})
+    msg = str(e.value)
+    assert f"{arg} = {bad!r}" in msg and "'2030-31'" in msg
+    assert "outside the projection" not in msg
+    assert e.value.issues[0]["path"] == arg
+    with pytest.raises(dsg.ScenarioError, match=f"from_year = {bad!r}"):
+        set_lever(small(), "hnb_growth", 0.1, from_year=bad)

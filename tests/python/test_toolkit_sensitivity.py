@@ -167,3 +167,15 @@ def test_tornado_plot_has_a_bar_per_driver_in_pounds_millions():
     fmt = ax.xaxis.get_major_formatter()
     assert fmt(150, 0) == "£150m"
     assert "£m" in ax.get_xlabel()
+
+
+def test_the_frame_is_indexed_by_driver_as_the_docs_say():
+    # docs/toolkit.md: t.to_frame().loc["hnb_growth", ["low", "high", "swing"]].
+    t = dsg.tornado(small(), drivers=["hnb_growth", "interest_rate"])
+    f = t.to_frame()
+    assert f.index.name == "driver" and "driver" not in f.columns
+    assert list(f.loc["hnb_growth", ["low", "high"]]) == [0.01, 0.05]
+    assert repr(dsg.tornado(small(), drivers=["hnb_growth"])).startswith(
+        "<Tornado of closing_deficit over 1 driver; "
+    )
+    assert " over 2 drivers; " in repr(t)
