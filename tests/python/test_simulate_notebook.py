@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from notebooks import errors, execute, outputs, text
 
 
 @pytest.fixture(scope="module")
 def executed():
-    nb = nbformat.read(EXAMPLES / "uncertainty.ipynb", as_version=4)
-    NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
-    ).execute()
-    return nb
-
-
-def outputs(nb, kind):
-    return [
-        o
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if kind in o.get("data", {})
-    ]
-
-
-def text(nb):
-    return "".join(
-        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-    )
+    return execute("uncertainty.ipynb", timeout=300)
 
 
 def test_notebook_runs_without_errors(executed):
-    errors = [
-        o
-        for c in executed.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    assert errors == []
+    assert errors(executed) == []
 
 
 def test_notebook_draws_fan_charts_and_the_driver_chart(executed):

@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from notebooks import errors, execute, outputs
 
 
 @pytest.fixture(scope="module")
 def executed():
-    nb = nbformat.read(EXAMPLES / "scenarios.ipynb", as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
-    ).execute()
-    return nb
-
-
-def outputs(nb, kind):
-    return [
-        o
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if kind in o.get("data", {})
-    ]
+    return execute("scenarios.ipynb", timeout=300)
 
 
 def test_runs_without_errors(executed):
-    errors = [
-        f"{o.get('ename')}: {o.get('evalue')}"
-        for c in executed.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    assert errors == []
+    assert errors(executed) == []
 
 
 def test_draws_its_figures(executed):
