@@ -46,3 +46,18 @@ def test_readme_bcp_figures_are_what_the_model_gives():
     ]
     u = dsg.project(dsg.Scenario.from_toml(ROOT / "examples" / "bcp_unmitigated_2024.toml"))
     assert f"£{u.metrics['closing_deficit'] / 1e6:,.1f}m by the end of 2038-39" in text
+
+
+def test_readme_error_example_is_what_the_cli_prints(tmp_path, run_cli):
+    """The README's error example: the BCP plan with a misspelt key and a 3% transfer."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = text.split("error: plan.toml:")[1].split("```")[0]
+    plan = (ROOT / "examples" / "bcp_safety_valve_2024.toml").read_text(encoding="utf-8")
+    plan = plan.replace(
+        'block_transfer = { "2024-25" = 0.005, "2025-26" = 0.01 }',
+        'block_transfer = { "2024-25" = 0.005, "2026-27" = 0.03 }',
+    ).replace("hnb_growth = 0.03", "hnb_grwoth = 0.04", 1)
+    (tmp_path / "plan.toml").write_text(plan, encoding="utf-8")
+    r = run_cli("check", "plan.toml", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("error: plan.toml:" + shown).strip()
