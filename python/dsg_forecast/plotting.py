@@ -43,7 +43,9 @@ def money_axis(ax: Axes, label: str = "£m") -> None:
 
 
 def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
-    """Closing cumulative deficit (line), in-year deficit (bars), unmitigated path (dashed)."""
+    """Closing cumulative deficit (line), in-year deficit (bars), unmitigated path (dashed),
+    with the general fund reserves (dotted), the end of the statutory override and any
+    write-offs marked."""
     ax = new_axes(ax)
     x = np.arange(len(p.years))
     frame = p.to_frame() / 1e6
@@ -66,9 +68,46 @@ def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
             label="Closing deficit without mitigations",
         )
     ax.axhline(0, color="black", lw=0.8)
+    _mark_policy_events(ax, p, frame)
     year_axis(ax, p.years)
     money_axis(ax)
     ax.set_title(f"DSG high needs deficit: {p.scenario.name}")
     ax.legend(loc="upper left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return ax
+
+
+def _mark_policy_events(ax: Axes, p: Projection, frame) -> None:
+    """Reserves as a dotted level, the override end as a line at the end of its year, and
+    each write-off as a labelled arrow at its year (all in £m on the deficit chart)."""
+    financing = p.scenario.to_dict().get("financing", {})
+    reserves = financing.get("reserves")
+    if reserves is not None:
+        ax.axhline(
+            reserves / 1e6,
+            color="#636363",
+            ls=":",
+            lw=1.2,
+            label=f"General fund reserves (£{reserves / 1e6:,.0f}m)",
+        )
+    end = financing.get("override_end", "2028-03-31")
+    year = f"{int(end[:4]) - 1}-{end[2:4]}"
+    if year in p.years:
+        ax.axvline(
+            p.years.index(year) + 0.5,
+            color="#756bb1",
+            ls="-.",
+            lw=1.2,
+            label=f"Statutory override ends ({end})",
+        )
+    for i, amount in enumerate(frame.loc["write_offs"]):
+        if amount > 0:
+            ax.annotate(
+                f"Write-off £{amount:,.1f}m",
+                xy=(i, frame.loc["closing_deficit"].iloc[i]),
+                xytext=(0, 18),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                arrowprops={"arrowstyle": "->", "lw": 0.8},
+            )

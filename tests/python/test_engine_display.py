@@ -78,3 +78,22 @@ def test_plot_without_mitigations_has_no_unmitigated_line(small):
     ax = dsg.project(small.without_mitigations()).plot()
     labels = [ln.get_label() for ln in ax.get_lines()]
     assert not any("without mitigations" in lab for lab in labels)
+
+
+def test_deficit_chart_marks_reserves_override_end_and_write_offs(bcp):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    plan = bcp.replace({"deficit.write_offs": [{"year": "2025-26", "share": 0.9}]})
+    p = dsg.project(plan)
+    ax = p.plot()
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "General fund reserves (£50m)" in labels
+    assert "Statutory override ends (2028-03-31)" in labels
+    override = next(x for x in ax.get_lines() if x.get_label().startswith("Statutory"))
+    # The line sits at the end of 2027-28, the year that ends on 31 March 2028.
+    assert override.get_xdata()[0] == p.years.index("2027-28") + 0.5
+    written = p["write_offs"]["2025-26"] / 1e6
+    notes = [t.get_text() for t in ax.texts]
+    assert notes == [f"Write-off £{written:,.1f}m"]
+    assert written > 50  # 90% of the deficit standing at the end of 2025-26
