@@ -121,24 +121,31 @@ def plot_income_expenditure(p: Projection, ax: Axes | None = None) -> Axes:
     return _finish(ax, "High needs income and expenditure")
 
 
+def _stack_categories(ax: Axes, p: Projection, f, prefix: str, label_prefix: str) -> np.ndarray:
+    """Stack one bar series per placement category for the lines ``<prefix><category>`` of
+    frame ``f``; returns the stacked total per year."""
+    bottom = np.zeros(len(p.years))
+    labels = p.line_info["label"]
+    for k, cat in enumerate(_categories(p, prefix)):
+        v = f.loc[f"{prefix}{cat}"].to_numpy()
+        ax.bar(
+            np.arange(len(p.years)),
+            v,
+            bottom=bottom,
+            color=_colour(cat, k),
+            label=labels[f"{prefix}{cat}"].removeprefix(label_prefix),
+        )
+        bottom += v
+    return bottom
+
+
 def plot_spend_by_placement(p: Projection, ax: Axes | None = None) -> Axes:
     """Expenditure by placement category (stacked bars, £m), with spend not tied to plans
     stacked on top."""
     ax = new_axes(ax)
     f = p.to_frame() / 1e6
     x = np.arange(len(p.years))
-    bottom = np.zeros(len(x))
-    labels = p.line_info["label"]
-    for k, cat in enumerate(_categories(p, "spend.")):
-        v = f.loc[f"spend.{cat}"].to_numpy()
-        ax.bar(
-            x,
-            v,
-            bottom=bottom,
-            color=_colour(cat, k),
-            label=labels[f"spend.{cat}"].removeprefix("Spend: "),
-        )
-        bottom += v
+    bottom = _stack_categories(ax, p, f, "spend.", "Spend: ")
     non_plan = [n for n in f.index if n.startswith("non_plan.")]
     if non_plan:
         v = f.loc[non_plan].sum().to_numpy()
@@ -164,20 +171,7 @@ def plot_ehcps(p: Projection, ax: Axes | None = None) -> Axes:
     from matplotlib.ticker import StrMethodFormatter
 
     ax = new_axes(ax)
-    f = p.to_frame()
-    x = np.arange(len(p.years))
-    bottom = np.zeros(len(x))
-    labels = p.line_info["label"]
-    for k, cat in enumerate(_categories(p, "ehcps.")):
-        v = f.loc[f"ehcps.{cat}"].to_numpy()
-        ax.bar(
-            x,
-            v,
-            bottom=bottom,
-            color=_colour(cat, k),
-            label=labels[f"ehcps.{cat}"].removeprefix("EHCPs: "),
-        )
-        bottom += v
+    bottom = _stack_categories(ax, p, p.to_frame(), "ehcps.", "EHCPs: ")
     year_axis(ax, p.years)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_ylabel("EHCPs (plans)")

@@ -92,6 +92,14 @@ class Projection:
         Values are in £ (plans for EHCP lines). ``millions=True`` divides the money lines by
         1,000,000 for display; the returned frame is a copy.
         """
+        out = self._table().copy()
+        if millions:
+            money = self.line_info["unit"].str.startswith("£").to_numpy()
+            out.loc[money] = out.loc[money] / 1e6
+        return out
+
+    def _table(self) -> pd.DataFrame:
+        """The lines × years frame, built once and shared (callers must not modify it)."""
         if self._frame is None:
             lines = self._all_lines()
             data = np.vstack([v for *_, v in lines])
@@ -99,11 +107,7 @@ class Projection:
             frame.index.name = "line"
             frame.columns.name = "year"
             self._frame = frame
-        out = self._frame.copy()
-        if millions:
-            money = self.line_info["unit"].str.startswith("£").to_numpy()
-            out.loc[money] = out.loc[money] / 1e6
-        return out
+        return self._frame
 
     def to_long(self) -> pd.DataFrame:
         """Tidy form: one row per (line, year) with columns line, year, value, unit."""
@@ -114,10 +118,10 @@ class Projection:
 
     def __getitem__(self, line: str) -> pd.Series:
         """One line as a Series indexed by year."""
-        frame = self.to_frame()
+        frame = self._table()
         if line not in frame.index:
             raise KeyError(f"no line {line!r}; lines are: {', '.join(frame.index)}")
-        return frame.loc[line]
+        return frame.loc[line].copy()
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON shape: scenario, years, lines {name: [£ per year]}, units, metrics,

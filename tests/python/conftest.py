@@ -23,6 +23,29 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 BCP_PATH = EXAMPLES / "bcp_safety_valve_2024.toml"
 
+#: Lines and metrics issue 2 requires of every projection (the CLI's --json names).
+REQUIRED_LINES = [
+    "hnb_funding",
+    "block_transfer",
+    "total_income",
+    "total_expenditure",
+    "in_year_deficit",
+    "opening_deficit",
+    "deficit_reductions",
+    "closing_deficit",
+    "ehcps",
+    "financing_cost",
+]
+REQUIRED_METRICS = {
+    "first_balanced_year",
+    "peak_deficit",
+    "peak_deficit_year",
+    "closing_deficit",
+    "total_financing_cost",
+    "deficit_at_override_end",
+    "reserves_exceeded_year",
+}
+
 #: Four years, three categories, one mitigation of each kind (see tests/hand_worked.rs).
 SMALL_TOML = (Path(__file__).resolve().parents[1] / "data" / "hand_worked.toml").read_text(
     encoding="utf-8"

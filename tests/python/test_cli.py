@@ -9,30 +9,15 @@ import os
 
 import dsg_forecast as dsg
 import pytest
-from conftest import SMALL_EXPECTED, SMALL_TOML, _cli_command
+from conftest import (
+    REQUIRED_LINES,
+    REQUIRED_METRICS,
+    SMALL_EXPECTED,
+    SMALL_TOML,
+    _cli_command,
+)
 
 YEARS = ["2024-25", "2025-26", "2026-27", "2027-28"]
-REQUIRED_LINES = [
-    "hnb_funding",
-    "block_transfer",
-    "total_income",
-    "total_expenditure",
-    "in_year_deficit",
-    "opening_deficit",
-    "deficit_reductions",
-    "closing_deficit",
-    "ehcps",
-    "financing_cost",
-]
-REQUIRED_METRICS = {
-    "first_balanced_year",
-    "peak_deficit",
-    "peak_deficit_year",
-    "closing_deficit",
-    "total_financing_cost",
-    "deficit_at_override_end",
-    "reserves_exceeded_year",
-}
 
 
 def assert_clean_failure(result, *phrases):

@@ -8,7 +8,7 @@ import dsg_forecast as dsg
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MINIMAL, SMALL_EXPECTED
+from conftest import MINIMAL, REQUIRED_LINES, SMALL_EXPECTED
 
 YEARS = ["2024-25", "2025-26", "2026-27", "2027-28"]
 METRICS = {
@@ -132,16 +132,7 @@ def test_to_frame_is_lines_by_years_in_pounds(small_projection):
     f = small_projection.to_frame()
     assert list(f.columns) == YEARS
     for line in [
-        "hnb_funding",
-        "block_transfer",
-        "total_income",
-        "total_expenditure",
-        "in_year_deficit",
-        "opening_deficit",
-        "deficit_reductions",
-        "closing_deficit",
-        "ehcps",
-        "financing_cost",
+        *REQUIRED_LINES,
         "spend.special",
         "ehcps.independent",
         "unit_cost.mainstream",
