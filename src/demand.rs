@@ -62,90 +62,147 @@ impl DemandModel for GrowthDemand {
         out.n_categories = nc;
         out.data.clear();
         out.data.resize(h * nc, 0.0);
+        let levers = DemandLevers::new(m);
+        let mut state = DemandState::default();
+        levers.start(m, &mut state);
         let mut short = Vec::new();
-        // Sort the levers once, so each year only visits the mitigations that act there.
-        let mut growth_cuts = Vec::new(); // (index, points)
-        let mut pro_rata = Vec::new(); // (index, per_year)
-        let mut shifts = Vec::new(); // (index, from, to or None for a cessation, per_year)
+        for (t, row) in out.data.chunks_exact_mut(nc).enumerate() {
+            levers.step(m, t, &mut state, row, |i, gap| short.push((i, t, gap)));
+        }
+        short
+    }
+}
+
+/// A model's demand levers sorted by kind, so each year visits only the mitigations that act
+/// on plans. Built once per model shape; [`DemandLevers::step`] reads each mitigation's
+/// `phase` and `delivery` from the model it is given, so one set of levers serves every
+/// path of a simulation (which varies delivery, not the levers).
+#[derive(Debug, Clone, Default)]
+pub struct DemandLevers {
+    /// (mitigation index, points a year off the growth rate).
+    growth_cuts: Vec<(usize, f64)>,
+    /// (mitigation index, plans a year ceased across all categories pro rata).
+    pro_rata: Vec<(usize, f64)>,
+    /// (mitigation index, from, to or `None` for a cessation, plans a year).
+    shifts: Vec<(usize, usize, Option<usize>, f64)>,
+    has_capacity: bool,
+}
+
+/// The running totals of [`GrowthDemand`] between years: underlying plans `U`, plans ceased
+/// pro rata `C`, and each shift's cumulative plans (moves and category cessations persist).
+#[derive(Debug, Clone, Default)]
+pub struct DemandState {
+    underlying: f64,
+    ceased: f64,
+    cumulative: Vec<f64>,
+}
+
+impl DemandLevers {
+    /// Sort `m`'s mitigations by the demand lever they pull.
+    pub fn new(m: &Model) -> DemandLevers {
+        let mut l = DemandLevers {
+            has_capacity: m.capacity.iter().any(Option::is_some),
+            ..DemandLevers::default()
+        };
         for (i, mit) in m.mitigations.iter().enumerate() {
             match mit.lever {
-                Lever::ReduceGrowth { points } => growth_cuts.push((i, points)),
+                Lever::ReduceGrowth { points } => l.growth_cuts.push((i, points)),
                 Lever::CeasePlans {
                     per_year,
                     category: None,
-                } => pro_rata.push((i, per_year)),
+                } => l.pro_rata.push((i, per_year)),
                 Lever::CeasePlans {
                     per_year,
                     category: Some(c),
-                } => shifts.push((i, c, None, per_year, 0.0)),
+                } => l.shifts.push((i, c, None, per_year)),
                 Lever::MovePlans { from, to, per_year } => {
-                    shifts.push((i, from, Some(to), per_year, 0.0))
+                    l.shifts.push((i, from, Some(to), per_year))
                 }
                 _ => {}
             }
         }
-        let has_capacity = m.capacity.iter().any(Option::is_some);
+        l
+    }
+
+    /// Reset `state` to the base year (before year 0 is stepped).
+    pub fn start(&self, m: &Model, state: &mut DemandState) {
+        state.underlying = m.base_plans.iter().sum();
+        state.ceased = 0.0;
+        state.cumulative.clear();
+        state.cumulative.resize(self.shifts.len(), 0.0);
+    }
+
+    /// Plans by category in year `t` into `row` (`nc` long), advancing `state`; years must be
+    /// stepped in order from 0. `short(i, gap)` is called for every mitigation `i` that asked
+    /// to move or cease `gap` more plans than its category held (the category is floored at
+    /// zero).
+    #[inline]
+    pub fn step(
+        &self,
+        m: &Model,
+        t: usize,
+        state: &mut DemandState,
+        row: &mut [f64],
+        mut short: impl FnMut(usize, f64),
+    ) {
         // x × phase × delivery, in that order (as everywhere else in the model).
         let effect =
-            |i: usize, t: usize, x: f64| x * m.mitigations[i].phase[t] * m.mitigations[i].delivery;
-        let mut underlying: f64 = m.base_plans.iter().sum();
-        let mut ceased = 0.0;
-        for t in 0..h {
-            if t > 0 {
-                let mut g = m.plan_growth[t];
-                for &(i, points) in &growth_cuts {
-                    g -= effect(i, t, points);
-                }
-                underlying *= 1.0 + g;
+            |i: usize, x: f64| x * m.mitigations[i].phase[t] * m.mitigations[i].delivery;
+        if t > 0 {
+            let mut g = m.plan_growth[t];
+            for &(i, points) in &self.growth_cuts {
+                g -= effect(i, points);
             }
-            for &(i, per_year) in &pro_rata {
-                ceased += effect(i, t, per_year);
+            state.underlying *= 1.0 + g;
+        }
+        for &(i, per_year) in &self.pro_rata {
+            state.ceased += effect(i, per_year);
+        }
+        // The last mitigation ceasing plans pro rata is named when cessations exceed plans.
+        if let Some(&(i, _)) = self.pro_rata.last() {
+            if state.ceased - state.underlying > 1e-9 {
+                short(i, state.ceased - state.underlying);
             }
-            // The last mitigation ceasing plans pro rata is named when cessations exceed plans.
-            if let Some(&(i, _)) = pro_rata.last() {
-                if ceased - underlying > 1e-9 {
-                    short.push((i, t, ceased - underlying));
-                }
+        }
+        let total = (state.underlying - state.ceased).max(0.0);
+        let nc = row.len();
+        for (x, share) in row.iter_mut().zip(&m.mix[t * nc..(t + 1) * nc]) {
+            *x = total * share;
+        }
+        // Moves and category cessations are cumulative: plans moved stay moved.
+        for (&(i, from, to, per_year), cumulative) in
+            self.shifts.iter().zip(state.cumulative.iter_mut())
+        {
+            *cumulative += effect(i, per_year);
+            let done = cumulative.min(row[from]);
+            if *cumulative - done > 1e-9 {
+                short(i, *cumulative - done);
             }
-            let total = (underlying - ceased).max(0.0);
-            let row = &mut out.data[t * nc..(t + 1) * nc];
-            for (x, share) in row.iter_mut().zip(&m.mix[t * nc..(t + 1) * nc]) {
-                *x = total * share;
+            row[from] -= done;
+            if let Some(to) = to {
+                row[to] += done;
             }
-            // Moves and category cessations are cumulative: plans moved stay moved.
-            for (i, from, to, per_year, cumulative) in shifts.iter_mut() {
-                *cumulative += effect(*i, t, *per_year);
-                let done = cumulative.min(row[*from]);
-                if *cumulative - done > 1e-9 {
-                    short.push((*i, t, *cumulative - done));
-                }
-                row[*from] -= done;
-                if let Some(to) = to {
-                    row[*to] += done;
-                }
-            }
-            // Overflow can fill a category that has its own limit, so repeat; chains have no
-            // loops (validated), so plans settle within one pass per category.
-            if has_capacity {
-                for _ in 0..nc {
-                    let mut moved = false;
-                    for (c, cap) in m.capacity.iter().enumerate() {
-                        if let Some((places, overflow)) = cap {
-                            let excess = row[c] - places[t];
-                            if excess > 0.0 {
-                                row[c] -= excess;
-                                row[*overflow] += excess;
-                                moved = true;
-                            }
+        }
+        // Overflow can fill a category that has its own limit, so repeat; chains have no
+        // loops (validated), so plans settle within one pass per category.
+        if self.has_capacity {
+            for _ in 0..nc {
+                let mut moved = false;
+                for (c, cap) in m.capacity.iter().enumerate() {
+                    if let Some((places, overflow)) = cap {
+                        let excess = row[c] - places[t];
+                        if excess > 0.0 {
+                            row[c] -= excess;
+                            row[*overflow] += excess;
+                            moved = true;
                         }
                     }
-                    if !moved {
-                        break;
-                    }
+                }
+                if !moved {
+                    break;
                 }
             }
         }
-        short
     }
 }
 

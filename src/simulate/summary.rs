@@ -78,7 +78,17 @@ pub struct Acc {
     capped: u64,
     /// Per mitigation: paths in which its move or cessation was capped.
     capped_by: Vec<u64>,
+    /// Up to [`BLOCK`] paths' values not yet in the histograms, `pending[k × BLOCK + p]`.
+    pending: Vec<f64>,
+    /// Paths in `pending`.
+    n_pending: usize,
 }
+
+/// Paths buffered before their values go into the histograms, minima, maxima and sums. Going
+/// through one (line, year) at a time keeps that histogram (16 KB) in the fastest cache,
+/// instead of touching 60 histograms (1 MB) for every path. Counts are order-free, so the
+/// results do not depend on it.
+pub const BLOCK: usize = 64;
 
 impl Acc {
     /// An empty summary for `lines` lines over `h` years and `nt` thresholds.
@@ -99,6 +109,8 @@ impl Acc {
             exceed_by: vec![0; nt * h],
             capped: 0,
             capped_by: Vec::new(),
+            pending: vec![0.0; w * BLOCK],
+            n_pending: 0,
         }
     }
 
@@ -118,21 +130,18 @@ impl Acc {
     }
 
     /// Add one path's lines (`out[line × h + t]`, closing deficit first, in-year second).
+    /// Its values are buffered; [`Acc::flush`] must follow the last `add` before the summary
+    /// is read or merged.
     #[inline]
     pub fn add(&mut self, out: &[f64], grid: &Grid, thresholds: &[f64]) {
         self.n += 1;
+        let p = self.n_pending;
         for (k, &v) in out.iter().enumerate() {
-            self.min[k] = self.min[k].min(v);
-            self.max[k] = self.max[k].max(v);
-            self.sum[k] += (v * FIXED) as i64 as i128;
-            let x = (v - grid.lo[k]) * grid.inv_width[k];
-            if x < 0.0 {
-                self.under[k] += 1;
-            } else if x < BINS as f64 {
-                self.counts[k * BINS + x as usize] += 1;
-            } else {
-                self.over[k] += 1;
-            }
+            self.pending[k * BLOCK + p] = v;
+        }
+        self.n_pending += 1;
+        if self.n_pending == BLOCK {
+            self.flush(grid);
         }
         let h = self.h;
         if out.len() < 2 * h {
@@ -155,8 +164,42 @@ impl Acc {
         }
     }
 
+    /// Put the buffered paths' values into the histograms, minima, maxima and sums.
+    pub fn flush(&mut self, grid: &Grid) {
+        let np = std::mem::take(&mut self.n_pending);
+        if np == 0 {
+            return;
+        }
+        for k in 0..self.min.len() {
+            let vals = &self.pending[k * BLOCK..k * BLOCK + np];
+            let (lo, inv_width) = (grid.lo[k], grid.inv_width[k]);
+            let counts = &mut self.counts[k * BINS..(k + 1) * BINS];
+            let (mut min, mut max, mut sum) = (self.min[k], self.max[k], self.sum[k]);
+            let (mut under, mut over) = (0, 0);
+            for &v in vals {
+                min = min.min(v);
+                max = max.max(v);
+                sum += (v * FIXED) as i64 as i128;
+                let x = (v - lo) * inv_width;
+                if x < 0.0 {
+                    under += 1;
+                } else if x < BINS as f64 {
+                    counts[x as usize] += 1;
+                } else {
+                    over += 1;
+                }
+            }
+            self.min[k] = min;
+            self.max[k] = max;
+            self.sum[k] = sum;
+            self.under[k] += under;
+            self.over[k] += over;
+        }
+    }
+
     /// Fold `other` into `self`.
     pub fn merge(&mut self, other: &Acc) {
+        debug_assert!(self.n_pending == 0 && other.n_pending == 0, "flush before merging");
         self.n += other.n;
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         self.counts
@@ -183,6 +226,7 @@ impl Acc {
 
     /// Quantile `q` of entry `k` (see the module docs for the method).
     pub fn quantile(&self, grid: &Grid, k: usize, q: f64) -> f64 {
+        debug_assert_eq!(self.n_pending, 0, "flush before reading quantiles");
         let (min, max) = (self.min[k], self.max[k]);
         if self.n == 0 {
             return f64::NAN;
@@ -340,6 +384,7 @@ mod tests {
         for v in &vals {
             acc.add(std::slice::from_ref(v), &grid, &[]);
         }
+        acc.flush(&grid);
         let bin = 2.0 * 999.0 / BINS as f64;
         assert!((acc.quantile(&grid, 0, 0.5) - 500.0).abs() <= bin);
         assert!((acc.quantile(&grid, 0, 0.1) - 100.0).abs() <= bin);
@@ -353,6 +398,7 @@ mod tests {
         for _ in 0..3 {
             acc.add(&[7.25e7], &grid, &[]);
         }
+        acc.flush(&grid);
         assert_eq!(acc.quantile(&grid, 0, 0.05), 7.25e7);
         assert_eq!(acc.quantile(&grid, 0, 0.95), 7.25e7);
     }
