@@ -4,7 +4,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dsg_forecast::Scenario;
-use dsg_forecast::simulate::{Engine, Options, evaluate_batch, simulate};
+use dsg_forecast::simulate::summary::{Acc, BLOCK};
+use dsg_forecast::simulate::{Engine, Grid, LANES, Options, evaluate_batch, simulate};
 use std::hint::black_box;
 
 fn bcp_uncertain() -> Scenario {
@@ -35,7 +36,7 @@ hnb_growth = { distribution = "normal", sd = 0.01 }
 fn bench(c: &mut Criterion) {
     let s = bcp_uncertain();
     let engine = Engine::new(&s, 1);
-    let mut ws = engine.workspace();
+    let mut ws = engine.workspace::<1>();
     let mut i = 0u64;
     c.bench_function("one_path", |b| {
         b.iter(|| {
@@ -51,6 +52,40 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("one_path_kernel_only", |b| {
         b.iter(|| engine.kernel(&mut ws))
+    });
+    // LANES paths side by side, as a simulation runs them (time per block, not per path).
+    let mut lanes = engine.workspace::<LANES>();
+    c.bench_function("lanes_paths", |b| {
+        b.iter(|| {
+            i += LANES as u64;
+            engine.paths(&mut lanes, black_box(i), LANES);
+        })
+    });
+    c.bench_function("lanes_kernel_only", |b| {
+        b.iter(|| engine.kernel(&mut lanes))
+    });
+    // Summarising: 64 paths' lines into the histograms, sums and counts.
+    let outs: Vec<Vec<f64>> = (0..BLOCK as u64)
+        .map(|k| {
+            engine.path(&mut ws, 10_000 + k);
+            ws.out.clone()
+        })
+        .collect();
+    let grid = Grid::from_pilot(&outs.concat(), outs[0].len());
+    let mut acc = Acc::new(4, engine.horizon(), 1);
+    c.bench_function("summarise_block", |b| {
+        b.iter(|| {
+            for o in &outs {
+                acc.add(black_box(o), &grid, &[3.0e8]);
+            }
+            acc.flush(&grid);
+        })
+    });
+    c.bench_function("summarise_flush_only", |b| {
+        b.iter(|| {
+            acc.fill_pending_for_bench(BLOCK);
+            acc.flush(&grid);
+        })
     });
     let mut group = c.benchmark_group("simulate");
     group.sample_size(10);

@@ -63,20 +63,40 @@ impl DemandModel for GrowthDemand {
         out.data.clear();
         out.data.resize(h * nc, 0.0);
         let levers = DemandLevers::new(m);
+        let delivery: Vec<[f64; 1]> = m.mitigations.iter().map(|x| [x.delivery]).collect();
         let mut state = DemandState::default();
         levers.start(m, &mut state);
         let mut short = Vec::new();
-        for (t, row) in out.data.chunks_exact_mut(nc).enumerate() {
-            levers.step(m, t, &mut state, row, |i, gap| short.push((i, t, gap)));
+        let mut row = vec![[0.0]; nc];
+        for t in 0..h {
+            let growth = [m.plan_growth[t]];
+            levers.step(
+                m,
+                t,
+                growth,
+                &delivery,
+                &mut state,
+                &mut row,
+                |i, _, gap| short.push((i, t, gap)),
+            );
+            for (x, r) in out.data[t * nc..(t + 1) * nc].iter_mut().zip(&row) {
+                *x = r[0];
+            }
         }
         short
     }
 }
 
 /// A model's demand levers sorted by kind, so each year visits only the mitigations that act
-/// on plans. Built once per model shape; [`DemandLevers::step`] reads each mitigation's
-/// `phase` and `delivery` from the model it is given, so one set of levers serves every
-/// path of a simulation (which varies delivery, not the levers).
+/// on plans. Built once per model shape: the growth rate and each mitigation's delivery are
+/// passed to [`DemandLevers::step`] year by year, so one set of levers serves every path of
+/// a simulation (which varies those, not the levers).
+///
+/// **Lanes.** `step` runs `L` models at once, each number an `[f64; L]` with one model per
+/// lane; every lane gets exactly the operations, in the same order, that one model alone
+/// would (so results are bit-identical for any `L`). [`GrowthDemand`] runs one lane; the
+/// simulation runs several paths side by side, which the compiler turns into vector
+/// instructions.
 #[derive(Debug, Clone, Default)]
 pub struct DemandLevers {
     /// (mitigation index, points a year off the growth rate).
@@ -88,13 +108,24 @@ pub struct DemandLevers {
     has_capacity: bool,
 }
 
-/// The running totals of [`GrowthDemand`] between years: underlying plans `U`, plans ceased
-/// pro rata `C`, and each shift's cumulative plans (moves and category cessations persist).
-#[derive(Debug, Clone, Default)]
-pub struct DemandState {
-    underlying: f64,
-    ceased: f64,
-    cumulative: Vec<f64>,
+/// The running totals of [`GrowthDemand`] between years, per lane: underlying plans `U`,
+/// plans ceased pro rata `C`, and each shift's cumulative plans (moves and category
+/// cessations persist).
+#[derive(Debug, Clone)]
+pub struct DemandState<const L: usize = 1> {
+    underlying: [f64; L],
+    ceased: [f64; L],
+    cumulative: Vec<[f64; L]>,
+}
+
+impl<const L: usize> Default for DemandState<L> {
+    fn default() -> Self {
+        DemandState {
+            underlying: [0.0; L],
+            ceased: [0.0; L],
+            cumulative: Vec::new(),
+        }
+    }
 }
 
 impl DemandLevers {
@@ -125,62 +156,87 @@ impl DemandLevers {
     }
 
     /// Reset `state` to the base year (before year 0 is stepped).
-    pub fn start(&self, m: &Model, state: &mut DemandState) {
-        state.underlying = m.base_plans.iter().sum();
-        state.ceased = 0.0;
+    pub fn start<const L: usize>(&self, m: &Model, state: &mut DemandState<L>) {
+        state.underlying = [m.base_plans.iter().sum(); L];
+        state.ceased = [0.0; L];
         state.cumulative.clear();
-        state.cumulative.resize(self.shifts.len(), 0.0);
+        state.cumulative.resize(self.shifts.len(), [0.0; L]);
     }
 
     /// Plans by category in year `t` into `row` (`nc` long), advancing `state`; years must be
-    /// stepped in order from 0. `short(i, gap)` is called for every mitigation `i` that asked
-    /// to move or cease `gap` more plans than its category held (the category is floored at
-    /// zero).
+    /// stepped in order from 0. `growth` is the EHCP growth rate into year `t` (unused in year
+    /// 0) and `delivery[i]` mitigation `i`'s delivery multiplier, per lane; phases, mix and
+    /// capacity come from `m`. `short(i, lane, gap)` is called for every mitigation `i` that
+    /// asked to move or cease `gap` more plans than its category held (the category is
+    /// floored at zero).
     #[inline]
-    pub fn step(
+    #[allow(clippy::too_many_arguments)]
+    pub fn step<const L: usize>(
         &self,
         m: &Model,
         t: usize,
-        state: &mut DemandState,
-        row: &mut [f64],
-        mut short: impl FnMut(usize, f64),
+        growth: [f64; L],
+        delivery: &[[f64; L]],
+        state: &mut DemandState<L>,
+        row: &mut [[f64; L]],
+        mut short: impl FnMut(usize, usize, f64),
     ) {
         // x × phase × delivery, in that order (as everywhere else in the model).
-        let effect =
-            |i: usize, x: f64| x * m.mitigations[i].phase[t] * m.mitigations[i].delivery;
+        let effect = |i: usize, x: f64| {
+            let xp = x * m.mitigations[i].phase[t];
+            delivery[i].map(|d| xp * d)
+        };
         if t > 0 {
-            let mut g = m.plan_growth[t];
+            let mut g = growth;
             for &(i, points) in &self.growth_cuts {
-                g -= effect(i, points);
+                let e = effect(i, points);
+                for l in 0..L {
+                    g[l] -= e[l];
+                }
             }
-            state.underlying *= 1.0 + g;
+            for l in 0..L {
+                state.underlying[l] *= 1.0 + g[l];
+            }
         }
         for &(i, per_year) in &self.pro_rata {
-            state.ceased += effect(i, per_year);
+            let e = effect(i, per_year);
+            for l in 0..L {
+                state.ceased[l] += e[l];
+            }
         }
         // The last mitigation ceasing plans pro rata is named when cessations exceed plans.
         if let Some(&(i, _)) = self.pro_rata.last() {
-            if state.ceased - state.underlying > 1e-9 {
-                short(i, state.ceased - state.underlying);
+            for l in 0..L {
+                if state.ceased[l] - state.underlying[l] > 1e-9 {
+                    short(i, l, state.ceased[l] - state.underlying[l]);
+                }
             }
         }
-        let total = (state.underlying - state.ceased).max(0.0);
+        let mut total = [0.0; L];
+        for l in 0..L {
+            total[l] = (state.underlying[l] - state.ceased[l]).max(0.0);
+        }
         let nc = row.len();
         for (x, share) in row.iter_mut().zip(&m.mix[t * nc..(t + 1) * nc]) {
-            *x = total * share;
+            for l in 0..L {
+                x[l] = total[l] * share;
+            }
         }
         // Moves and category cessations are cumulative: plans moved stay moved.
         for (&(i, from, to, per_year), cumulative) in
             self.shifts.iter().zip(state.cumulative.iter_mut())
         {
-            *cumulative += effect(i, per_year);
-            let done = cumulative.min(row[from]);
-            if *cumulative - done > 1e-9 {
-                short(i, *cumulative - done);
-            }
-            row[from] -= done;
-            if let Some(to) = to {
-                row[to] += done;
+            let e = effect(i, per_year);
+            for l in 0..L {
+                cumulative[l] += e[l];
+                let done = cumulative[l].min(row[from][l]);
+                if cumulative[l] - done > 1e-9 {
+                    short(i, l, cumulative[l] - done);
+                }
+                row[from][l] -= done;
+                if let Some(to) = to {
+                    row[to][l] += done;
+                }
             }
         }
         // Overflow can fill a category that has its own limit, so repeat; chains have no
@@ -190,11 +246,13 @@ impl DemandLevers {
                 let mut moved = false;
                 for (c, cap) in m.capacity.iter().enumerate() {
                     if let Some((places, overflow)) = cap {
-                        let excess = row[c] - places[t];
-                        if excess > 0.0 {
-                            row[c] -= excess;
-                            row[*overflow] += excess;
-                            moved = true;
+                        for l in 0..L {
+                            let excess = row[c][l] - places[t];
+                            if excess > 0.0 {
+                                row[c][l] -= excess;
+                                row[*overflow][l] += excess;
+                                moved = true;
+                            }
                         }
                     }
                 }

@@ -21,20 +21,17 @@
 //! summary counts those paths ([`Summary::capped_paths`]).
 
 mod batch;
+mod engine;
 mod kernel;
+mod shocks;
 pub mod summary;
 
 pub use batch::{BATCH_METRICS, BatchDriver, batch_driver_names, evaluate_batch};
+pub use engine::{Engine, LANES, Workspace};
 pub use summary::{Grid, Summary};
 
-use crate::demand::{DemandLevers, DemandState};
 use crate::error::{Issue, ScenarioError};
-use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::uncertainty::Dist;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
 use rayon::prelude::*;
 use summary::Acc;
 
@@ -168,314 +165,6 @@ pub fn check_uncertain(s: &Scenario) -> Result<(), ScenarioError> {
     )]))
 }
 
-/// One compiled distribution: from a standard-normal score, or a direct Beta sampler.
-#[derive(Debug, Clone)]
-enum Draw {
-    Scored(Dist),
-    /// Beta with both shapes ≥ 1 as `X / (X + Y)`, `X ~ Gamma(α)`, `Y ~ Gamma(β)` (exact;
-    /// Marsaglia–Tsang gammas mostly need one normal and one uniform each, about twice as
-    /// fast as Cheng's rejection method), scaled to `[min, max]`.
-    BetaGammas(Gamma<f64>, Gamma<f64>, f64, f64),
-    /// Beta with a shape below 1 (where a ratio of gammas can underflow): Cheng's method.
-    Beta(Beta<f64>, f64, f64),
-}
-
-impl Draw {
-    fn new(d: &Dist) -> Draw {
-        match *d {
-            Dist::Beta {
-                alpha,
-                beta,
-                min,
-                max,
-            } => {
-                if alpha >= 1.0 && beta >= 1.0 {
-                    if let (Ok(x), Ok(y)) = (Gamma::new(alpha, 1.0), Gamma::new(beta, 1.0)) {
-                        return Draw::BetaGammas(x, y, min, max);
-                    }
-                }
-                match Beta::new(alpha, beta) {
-                    Ok(b) => Draw::Beta(b, min, max),
-                    Err(_) => Draw::Scored(d.clone()),
-                }
-            }
-            _ => Draw::Scored(d.clone()),
-        }
-    }
-
-    #[inline]
-    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
-        match self {
-            Draw::Scored(d) => d.from_normal(StandardNormal.sample(rng)),
-            Draw::BetaGammas(gx, gy, min, max) => {
-                let x = gx.sample(rng);
-                let y = gy.sample(rng);
-                min + (max - min) * (x / (x + y))
-            }
-            Draw::Beta(b, min, max) => min + (max - min) * b.sample(rng),
-        }
-    }
-}
-
-/// The uncertain drivers of a scenario, compiled for sampling.
-#[derive(Debug, Clone, Default)]
-struct Shocks {
-    rho: f64,
-    corr: f64,
-    growth: Option<Draw>,
-    infl: Option<Draw>,
-    hnb: Option<Draw>,
-    /// (category index, draw).
-    infl_cat: Vec<(usize, Draw)>,
-    /// (mitigation index, draw).
-    delivery: Vec<(usize, Draw)>,
-}
-
-/// One path's shocks: rate shocks `s[t]` (index 0 unused) and delivery multipliers.
-#[derive(Debug, Clone, Default)]
-struct ShockPath {
-    growth: Vec<f64>,
-    infl: Vec<f64>,
-    hnb: Vec<f64>,
-    /// `infl_cat[k * h + t]` for the k-th category with its own shock.
-    infl_cat: Vec<f64>,
-    delivery: Vec<f64>,
-}
-
-impl Shocks {
-    fn new(s: &Scenario) -> Shocks {
-        let Some(u) = &s.uncertainty else {
-            return Shocks::default();
-        };
-        let cats = s.categories();
-        Shocks {
-            rho: u.persistence,
-            corr: u.correlation,
-            growth: u.ehcp_growth.as_ref().map(Draw::new),
-            infl: u.inflation.as_ref().map(Draw::new),
-            hnb: u.hnb_growth.as_ref().map(Draw::new),
-            infl_cat: u
-                .inflation_by_category
-                .iter()
-                .filter_map(|(c, d)| Some((cats.iter().position(|x| x == c)?, Draw::new(d))))
-                .collect(),
-            delivery: u
-                .delivery
-                .iter()
-                .filter_map(|(n, d)| {
-                    Some((
-                        s.mitigations.iter().position(|m| &m.name == n)?,
-                        Draw::new(d),
-                    ))
-                })
-                .collect(),
-        }
-    }
-
-    fn buffers(&self, h: usize) -> ShockPath {
-        ShockPath {
-            growth: vec![0.0; h],
-            infl: vec![0.0; h],
-            hnb: vec![0.0; h],
-            infl_cat: vec![0.0; h * self.infl_cat.len()],
-            delivery: vec![0.0; self.delivery.len()],
-        }
-    }
-
-    /// Draw path `i`'s shocks in a fixed order: deliveries (file order), then for each year
-    /// growth, inflation, HNB growth and each category's inflation.
-    fn draw(&self, base: &ChaCha8Rng, i: u64, p: &mut ShockPath) {
-        let mut rng = base.clone();
-        rng.set_stream(i);
-        for (k, (_, d)) in self.delivery.iter().enumerate() {
-            p.delivery[k] = d.sample(&mut rng).max(0.0);
-        }
-        let h = p.growth.len();
-        let scale = (1.0 - self.corr * self.corr).sqrt();
-        let ncat = self.infl_cat.len();
-        let (mut sg, mut si, mut sh) = (0.0, 0.0, 0.0);
-        for t in 1..h {
-            let (eg, ei) = match (&self.growth, &self.infl) {
-                (Some(Draw::Scored(g)), Some(Draw::Scored(f))) if self.corr != 0.0 => {
-                    let zg: f64 = StandardNormal.sample(&mut rng);
-                    let zi: f64 = StandardNormal.sample(&mut rng);
-                    (
-                        g.from_normal(zg),
-                        f.from_normal(self.corr * zg + scale * zi),
-                    )
-                }
-                (g, f) => (
-                    g.as_ref().map_or(0.0, |d| d.sample(&mut rng)),
-                    f.as_ref().map_or(0.0, |d| d.sample(&mut rng)),
-                ),
-            };
-            let eh = self.hnb.as_ref().map_or(0.0, |d| d.sample(&mut rng));
-            sg = self.rho * sg + eg;
-            si = self.rho * si + ei;
-            sh = self.rho * sh + eh;
-            p.growth[t] = sg;
-            p.infl[t] = si;
-            p.hnb[t] = sh;
-            for (k, (_, d)) in self.infl_cat.iter().enumerate() {
-                let prev = p.infl_cat[k * h + t - 1];
-                p.infl_cat[k * h + t] = self.rho * prev + d.sample(&mut rng);
-            }
-        }
-        debug_assert!(ncat == 0 || p.infl_cat.len() == ncat * h);
-    }
-}
-
-/// A scenario ready to simulate: the deterministic model, its compiled shocks and the income
-/// and spend that no shock touches.
-#[derive(Debug, Clone)]
-pub struct Engine {
-    /// The deterministic model every path starts from.
-    pub model: Model,
-    shocks: Shocks,
-    rng: ChaCha8Rng,
-    block_transfer: Vec<f64>,
-    non_plan_total: Vec<f64>,
-    demand: DemandLevers,
-    spend: kernel::SpendLevers,
-}
-
-/// A worker's scratch space, reused path after path.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    model: Model,
-    shocks: ShockPath,
-    demand: DemandState,
-    /// Plans by category in the year being run.
-    row: Vec<f64>,
-    /// Unit cost by category before mitigations, and after them, in the year being run.
-    level: Vec<f64>,
-    unit_cost: Vec<f64>,
-    /// The last path's lines, `out[line * h + t]` in [`LINES`] order.
-    pub out: Vec<f64>,
-    /// Per mitigation: did the last path cap its move or cessation at the plans there were?
-    capped: Vec<bool>,
-}
-
-impl Workspace {
-    /// The model the last path ran (the scenario's model with that path's shocks).
-    pub fn model(&self) -> &Model {
-        &self.model
-    }
-
-    /// Per mitigation (scenario order): whether the last path capped its move or cessation.
-    pub fn capped(&self) -> &[bool] {
-        &self.capped
-    }
-}
-
-impl Engine {
-    /// Compile a validated scenario with generator seed `seed`.
-    pub fn new(s: &Scenario, seed: u64) -> Engine {
-        let model = Model::new(s);
-        let h = model.horizon;
-        let inc = crate::funding::income(&model);
-        let non_plan: Vec<Vec<f64>> = model
-            .non_plan
-            .iter()
-            .map(|(_, base, growth)| crate::funding::compound(*base, growth, h))
-            .collect();
-        let non_plan_total = (0..h)
-            .map(|t| non_plan.iter().map(|l| l[t]).sum::<f64>())
-            .collect();
-        Engine {
-            shocks: Shocks::new(s),
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            block_transfer: inc.block_transfer,
-            non_plan_total,
-            demand: DemandLevers::new(&model),
-            spend: kernel::SpendLevers::new(&model),
-            model,
-        }
-    }
-
-    /// Number of years.
-    pub fn horizon(&self) -> usize {
-        self.model.horizon
-    }
-
-    /// Fresh scratch space for one worker.
-    pub fn workspace(&self) -> Workspace {
-        let h = self.model.horizon;
-        let nc = self.model.n_categories();
-        Workspace {
-            model: self.model.clone(),
-            shocks: self.shocks.buffers(h),
-            demand: DemandState::default(),
-            row: vec![0.0; nc],
-            level: vec![0.0; nc],
-            unit_cost: vec![0.0; nc],
-            out: vec![0.0; N_LINES * h],
-            capped: vec![false; self.model.mitigations.len()],
-        }
-    }
-
-    /// Run path `i` into `ws.out`.
-    pub fn path(&self, ws: &mut Workspace, i: u64) {
-        self.shock(ws, i);
-        self.kernel(ws);
-    }
-
-    /// Draw path `i`'s shocks and write them into `ws`'s model ([`Workspace::model`]) without
-    /// running it: [`Engine::path`] is this followed by [`Engine::kernel`].
-    pub fn shock(&self, ws: &mut Workspace, i: u64) {
-        self.shocks.draw(&self.rng, i, &mut ws.shocks);
-        self.apply(ws);
-    }
-
-    /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
-    /// their sum so the work is not optimised away.
-    pub fn draw_only(&self, ws: &mut Workspace, i: u64) -> f64 {
-        self.shocks.draw(&self.rng, i, &mut ws.shocks);
-        let p = &ws.shocks;
-        p.growth.iter().sum::<f64>()
-            + p.infl.iter().sum::<f64>()
-            + p.hnb.iter().sum::<f64>()
-            + p.infl_cat.iter().sum::<f64>()
-            + p.delivery.iter().sum::<f64>()
-    }
-
-    /// Write the drawn shocks into the workspace model (planned value + shock, rates ≥ −1).
-    fn apply(&self, ws: &mut Workspace) {
-        let base = &self.model;
-        let sh = &self.shocks;
-        let p = &ws.shocks;
-        let m = &mut ws.model;
-        let h = base.horizon;
-        let nc = base.n_categories();
-        if sh.growth.is_some() {
-            for t in 1..h {
-                m.plan_growth[t] = (base.plan_growth[t] + p.growth[t]).max(-1.0);
-            }
-        }
-        if sh.hnb.is_some() {
-            for t in 1..h {
-                m.hnb_growth[t] = (base.hnb_growth[t] + p.hnb[t]).max(-1.0);
-            }
-        }
-        if sh.infl.is_some() || !sh.infl_cat.is_empty() {
-            for t in 1..h {
-                for c in 0..nc {
-                    m.inflation[t * nc + c] = base.inflation[t * nc + c] + p.infl[t];
-                }
-                for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
-                    m.inflation[t * nc + c] += p.infl_cat[k * h + t];
-                }
-                for c in 0..nc {
-                    m.inflation[t * nc + c] = m.inflation[t * nc + c].max(-1.0);
-                }
-            }
-        }
-        for (k, (i, _)) in sh.delivery.iter().enumerate() {
-            m.mitigations[*i].delivery = base.mitigations[*i].delivery * p.delivery[k];
-        }
-    }
-}
-
 /// A simulation in progress: run it in blocks (checking for Ctrl-C between them), then
 /// [`Simulator::finish`].
 pub struct Simulator {
@@ -484,7 +173,7 @@ pub struct Simulator {
     thresholds: Vec<f64>,
     grid: Grid,
     accs: Vec<Acc>,
-    workspaces: Vec<Workspace>,
+    workspaces: Vec<Workspace<LANES>>,
     paths: Option<Vec<Vec<f64>>>,
     done: usize,
 }
@@ -512,7 +201,7 @@ impl Simulator {
             .zip(pilot_capped.par_chunks_mut(nm))
             .enumerate()
             .for_each_init(
-                || engine.workspace(),
+                || engine.workspace::<1>(),
                 |ws, (i, (out, capped))| {
                     engine.path(ws, i as u64);
                     out.copy_from_slice(&ws.out);
@@ -544,7 +233,7 @@ impl Simulator {
             }
         }
         accs[0].flush(&grid);
-        let workspaces = (0..workers).map(|_| engine.workspace()).collect();
+        let workspaces = (0..workers).map(|_| engine.workspace::<LANES>()).collect();
         Ok(Simulator {
             engine,
             opts,
@@ -605,13 +294,17 @@ impl Simulator {
             .zip(ranges.par_iter())
             .zip(kept.into_par_iter())
             .for_each(|(((acc, ws), &(a, b)), mut keep)| {
-                for i in a..b {
-                    engine.path(ws, i as u64);
-                    acc.add(&ws.out, grid, thresholds);
-                    acc.add_capped(&ws.capped);
-                    for (l, line) in keep.iter_mut().enumerate() {
-                        let r = (i - a) * h;
-                        line[r..r + h].copy_from_slice(&ws.out[l * h..(l + 1) * h]);
+                for first in (a..b).step_by(LANES) {
+                    let n = LANES.min(b - first);
+                    engine.paths(ws, first as u64, n);
+                    for lane in 0..n {
+                        let out = ws.lane_out(lane);
+                        acc.add(out, grid, thresholds);
+                        acc.add_capped(ws.lane_capped(lane));
+                        let r = (first + lane - a) * h;
+                        for (l, line) in keep.iter_mut().enumerate() {
+                            line[r..r + h].copy_from_slice(&out[l * h..(l + 1) * h]);
+                        }
                     }
                 }
                 acc.flush(grid);
@@ -687,7 +380,7 @@ pub fn rng_floor(s: &Scenario, n_paths: usize, seed: u64) -> f64 {
         .into_par_iter()
         .with_min_len(1024)
         .fold(
-            || (engine.workspace(), 0.0),
+            || (engine.workspace::<1>(), 0.0),
             |(mut ws, acc), i| {
                 let x = engine.draw_only(&mut ws, i as u64);
                 (ws, acc + x)

@@ -3,8 +3,8 @@
 //! bad options rejected up front.
 
 use dsg_forecast::simulate::{
-    Engine, LINES, Options, Simulator, Summary, batch_driver_names, evaluate_batch, max_kept_paths,
-    simulate,
+    Engine, LANES, LINES, Options, Simulator, Summary, batch_driver_names, evaluate_batch,
+    max_kept_paths, simulate,
 };
 use dsg_forecast::{Model, Scenario, ScenarioError, run};
 
@@ -479,12 +479,12 @@ fn the_fast_kernel_equals_run_on_shocked_models() {
     for s in [everything(), bcp_uncertain()] {
         let engine = Engine::new(&s, 2024);
         let base = engine.model.clone();
-        let mut ws = engine.workspace();
+        let mut ws = engine.workspace::<1>();
         let h = engine.horizon();
         let (mut moved, mut capped) = (0, 0);
         for i in 0..300 {
             engine.shock(&mut ws, i);
-            let m = ws.model().clone();
+            let m = engine.lane_model(&ws, 0);
             if m.plan_growth != base.plan_growth && m.inflation != base.inflation {
                 moved += 1;
             }
@@ -518,6 +518,46 @@ fn the_fast_kernel_equals_run_on_shocked_models() {
         if s.meta.name == "everything" {
             // Large delivery shocks: some paths cap a move, most do not.
             assert!(capped > 0 && capped < 300, "capped {capped}");
+        }
+    }
+}
+
+#[test]
+fn paths_side_by_side_equal_paths_one_at_a_time() {
+    // A simulation runs LANES paths at once; each lane must give exactly what its path gives
+    // alone, its capped flags included, whatever the lane and however full the block.
+    for s in [everything(), bcp_uncertain()] {
+        let engine = Engine::new(&s, 7);
+        let mut one = engine.workspace::<1>();
+        let mut lanes = engine.workspace::<LANES>();
+        let nm = engine.model.mitigations.len();
+        let (mut first, mut checked, mut capped) = (0u64, 0, 0);
+        // Blocks of every fill, from a full one down to a single path.
+        for n in (1..=LANES).rev().cycle().take(80) {
+            engine.paths(&mut lanes, first, n);
+            for l in 0..n {
+                engine.path(&mut one, first + l as u64);
+                assert_eq!(
+                    lanes.lane_out(l),
+                    one.out.as_slice(),
+                    "path {}",
+                    first + l as u64
+                );
+                assert_eq!(
+                    lanes.lane_capped(l),
+                    one.capped(),
+                    "path {}",
+                    first + l as u64
+                );
+                assert_eq!(lanes.lane_capped(l).len(), nm);
+                capped += usize::from(one.capped().iter().any(|c| *c));
+                checked += 1;
+            }
+            first += n as u64;
+        }
+        assert!(checked > 150, "{checked}");
+        if s.meta.name == "everything" {
+            assert!(capped > 0, "some lanes cap a move");
         }
     }
 }

@@ -152,30 +152,31 @@ pub fn evaluate_batch(
     Ok(values
         .par_chunks(k)
         .map_init(
-            || engine.workspace(),
+            || engine.workspace::<1>(),
             |ws, row| {
-                let m = &mut ws.model;
-                m.plan_growth.copy_from_slice(&base.plan_growth);
-                m.hnb_growth.copy_from_slice(&base.hnb_growth);
-                m.inflation.copy_from_slice(&base.inflation);
-                for (mm, b) in m.mitigations.iter_mut().zip(&base.mitigations) {
-                    mm.delivery = b.delivery;
+                let m = &mut ws.inputs;
+                for (x, b) in m.growth.iter_mut().zip(&base.plan_growth) {
+                    *x = [*b];
+                }
+                for (x, b) in m.hnb_growth.iter_mut().zip(&base.hnb_growth) {
+                    *x = [*b];
+                }
+                for (x, b) in m.inflation.iter_mut().zip(&base.inflation) {
+                    *x = [*b];
+                }
+                for (x, b) in m.delivery.iter_mut().zip(&base.mitigations) {
+                    *x = [b.delivery];
                 }
                 for (d, x) in drivers.iter().zip(row) {
+                    let shift = |r: &mut [f64; 1]| r[0] = (r[0] + x).max(-1.0);
                     match *d {
-                        BatchDriver::EhcpGrowth => {
-                            (1..h).for_each(|t| m.plan_growth[t] = (m.plan_growth[t] + x).max(-1.0))
+                        BatchDriver::EhcpGrowth => m.growth[1..].iter_mut().for_each(shift),
+                        BatchDriver::HnbGrowth => m.hnb_growth[1..].iter_mut().for_each(shift),
+                        BatchDriver::Inflation => m.inflation[nc..].iter_mut().for_each(shift),
+                        BatchDriver::InflationCategory(c) => {
+                            (1..h).for_each(|t| shift(&mut m.inflation[t * nc + c]))
                         }
-                        BatchDriver::HnbGrowth => {
-                            (1..h).for_each(|t| m.hnb_growth[t] = (m.hnb_growth[t] + x).max(-1.0))
-                        }
-                        BatchDriver::Inflation => (nc..h * nc)
-                            .for_each(|i| m.inflation[i] = (m.inflation[i] + x).max(-1.0)),
-                        BatchDriver::InflationCategory(c) => (1..h).for_each(|t| {
-                            let i = t * nc + c;
-                            m.inflation[i] = (m.inflation[i] + x).max(-1.0);
-                        }),
-                        BatchDriver::Delivery(i) => m.mitigations[i].delivery = x.max(0.0),
+                        BatchDriver::Delivery(i) => m.delivery[i] = [x.max(0.0)],
                     }
                 }
                 engine.kernel(ws);

@@ -8,7 +8,8 @@
 //! shocked models in `tests/simulate.rs`): a year's plans, then unit costs, then income, then
 //! the corkscrew, instead of each line over every year in turn.
 
-use super::{Engine, Workspace};
+use super::engine::{Engine, Workspace};
+use crate::demand::DemandState;
 use crate::model::{Lever, Model};
 
 /// The spend levers of a model's mitigations, sorted by kind (built once per engine; each
@@ -38,8 +39,30 @@ impl SpendLevers {
     }
 }
 
+/// Per-lane running values of one run, reused between runs.
+#[derive(Debug, Clone)]
+pub(super) struct Scratch<const L: usize> {
+    demand: DemandState<L>,
+    /// Plans by category in the year being run.
+    row: Vec<[f64; L]>,
+    /// Unit cost by category (£ a plan) before mitigations, and after them, that year.
+    level: Vec<[f64; L]>,
+    unit_cost: Vec<[f64; L]>,
+}
+
+impl<const L: usize> Scratch<L> {
+    pub(super) fn new(nc: usize) -> Scratch<L> {
+        Scratch {
+            demand: DemandState::default(),
+            row: vec![[0.0; L]; nc],
+            level: vec![[0.0; L]; nc],
+            unit_cost: vec![[0.0; L]; nc],
+        }
+    }
+}
+
 impl Engine {
-    /// Run `ws`'s model ([`Workspace::model`]) into `ws.out`: per year, closing cumulative
+    /// Run every lane of `ws` on its inputs into `ws.out`: per year, closing cumulative
     /// deficit, in-year deficit (spend − income) and total expenditure (£), and EHCPs.
     ///
     /// * plans: [`crate::demand::DemandLevers::step`];
@@ -50,62 +73,89 @@ impl Engine {
     /// * closing = opening + in-year − payments − write-offs.
     ///
     /// Records in [`Workspace::capped`] which mitigations were capped (`run`'s shortfalls).
-    pub fn kernel(&self, ws: &mut Workspace) {
+    pub fn kernel<const L: usize>(&self, ws: &mut Workspace<L>) {
+        let m = &self.model;
+        let h = m.horizon;
+        let nc = m.n_categories();
+        let nm = m.mitigations.len();
+        let w = super::N_LINES * h;
         let Workspace {
-            model: m,
-            demand: state,
-            row,
-            level,
-            unit_cost,
+            inputs: inp,
+            scratch: sc,
             out,
             capped,
             ..
         } = ws;
-        let h = m.horizon;
-        let nc = m.n_categories();
+        let Scratch {
+            demand: state,
+            row,
+            level,
+            unit_cost,
+        } = sc;
         capped.fill(false);
         self.demand.start(m, state);
-        // Element loops rather than `copy_from_slice`: a handful of categories, no memmove call.
         for (l, b) in level.iter_mut().zip(&m.unit_cost_base) {
-            *l = *b;
+            *l = [*b; L];
         }
-        let mut hnb = m.hnb_base;
-        let mut balance = m.opening;
+        let mut hnb = [m.hnb_base; L];
+        let mut balance = [m.opening; L];
         for t in 0..h {
             self.demand
-                .step(m, t, state, row, |i, _| capped[i] = true);
+                .step(m, t, inp.growth[t], &inp.delivery, state, row, |i, l, _| {
+                    capped[l * nm + i] = true
+                });
             if t > 0 {
-                for (u, r) in level.iter_mut().zip(&m.inflation[t * nc..(t + 1) * nc]) {
-                    *u *= 1.0 + r;
+                for (u, r) in level.iter_mut().zip(&inp.inflation[t * nc..(t + 1) * nc]) {
+                    for l in 0..L {
+                        u[l] *= 1.0 + r[l];
+                    }
                 }
-                hnb *= 1.0 + m.hnb_growth[t];
+                for l in 0..L {
+                    hnb[l] *= 1.0 + inp.hnb_growth[t][l];
+                }
             }
-            for (u, l) in unit_cost.iter_mut().zip(level.iter()) {
-                *u = *l;
-            }
-            let mut costs = 0.0;
-            let mut savings = 0.0;
+            unit_cost.clone_from_slice(level);
             for &(i, c, change) in &self.spend.unit_cost {
-                let mit = &m.mitigations[i];
-                unit_cost[c] *= 1.0 + change * mit.phase[t] * mit.delivery;
+                let cp = change * m.mitigations[i].phase[t];
+                for l in 0..L {
+                    unit_cost[c][l] *= 1.0 + cp * inp.delivery[i][l];
+                }
             }
+            let mut costs = [0.0; L];
             for (i, amounts) in &self.spend.invest {
-                costs += amounts[t] * m.mitigations[*i].delivery;
+                for l in 0..L {
+                    costs[l] += amounts[t] * inp.delivery[*i][l];
+                }
             }
+            let mut savings = [0.0; L];
             for (i, amounts) in &self.spend.save {
-                savings += amounts[t] * m.mitigations[*i].delivery;
+                for l in 0..L {
+                    savings[l] += amounts[t] * inp.delivery[*i][l];
+                }
             }
-            let income = hnb + self.block_transfer[t] + m.other_income[t];
-            let on_plans: f64 = row.iter().zip(unit_cost.iter()).map(|(p, u)| p * u).sum();
-            let spend = on_plans + self.non_plan_total[t] + costs - savings;
-            let in_year = spend - income;
-            let standing = balance + in_year - m.payments[t];
-            let written_off = crate::deficit::write_off(&m.write_offs, t, standing).0;
-            balance = standing - written_off;
-            out[t] = balance;
-            out[h + t] = in_year;
-            out[2 * h + t] = spend;
-            out[3 * h + t] = row.iter().sum();
+            // Sums over categories run in category order, as `run`'s do.
+            // (`f64` sums start from −0.0.)
+            let mut on_plans = [-0.0; L];
+            let mut plans = [-0.0; L];
+            for (p, u) in row.iter().zip(unit_cost.iter()) {
+                for l in 0..L {
+                    on_plans[l] += p[l] * u[l];
+                    plans[l] += p[l];
+                }
+            }
+            for l in 0..L {
+                let income = hnb[l] + self.block_transfer[t] + m.other_income[t];
+                let spend = on_plans[l] + self.non_plan_total[t] + costs[l] - savings[l];
+                let in_year = spend - income;
+                let standing = balance[l] + in_year - m.payments[t];
+                let written_off = crate::deficit::write_off(&m.write_offs, t, standing).0;
+                balance[l] = standing - written_off;
+                let o = &mut out[l * w..(l + 1) * w];
+                o[t] = balance[l];
+                o[h + t] = in_year;
+                o[2 * h + t] = spend;
+                o[3 * h + t] = plans[l];
+            }
         }
     }
 }

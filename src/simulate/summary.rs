@@ -19,6 +19,8 @@ use super::{LINES, N_LINES, Options};
 
 /// Bins per histogram.
 pub const BINS: usize = 4096;
+/// Counts kept per histogram: under the range, the bins, over the range.
+const STRIDE: usize = BINS + 2;
 const FIXED: f64 = 1_048_576.0;
 
 /// Histogram ranges, one per (line, year), `k = line × h + t`.
@@ -59,14 +61,36 @@ impl Grid {
     }
 }
 
+/// Σ round-toward-zero(v × 2²⁰) over `vals` (each saturating at ±2⁶³), exactly, given the
+/// block's smallest and largest value. When every |v| < 2³⁶ (£68.7bn) the block's sum fits an
+/// `i64` (64 values × 2⁵⁶), so four `i64` running sums replace one `i128` chain.
+fn fixed_sum(vals: &[f64], min: f64, max: f64) -> i128 {
+    const SMALL: f64 = (1u64 << 36) as f64;
+    if vals.len() <= BLOCK && min > -SMALL && max < SMALL {
+        let mut acc = [0i64; 4];
+        let quads = vals.chunks_exact(4);
+        for (j, &v) in quads.remainder().iter().enumerate() {
+            acc[j] += (v * FIXED) as i64;
+        }
+        for q in quads {
+            for j in 0..4 {
+                acc[j] += (q[j] * FIXED) as i64;
+            }
+        }
+        acc.iter().map(|x| i128::from(*x)).sum()
+    } else {
+        vals.iter().map(|v| (v * FIXED) as i64 as i128).sum()
+    }
+}
+
 /// A mergeable summary of some paths. Merging is exact and order-free.
 #[derive(Debug, Clone)]
 pub struct Acc {
     n: u64,
     h: usize,
+    /// Per entry `k`, [`STRIDE`] counts: values below the range, the [`BINS`] bins, values
+    /// above the range. (`u32`: a worker runs at most [`super::MAX_PATHS`] paths.)
     counts: Vec<u32>,
-    under: Vec<u64>,
-    over: Vec<u64>,
     min: Vec<f64>,
     max: Vec<f64>,
     sum: Vec<i128>,
@@ -97,9 +121,7 @@ impl Acc {
         Acc {
             n: 0,
             h,
-            counts: vec![0; w * BINS],
-            under: vec![0; w],
-            over: vec![0; w],
+            counts: vec![0; w * STRIDE],
             min: vec![f64::INFINITY; w],
             max: vec![f64::NEG_INFINITY; w],
             sum: vec![0; w],
@@ -164,50 +186,80 @@ impl Acc {
         }
     }
 
+    #[doc(hidden)]
+    pub fn fill_pending_for_bench(&mut self, n: usize) {
+        self.n_pending = n;
+    }
+
     /// Put the buffered paths' values into the histograms, minima, maxima and sums.
     pub fn flush(&mut self, grid: &Grid) {
         let np = std::mem::take(&mut self.n_pending);
         if np == 0 {
             return;
         }
+        let mut bins = [0usize; BLOCK];
         for k in 0..self.min.len() {
             let vals = &self.pending[k * BLOCK..k * BLOCK + np];
             let (lo, inv_width) = (grid.lo[k], grid.inv_width[k]);
-            let counts = &mut self.counts[k * BINS..(k + 1) * BINS];
-            let (mut min, mut max, mut sum) = (self.min[k], self.max[k], self.sum[k]);
-            let (mut under, mut over) = (0, 0);
-            for &v in vals {
-                min = min.min(v);
-                max = max.max(v);
-                sum += (v * FIXED) as i64 as i128;
-                let x = (v - lo) * inv_width;
-                if x < 0.0 {
-                    under += 1;
-                } else if x < BINS as f64 {
-                    counts[x as usize] += 1;
-                } else {
-                    over += 1;
+            // Minima and maxima over four interleaved runs, which vectorise (`if` rather than
+            // `f64::min`, whose NaN rule does not; both skip a NaN).
+            let (mut min, mut max) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
+            let quads = vals.chunks_exact(4);
+            for (j, &v) in quads.remainder().iter().enumerate() {
+                min[j] = v;
+                max[j] = v;
+            }
+            for q in quads {
+                for j in 0..4 {
+                    min[j] = if q[j] < min[j] { q[j] } else { min[j] };
+                    max[j] = if q[j] > max[j] { q[j] } else { max[j] };
                 }
             }
-            self.min[k] = min;
-            self.max[k] = max;
-            self.sum[k] = sum;
-            self.under[k] += under;
-            self.over[k] += over;
+            let block_min = min.iter().fold(f64::INFINITY, |a, b| a.min(*b));
+            let block_max = max.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+            self.min[k] = self.min[k].min(block_min);
+            self.max[k] = self.max[k].max(block_max);
+            self.sum[k] += fixed_sum(vals, block_min, block_max);
+            // Bin 0 counts values below the range, bin BINS + 1 values above it (or NaN).
+            let bin = |v: f64| {
+                let x = (v - lo) * inv_width;
+                if x >= 0.0 {
+                    // (`as u32` on a value clamped to 0..=BINS: one conversion instruction.)
+                    x.min(BINS as f64) as u32 as usize + 1
+                } else if x < 0.0 {
+                    0
+                } else {
+                    BINS + 1
+                }
+            };
+            let counts = &mut self.counts[k * STRIDE..(k + 1) * STRIDE];
+            if block_min == block_max {
+                // Every path the same (a year no shock reaches yet): one bin, counted at once
+                // rather than by np dependent increments of one counter.
+                counts[bin(vals[0])] += np as u32;
+                continue;
+            }
+            for (b, &v) in bins.iter_mut().zip(vals) {
+                *b = bin(v);
+            }
+            for &b in &bins[..np] {
+                counts[b] += 1;
+            }
         }
     }
 
     /// Fold `other` into `self`.
     pub fn merge(&mut self, other: &Acc) {
-        debug_assert!(self.n_pending == 0 && other.n_pending == 0, "flush before merging");
+        debug_assert!(
+            self.n_pending == 0 && other.n_pending == 0,
+            "flush before merging"
+        );
         self.n += other.n;
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         self.counts
             .iter_mut()
             .zip(&other.counts)
             .for_each(|(x, y)| *x += y);
-        add(&mut self.under, &other.under);
-        add(&mut self.over, &other.over);
         add(&mut self.balanced, &other.balanced);
         add(&mut self.balanced_by, &other.balanced_by);
         add(&mut self.exceed, &other.exceed);
@@ -226,36 +278,61 @@ impl Acc {
 
     /// Quantile `q` of entry `k` (see the module docs for the method).
     pub fn quantile(&self, grid: &Grid, k: usize, q: f64) -> f64 {
+        self.quantiles(grid, k, &[q])[0]
+    }
+
+    /// Quantiles `qs` of entry `k`, in the order given, read in one pass over its histogram
+    /// (each as [`Acc::quantile`] would give it alone).
+    pub fn quantiles(&self, grid: &Grid, k: usize, qs: &[f64]) -> Vec<f64> {
         debug_assert_eq!(self.n_pending, 0, "flush before reading quantiles");
-        let (min, max) = (self.min[k], self.max[k]);
+        let mut out = vec![f64::NAN; qs.len()];
         if self.n == 0 {
-            return f64::NAN;
+            return out;
         }
-        let target = q * self.n as f64;
+        let (min, max) = (self.min[k], self.max[k]);
         let (lo, hi) = (grid.lo[k], grid.hi[k]);
         let width = (hi - lo) / BINS as f64;
-        let under = self.under[k] as f64;
-        let x = if target <= under {
-            min + (lo.max(min) - min) * target / under
-        } else {
-            let mut cum = under;
-            let counts = &self.counts[k * BINS..(k + 1) * BINS];
-            let mut found = None;
-            for (b, &c) in counts.iter().enumerate() {
-                let c = c as f64;
-                if c > 0.0 && cum + c >= target {
-                    found = Some(lo + width * (b as f64 + (target - cum) / c));
-                    break;
+        let counts = self.bins(k);
+        let under = self.under(k) as f64;
+        let mut order: Vec<usize> = (0..qs.len()).collect();
+        order.sort_by(|a, b| qs[*a].total_cmp(&qs[*b]));
+        // Targets rise, so the bin holding each is at or after the previous one's.
+        let (mut b, mut cum) = (0, under);
+        for j in order {
+            let target = qs[j] * self.n as f64;
+            let x = if target <= under {
+                min + (lo.max(min) - min) * target / under
+            } else {
+                while b < BINS && !(counts[b] > 0 && cum + counts[b] as f64 >= target) {
+                    cum += counts[b] as f64;
+                    b += 1;
                 }
-                cum += c;
-            }
-            found.unwrap_or_else(|| {
-                let over = self.over[k] as f64;
-                let edge = hi.min(max);
-                edge + (max - edge) * ((target - cum) / over.max(1.0)).clamp(0.0, 1.0)
-            })
-        };
-        x.clamp(min, max)
+                if b < BINS {
+                    lo + width * (b as f64 + (target - cum) / counts[b] as f64)
+                } else {
+                    let over = self.over(k) as f64;
+                    let edge = hi.min(max);
+                    edge + (max - edge) * ((target - cum) / over.max(1.0)).clamp(0.0, 1.0)
+                }
+            };
+            out[j] = x.clamp(min, max);
+        }
+        out
+    }
+
+    /// Entry `k`'s histogram bins (without the under- and overflow counts).
+    fn bins(&self, k: usize) -> &[u32] {
+        &self.counts[k * STRIDE + 1..k * STRIDE + 1 + BINS]
+    }
+
+    /// Values of entry `k` below its histogram's range.
+    fn under(&self, k: usize) -> u64 {
+        u64::from(self.counts[k * STRIDE])
+    }
+
+    /// Values of entry `k` above its histogram's range.
+    fn over(&self, k: usize) -> u64 {
+        u64::from(self.counts[k * STRIDE + BINS + 1])
     }
 }
 
@@ -318,12 +395,17 @@ impl Summary {
         let h = years.len();
         let n = acc.n as f64;
         let share = |v: &[u64]| v.iter().map(|c| *c as f64 / n).collect::<Vec<f64>>();
-        let mut quantile_values = Vec::with_capacity(N_LINES * opts.quantiles.len() * h);
+        let nq = opts.quantiles.len();
+        let mut quantile_values = vec![0.0; N_LINES * nq * h];
         for l in 0..N_LINES {
-            for q in &opts.quantiles {
-                quantile_values.extend((0..h).map(|t| acc.quantile(grid, l * h + t, *q)));
+            for t in 0..h {
+                let qs = acc.quantiles(grid, l * h + t, &opts.quantiles);
+                for (j, x) in qs.into_iter().enumerate() {
+                    quantile_values[(l * nq + j) * h + t] = x;
+                }
             }
         }
+        let w = acc.min.len();
         Summary {
             lines: LINES.iter().map(|s| s.to_string()).collect(),
             n_paths: acc.n as usize,
@@ -338,11 +420,11 @@ impl Summary {
             prob_exceeds: share(&acc.exceed),
             prob_exceeds_by: share(&acc.exceed_by),
             thresholds,
-            hist_counts: acc.counts.clone(),
+            hist_counts: (0..w).flat_map(|k| acc.bins(k).iter().copied()).collect(),
             hist_lo: grid.lo.clone(),
             hist_hi: grid.hi.clone(),
-            hist_under: acc.under.clone(),
-            hist_over: acc.over.clone(),
+            hist_under: (0..w).map(|k| acc.under(k)).collect(),
+            hist_over: (0..w).map(|k| acc.over(k)).collect(),
             paths,
             years,
             capped_paths: acc.capped,

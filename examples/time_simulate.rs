@@ -1,0 +1,62 @@
+//! Time whole simulations of the BCP example with uncertainty, on 1 and 2 threads (best of
+//! 10): `cargo run --release --example time_simulate`.
+
+use dsg_forecast::Scenario;
+use dsg_forecast::simulate::{Options, rng_floor, simulate};
+use std::time::Instant;
+
+fn main() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/bcp_safety_valve_2024.toml"
+    );
+    let base = Scenario::from_path(std::path::Path::new(path)).expect("example is valid");
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text += "\n[uncertainty]\npersistence = 0.5\ncorrelation = 0.3\nehcp_growth = { distribution = \"normal\", sd = 0.015 }\ninflation = { distribution = \"normal\", sd = 0.01 }\nhnb_growth = { distribution = \"normal\", sd = 0.01 }\n[uncertainty.delivery]\n";
+    for m in &base.mitigations {
+        text += &format!(
+            "{:?} = {{ distribution = \"beta\", alpha = 8, beta = 3 }}\n",
+            m.name
+        );
+    }
+    let s = Scenario::from_toml_str(&text).expect("valid");
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for n in [1024usize, 100_000] {
+            let o = Options {
+                n_paths: n,
+                seed: 1,
+                ..Options::default()
+            };
+            let best = |f: &dyn Fn()| {
+                (0..10)
+                    .map(|_| {
+                        let t = Instant::now();
+                        f();
+                        t.elapsed().as_secs_f64()
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            };
+            let sim = pool.install(|| {
+                best(&|| {
+                    std::hint::black_box(simulate(&s, &o).unwrap());
+                })
+            });
+            let floor = pool.install(|| {
+                best(&|| {
+                    std::hint::black_box(rng_floor(&s, n, 1));
+                })
+            });
+            println!(
+                "threads {threads} paths {n:>7}: simulate {:.2} ms ({:.3} us/path), floor {:.2} ms, ratio {:.2}",
+                sim * 1e3,
+                sim * 1e6 / n as f64,
+                floor * 1e3,
+                sim / floor
+            );
+        }
+    }
+}

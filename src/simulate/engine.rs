@@ -1,0 +1,225 @@
+//! A scenario compiled for simulation ([`Engine`]) and a worker's scratch space
+//! ([`Workspace`]).
+//!
+//! **Lanes.** A workspace holds `L` paths side by side: every number that differs between
+//! paths (EHCP growth, HNB growth and inflation by year, each mitigation's delivery) is an
+//! `[f64; L]`, one path per lane, and [`Engine::kernel`] runs all lanes at once. Each lane gets
+//! exactly the operations one path alone would, in the same order, so a path's results do not
+//! depend on `L` or on its lane; the compiler turns the lane loops into vector instructions.
+//! Simulations use [`LANES`]; single paths, goal seeks and batch rows use one lane.
+
+use super::N_LINES;
+use super::kernel::{Scratch, SpendLevers};
+use super::shocks::{ShockPath, Shocks};
+use crate::demand::DemandLevers;
+use crate::model::Model;
+use crate::scenario::Scenario;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// Paths a simulation worker runs side by side.
+pub const LANES: usize = 4;
+
+/// A scenario ready to simulate: the deterministic model, its compiled shocks and levers,
+/// and the income and spend that no shock touches.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// The deterministic model every path starts from.
+    pub model: Model,
+    pub(super) shocks: Shocks,
+    rng: ChaCha8Rng,
+    /// Block transfer (£) by year.
+    pub(super) block_transfer: Vec<f64>,
+    /// Σ non-plan spend lines (£) by year.
+    pub(super) non_plan_total: Vec<f64>,
+    pub(super) demand: DemandLevers,
+    pub(super) spend: SpendLevers,
+}
+
+/// The inputs that differ between paths, per lane. Rates are fractions (0.03 = 3%).
+#[derive(Debug, Clone)]
+pub(super) struct LaneInputs<const L: usize> {
+    /// EHCP growth into year `t` (index 0 unused).
+    pub(super) growth: Vec<[f64; L]>,
+    /// HNB growth into year `t` (index 0 unused).
+    pub(super) hnb_growth: Vec<[f64; L]>,
+    /// Unit-cost inflation into year `t`, `inflation[t × nc + c]` (year 0 unused).
+    pub(super) inflation: Vec<[f64; L]>,
+    /// Delivery multiplier per mitigation (1 = as planned).
+    pub(super) delivery: Vec<[f64; L]>,
+}
+
+/// A worker's scratch space for `L` paths side by side, reused block after block.
+#[derive(Debug, Clone)]
+pub struct Workspace<const L: usize = 1> {
+    shocks: Vec<ShockPath>,
+    pub(super) inputs: LaneInputs<L>,
+    pub(super) scratch: Scratch<L>,
+    /// The last run's lines, lane by lane: `out[(lane × 4 + line) × h + t]`, lines in
+    /// [`super::LINES`] order. With one lane, `out[line × h + t]`.
+    pub out: Vec<f64>,
+    /// Per lane and mitigation, `capped[lane × n_mitigations + i]`: did the path cap that
+    /// mitigation's move or cessation at the plans there were?
+    pub(super) capped: Vec<bool>,
+}
+
+impl<const L: usize> Workspace<L> {
+    /// Per lane and mitigation (scenario order), whether the last run capped its move or
+    /// cessation; with one lane, one flag per mitigation.
+    pub fn capped(&self) -> &[bool] {
+        &self.capped
+    }
+
+    /// Lane `l`'s lines, `[line × h + t]`.
+    pub fn lane_out(&self, l: usize) -> &[f64] {
+        let w = self.out.len() / L;
+        &self.out[l * w..(l + 1) * w]
+    }
+
+    /// Lane `l`'s capped flags, one per mitigation.
+    pub fn lane_capped(&self, l: usize) -> &[bool] {
+        let w = self.capped.len() / L;
+        &self.capped[l * w..(l + 1) * w]
+    }
+}
+
+impl Engine {
+    /// Compile a validated scenario with generator seed `seed`.
+    pub fn new(s: &Scenario, seed: u64) -> Engine {
+        let model = Model::new(s);
+        let h = model.horizon;
+        let inc = crate::funding::income(&model);
+        let non_plan: Vec<Vec<f64>> = model
+            .non_plan
+            .iter()
+            .map(|(_, base, growth)| crate::funding::compound(*base, growth, h))
+            .collect();
+        let non_plan_total = (0..h)
+            .map(|t| non_plan.iter().map(|l| l[t]).sum::<f64>())
+            .collect();
+        Engine {
+            shocks: Shocks::new(s),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            block_transfer: inc.block_transfer,
+            non_plan_total,
+            demand: DemandLevers::new(&model),
+            spend: SpendLevers::new(&model),
+            model,
+        }
+    }
+
+    /// Number of years.
+    pub fn horizon(&self) -> usize {
+        self.model.horizon
+    }
+
+    /// Fresh scratch space for one worker running `L` paths side by side, every lane set
+    /// to the plan (no shock).
+    pub fn workspace<const L: usize>(&self) -> Workspace<L> {
+        let m = &self.model;
+        let h = m.horizon;
+        let nm = m.mitigations.len();
+        let lanes = |v: &[f64]| v.iter().map(|x| [*x; L]).collect::<Vec<_>>();
+        Workspace {
+            shocks: (0..L).map(|_| self.shocks.buffers(h)).collect(),
+            inputs: LaneInputs {
+                growth: lanes(&m.plan_growth),
+                hnb_growth: lanes(&m.hnb_growth),
+                inflation: lanes(&m.inflation),
+                delivery: m.mitigations.iter().map(|x| [x.delivery; L]).collect(),
+            },
+            scratch: Scratch::new(m.n_categories()),
+            out: vec![0.0; L * N_LINES * h],
+            capped: vec![false; L * nm],
+        }
+    }
+
+    /// Run path `i` into `ws.out` (`out[line × h + t]`).
+    pub fn path(&self, ws: &mut Workspace<1>, i: u64) {
+        self.shock(ws, i);
+        self.kernel(ws);
+    }
+
+    /// Run paths `first .. first + n` (`n` ≤ `L`) side by side: path `first + l` in lane
+    /// `l` of `ws.out`. Lanes from `n` on rerun their previous inputs; ignore them.
+    pub fn paths<const L: usize>(&self, ws: &mut Workspace<L>, first: u64, n: usize) {
+        for l in 0..n.min(L) {
+            self.shock_lane(ws, l, first + l as u64);
+        }
+        self.kernel(ws);
+    }
+
+    /// Draw path `i`'s shocks and set them as the workspace's inputs without running it:
+    /// [`Engine::path`] is this followed by [`Engine::kernel`].
+    pub fn shock(&self, ws: &mut Workspace<1>, i: u64) {
+        self.shock_lane(ws, 0, i);
+    }
+
+    fn shock_lane<const L: usize>(&self, ws: &mut Workspace<L>, l: usize, i: u64) {
+        self.shocks.draw(&self.rng, i, &mut ws.shocks[l]);
+        self.apply(&ws.shocks[l], &mut ws.inputs, l);
+    }
+
+    /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
+    /// their sum so the work is not optimised away.
+    pub fn draw_only(&self, ws: &mut Workspace<1>, i: u64) -> f64 {
+        let p = &mut ws.shocks[0];
+        self.shocks.draw(&self.rng, i, p);
+        p.growth.iter().sum::<f64>()
+            + p.infl.iter().sum::<f64>()
+            + p.hnb.iter().sum::<f64>()
+            + p.infl_cat.iter().sum::<f64>()
+            + p.delivery.iter().sum::<f64>()
+    }
+
+    /// Write one path's shocks into lane `l` of the inputs: planned value + shock, rates
+    /// floored at −1; delivery = planned delivery × drawn multiplier.
+    fn apply<const L: usize>(&self, p: &ShockPath, inp: &mut LaneInputs<L>, l: usize) {
+        let base = &self.model;
+        let sh = &self.shocks;
+        let h = base.horizon;
+        let nc = base.n_categories();
+        if sh.growth.is_some() {
+            for t in 1..h {
+                inp.growth[t][l] = (base.plan_growth[t] + p.growth[t]).max(-1.0);
+            }
+        }
+        if sh.hnb.is_some() {
+            for t in 1..h {
+                inp.hnb_growth[t][l] = (base.hnb_growth[t] + p.hnb[t]).max(-1.0);
+            }
+        }
+        if sh.infl.is_some() || !sh.infl_cat.is_empty() {
+            for t in 1..h {
+                let row = &mut inp.inflation[t * nc..(t + 1) * nc];
+                for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
+                    x[l] = b + p.infl[t];
+                }
+                for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
+                    row[*c][l] += p.infl_cat[k * h + t];
+                }
+                for x in row.iter_mut() {
+                    x[l] = x[l].max(-1.0);
+                }
+            }
+        }
+        for (k, (i, _)) in sh.delivery.iter().enumerate() {
+            inp.delivery[*i][l] = base.mitigations[*i].delivery * p.delivery[k];
+        }
+    }
+
+    /// The model lane `l` of `ws` last ran: the scenario's model with that path's growth,
+    /// inflation, HNB growth and deliveries.
+    pub fn lane_model<const L: usize>(&self, ws: &Workspace<L>, l: usize) -> Model {
+        let mut m = self.model.clone();
+        let inp = &ws.inputs;
+        let lane = |v: &[[f64; L]]| v.iter().map(|x| x[l]).collect::<Vec<f64>>();
+        m.plan_growth = lane(&inp.growth);
+        m.hnb_growth = lane(&inp.hnb_growth);
+        m.inflation = lane(&inp.inflation);
+        for (mit, d) in m.mitigations.iter_mut().zip(&inp.delivery) {
+            mit.delivery = d[l];
+        }
+        m
+    }
+}

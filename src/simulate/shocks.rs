@@ -1,0 +1,167 @@
+//! Random shocks: the scenario's `[uncertainty]` distributions compiled for sampling, and
+//! one path's draws.
+//!
+//! Path `i` draws from the engine's `ChaCha8Rng` on stream `i` (`set_stream(i)`), in a fixed
+//! order (see [`Shocks::draw`]), so its numbers do not depend on which thread runs it.
+
+use crate::scenario::Scenario;
+use crate::uncertainty::Dist;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
+
+/// One compiled distribution: from a standard-normal score, or a direct Beta sampler.
+#[derive(Debug, Clone)]
+pub(super) enum Draw {
+    Scored(Dist),
+    /// Beta with both shapes ≥ 1 as `X / (X + Y)`, `X ~ Gamma(α)`, `Y ~ Gamma(β)` (exact;
+    /// Marsaglia–Tsang gammas mostly need one normal and one uniform each, about twice as
+    /// fast as Cheng's rejection method), scaled to `[min, max]`.
+    BetaGammas(Gamma<f64>, Gamma<f64>, f64, f64),
+    /// Beta with a shape below 1 (where a ratio of gammas can underflow): Cheng's method.
+    Beta(Beta<f64>, f64, f64),
+}
+
+impl Draw {
+    fn new(d: &Dist) -> Draw {
+        match *d {
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => {
+                if alpha >= 1.0 && beta >= 1.0 {
+                    if let (Ok(x), Ok(y)) = (Gamma::new(alpha, 1.0), Gamma::new(beta, 1.0)) {
+                        return Draw::BetaGammas(x, y, min, max);
+                    }
+                }
+                match Beta::new(alpha, beta) {
+                    Ok(b) => Draw::Beta(b, min, max),
+                    Err(_) => Draw::Scored(d.clone()),
+                }
+            }
+            _ => Draw::Scored(d.clone()),
+        }
+    }
+
+    #[inline]
+    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Draw::Scored(d) => d.from_normal(StandardNormal.sample(rng)),
+            Draw::BetaGammas(gx, gy, min, max) => {
+                let x = gx.sample(rng);
+                let y = gy.sample(rng);
+                min + (max - min) * (x / (x + y))
+            }
+            Draw::Beta(b, min, max) => min + (max - min) * b.sample(rng),
+        }
+    }
+}
+
+/// The uncertain drivers of a scenario, compiled for sampling.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Shocks {
+    pub(super) rho: f64,
+    pub(super) corr: f64,
+    pub(super) growth: Option<Draw>,
+    pub(super) infl: Option<Draw>,
+    pub(super) hnb: Option<Draw>,
+    /// (category index, draw).
+    pub(super) infl_cat: Vec<(usize, Draw)>,
+    /// (mitigation index, draw).
+    pub(super) delivery: Vec<(usize, Draw)>,
+}
+
+/// One path's shocks: rate shocks `s[t]` (index 0 unused) and delivery multipliers.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ShockPath {
+    pub(super) growth: Vec<f64>,
+    pub(super) infl: Vec<f64>,
+    pub(super) hnb: Vec<f64>,
+    /// `infl_cat[k * h + t]` for the k-th category with its own shock.
+    pub(super) infl_cat: Vec<f64>,
+    pub(super) delivery: Vec<f64>,
+}
+
+impl Shocks {
+    pub(super) fn new(s: &Scenario) -> Shocks {
+        let Some(u) = &s.uncertainty else {
+            return Shocks::default();
+        };
+        let cats = s.categories();
+        Shocks {
+            rho: u.persistence,
+            corr: u.correlation,
+            growth: u.ehcp_growth.as_ref().map(Draw::new),
+            infl: u.inflation.as_ref().map(Draw::new),
+            hnb: u.hnb_growth.as_ref().map(Draw::new),
+            infl_cat: u
+                .inflation_by_category
+                .iter()
+                .filter_map(|(c, d)| Some((cats.iter().position(|x| x == c)?, Draw::new(d))))
+                .collect(),
+            delivery: u
+                .delivery
+                .iter()
+                .filter_map(|(n, d)| {
+                    Some((
+                        s.mitigations.iter().position(|m| &m.name == n)?,
+                        Draw::new(d),
+                    ))
+                })
+                .collect(),
+        }
+    }
+
+    pub(super) fn buffers(&self, h: usize) -> ShockPath {
+        ShockPath {
+            growth: vec![0.0; h],
+            infl: vec![0.0; h],
+            hnb: vec![0.0; h],
+            infl_cat: vec![0.0; h * self.infl_cat.len()],
+            delivery: vec![0.0; self.delivery.len()],
+        }
+    }
+
+    /// Draw path `i`'s shocks in a fixed order: deliveries (file order), then for each year
+    /// growth, inflation, HNB growth and each category's inflation.
+    pub(super) fn draw(&self, base: &ChaCha8Rng, i: u64, p: &mut ShockPath) {
+        let mut rng = base.clone();
+        rng.set_stream(i);
+        for (k, (_, d)) in self.delivery.iter().enumerate() {
+            p.delivery[k] = d.sample(&mut rng).max(0.0);
+        }
+        let h = p.growth.len();
+        let scale = (1.0 - self.corr * self.corr).sqrt();
+        let ncat = self.infl_cat.len();
+        let (mut sg, mut si, mut sh) = (0.0, 0.0, 0.0);
+        for t in 1..h {
+            let (eg, ei) = match (&self.growth, &self.infl) {
+                (Some(Draw::Scored(g)), Some(Draw::Scored(f))) if self.corr != 0.0 => {
+                    let zg: f64 = StandardNormal.sample(&mut rng);
+                    let zi: f64 = StandardNormal.sample(&mut rng);
+                    (
+                        g.from_normal(zg),
+                        f.from_normal(self.corr * zg + scale * zi),
+                    )
+                }
+                (g, f) => (
+                    g.as_ref().map_or(0.0, |d| d.sample(&mut rng)),
+                    f.as_ref().map_or(0.0, |d| d.sample(&mut rng)),
+                ),
+            };
+            let eh = self.hnb.as_ref().map_or(0.0, |d| d.sample(&mut rng));
+            sg = self.rho * sg + eg;
+            si = self.rho * si + ei;
+            sh = self.rho * sh + eh;
+            p.growth[t] = sg;
+            p.infl[t] = si;
+            p.hnb[t] = sh;
+            for (k, (_, d)) in self.infl_cat.iter().enumerate() {
+                let prev = p.infl_cat[k * h + t - 1];
+                p.infl_cat[k * h + t] = self.rho * prev + d.sample(&mut rng);
+            }
+        }
+        debug_assert!(ncat == 0 || p.infl_cat.len() == ncat * h);
+    }
+}
