@@ -169,7 +169,7 @@ impl DemandLevers {
     /// capacity come from `m`. `short(i, lane, gap)` is called for every mitigation `i` that
     /// asked to move or cease `gap` more plans than its category held (the category is
     /// floored at zero).
-    #[inline]
+    #[inline(always)] // into the simulation's vectorised kernel, whatever its target features
     #[allow(clippy::too_many_arguments)]
     pub fn step<const L: usize>(
         &self,

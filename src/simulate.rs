@@ -196,20 +196,25 @@ impl Simulator {
         let pilot_n = opts.n_paths.min(PILOT_PATHS);
         let mut pilot = vec![0.0; pilot_n * N_LINES * h];
         let mut pilot_capped = vec![false; pilot_n * nm];
+        let w = N_LINES * h;
+        let real = engine.model.mitigations.len();
         pilot
-            .par_chunks_mut(N_LINES * h)
-            .zip(pilot_capped.par_chunks_mut(nm))
+            .par_chunks_mut(LANES * w)
+            .zip(pilot_capped.par_chunks_mut(LANES * nm))
             .enumerate()
             .for_each_init(
-                || engine.workspace::<1>(),
-                |ws, (i, (out, capped))| {
-                    engine.path(ws, i as u64);
-                    out.copy_from_slice(&ws.out);
-                    capped[..ws.capped.len()].copy_from_slice(&ws.capped);
+                || engine.workspace::<LANES>(),
+                |ws, (j, (out, capped))| {
+                    let n = out.len() / w;
+                    engine.paths(ws, (j * LANES) as u64, n);
+                    for l in 0..n {
+                        out[l * w..(l + 1) * w].copy_from_slice(ws.lane_out(l));
+                        capped[l * nm..l * nm + real].copy_from_slice(ws.lane_capped(l));
+                    }
                 },
             );
         let grid = Grid::from_pilot(&pilot, N_LINES * h);
-        let workers = (2 * rayon::current_num_threads()).max(8);
+        let workers = 2 * rayon::current_num_threads();
         let mut accs: Vec<Acc> = (0..workers)
             .map(|_| Acc::new(N_LINES, h, thresholds.len()))
             .collect();
@@ -218,7 +223,6 @@ impl Simulator {
         } else {
             None
         };
-        let real = engine.model.mitigations.len();
         for (i, (out, capped)) in pilot
             .chunks(N_LINES * h)
             .zip(pilot_capped.chunks(nm))
