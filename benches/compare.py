@@ -11,7 +11,8 @@ library, PCG64 in numpy, Mersenne Twister in plain Python). Also timed: the floo
 library drawing exactly the random numbers a simulation uses and doing nothing else.
 
 Plain Python is timed on a smaller path count and reported per path, scaled up (the table
-says so).
+says so). Each time is the best of several runs: five for the library and the floor, three
+for numpy and plain Python (one numpy run at the largest size).
 """
 
 from __future__ import annotations
@@ -361,29 +362,30 @@ def run(quick: bool) -> dict:
     res["mc"] = [mc_agreement(lib_on, np_on, "numpy"), mc_agreement(lib_on, py_on, "python")]
     res["capped_share"] = lib_on.capped_share
 
-    # 3. Timings (best of two for the fast ones; one run of each slow one).
+    # 3. Timings: best of five for the library and the floor, of three for numpy and plain
+    # Python (one numpy run at the largest size, which takes many seconds).
     t = {}
     for n in sizes:
         t[f"library_{n}"] = timed(
-            lambda n=n: dsg.simulate(scen, n_paths=n, seed=1, progress=False), 2
+            lambda n=n: dsg.simulate(scen, n_paths=n, seed=1, progress=False), 5
         )
-        t[f"floor_{n}"] = timed(lambda n=n: _core.rng_floor(scen._core, n, 1), 2)
+        t[f"floor_{n}"] = timed(lambda n=n: _core.rng_floor(scen._core, n, 1), 5)
         t[f"numpy_{n}"] = timed(
-            lambda n=n: numpy_model(r, numpy_shocks(r, u, n, 2)), 2 if n <= 100_000 else 1
+            lambda n=n: numpy_model(r, numpy_shocks(r, u, n, 2)), 3 if n <= 100_000 else 1
         )
-    t_py = timed(lambda: python_model(r, u, py_n, 3))
+    t_py = timed(lambda: python_model(r, u, py_n, 3), 3)
     for n in sizes:
         t[f"python_{n}"] = t_py / py_n * n
     big = sizes[-1]
     t["library_1_thread"] = timed(
-        lambda: dsg.simulate(scen, n_paths=big, seed=1, threads=1, progress=False), 2
+        lambda: dsg.simulate(scen, n_paths=big, seed=1, threads=1, progress=False), 3
     )
     t["library_2_threads"] = timed(
-        lambda: dsg.simulate(scen, n_paths=big, seed=1, threads=2, progress=False), 2
+        lambda: dsg.simulate(scen, n_paths=big, seed=1, threads=2, progress=False), 3
     )
     quarter = big // 4
     t["library_quarter"] = timed(
-        lambda: dsg.simulate(scen, n_paths=quarter, seed=1, progress=False), 2
+        lambda: dsg.simulate(scen, n_paths=quarter, seed=1, progress=False), 5
     )
     # Years: the plan without mitigations (they cannot all run 30 years), 15 vs 30 years.
     rates = {k: v for k, v in u.items() if k != "delivery"}
@@ -391,10 +393,10 @@ def run(quick: bool) -> dict:
     long = short.replace({"meta.horizon": 2 * r["h"]})
     half = big // 2
     t["library_half_15y"] = timed(
-        lambda: dsg.simulate(short, n_paths=half, seed=1, progress=False), 2
+        lambda: dsg.simulate(short, n_paths=half, seed=1, progress=False), 3
     )
     t["library_half_30y"] = timed(
-        lambda: dsg.simulate(long, n_paths=half, seed=1, progress=False), 2
+        lambda: dsg.simulate(long, n_paths=half, seed=1, progress=False), 3
     )
     res["seconds"] = t
     ratios = {}
@@ -441,7 +443,8 @@ def table(res: dict) -> str:
             f"{r[f'library_over_floor_{n}']:>8.2f}x"
         )
     rows += [
-        f"* plain Python timed on {res['python_paths']:,} paths and scaled per path.",
+        f"* plain Python timed on {res['python_paths']:,} paths and scaled per path. Times are "
+        "best of 5 (library, floor), of 3 (numpy, plain Python; numpy once at the largest size).",
         "",
         f"Time x{r['paths_x4_time_ratio']:.2f} for 4x the paths; x{r['years_x2_time_ratio']:.2f}"
         f" for 2x the years; 2 threads {r['two_threads_speedup']:.2f}x faster than 1.",

@@ -13,16 +13,23 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 /// Run `f` on a pool of `threads` threads, or on the global pool when None.
-fn on_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
-    match threads {
-        None => Ok(f()),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
+/// The thread pool to run on: `None` for rayon's global pool, else a pool of `threads`
+/// threads, built once per call and reused for every block.
+fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
+    threads
+        .map(|n| {
+            rayon::ThreadPoolBuilder::new()
                 .num_threads(n.max(1))
                 .build()
-                .map_err(|e| PyValueError::new_err(format!("threads = {n}: {e}")))?;
-            Ok(pool.install(f))
-        }
+                .map_err(|e| PyValueError::new_err(format!("threads = {n}: {e}")))
+        })
+        .transpose()
+}
+
+fn on_pool<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        None => f(),
+        Some(p) => p.install(f),
     }
 }
 
@@ -56,15 +63,16 @@ fn simulate<'py>(
         keep_paths,
     };
     let s = &scenario.inner;
+    let pool = pool(threads)?;
     let mut sim = py
-        .detach(|| on_pool(threads, || Simulator::new(s, opts)))?
+        .detach(|| on_pool(&pool, || Simulator::new(s, opts)))
         .map_err(|e| to_py_err(py, e))?;
     // Blocks of 2% (16,384 to 131,072 paths): Ctrl-C and progress within a fraction of a second.
     let block = block
         .unwrap_or((n_paths / 50).clamp(16_384, 131_072))
         .max(1);
     loop {
-        let ran = py.detach(|| on_pool(threads, || sim.run_block(block)))?;
+        let ran = py.detach(|| on_pool(&pool, || sim.run_block(block)));
         py.check_signals()?;
         if let Some(cb) = &progress {
             cb.call1((sim.done(), sim.n_paths()))?;
@@ -158,7 +166,8 @@ fn py_evaluate_batch<'py>(
         Err(_) => values.as_array().iter().copied().collect(),
     };
     let s = &scenario.inner;
-    let out = py.detach(|| on_pool(threads, || evaluate_batch(s, &names, &flat, metric)))?;
+    let pool = pool(threads)?;
+    let out = py.detach(|| on_pool(&pool, || evaluate_batch(s, &names, &flat, metric)));
     out.map(|v| Array1::from(v).into_pyarray(py).into_any())
         .map_err(|e| to_py_err(py, e))
 }
@@ -181,7 +190,8 @@ fn py_rng_floor(
     threads: Option<usize>,
 ) -> PyResult<f64> {
     let s = &scenario.inner;
-    py.detach(|| on_pool(threads, || rng_floor(s, n_paths, seed)))
+    let pool = pool(threads)?;
+    Ok(py.detach(|| on_pool(&pool, || rng_floor(s, n_paths, seed))))
 }
 
 /// Add the simulation functions to `_core`.
