@@ -113,6 +113,7 @@ impl Dist {
     /// The draw whose standard-normal score is `z`: `Q(Φ(z))` with `Q` the quantile function.
     /// Exact for normal and lognormal; for uniform and triangular Φ is computed to about 1e-7.
     /// Beta is sampled directly instead (see `simulate`), so it maps to its mean here.
+    #[inline]
     pub fn from_normal(&self, z: f64) -> f64 {
         match *self {
             Dist::Normal { mean, sd } => mean + sd * z,

@@ -189,7 +189,15 @@ impl Engine {
                 inp.hnb_growth[t][l] = (base.hnb_growth[t] + p.hnb[t]).max(-1.0);
             }
         }
-        if sh.infl.is_some() || !sh.infl_cat.is_empty() {
+        if sh.infl_cat.is_empty() && sh.infl.is_some() {
+            // One shock for every category: one pass (the same operations as below).
+            for t in 1..h {
+                let row = &mut inp.inflation[t * nc..(t + 1) * nc];
+                for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
+                    x[l] = (b + p.infl[t]).max(-1.0);
+                }
+            }
+        } else if sh.infl.is_some() || !sh.infl_cat.is_empty() {
             for t in 1..h {
                 let row = &mut inp.inflation[t * nc..(t + 1) * nc];
                 for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
