@@ -3,7 +3,9 @@
 //! Each path perturbs a copy of the scenario's [`Model`] — EHCP growth, unit-cost inflation,
 //! HNB growth and each mitigation's delivery, as [`crate::uncertainty`] describes — and runs a
 //! lean, allocation-free copy of [`crate::projection::run`] (the same arithmetic in the same
-//! order, so with no uncertainty it gives bit-for-bit the deterministic projection).
+//! order, so with no uncertainty it gives bit-for-bit the deterministic projection). Workers
+//! run [`LANES`] paths side by side in vector instructions ([`Engine`]); each path's results
+//! are the same as if it ran alone.
 //!
 //! **Reproducibility.** Path `i` draws from `ChaCha8Rng::seed_from_u64(seed)` on stream `i`
 //! (`set_stream(i)`): its numbers do not depend on which thread runs it or in what order.

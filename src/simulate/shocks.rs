@@ -165,3 +165,42 @@ impl Shocks {
         debug_assert!(ncat == 0 || p.infl_cat.len() == ncat * h);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Mean and variance of 200,000 draws of Beta(α, β) on [0, 1].
+    fn moments(alpha: f64, beta: f64) -> (f64, f64, Draw) {
+        let d = Draw::new(&Dist::Beta {
+            alpha,
+            beta,
+            min: 0.0,
+            max: 1.0,
+        });
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let n = 200_000;
+        let x: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+        let m = x.iter().sum::<f64>() / n as f64;
+        let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n as f64 - 1.0);
+        (m, v, d)
+    }
+
+    #[test]
+    fn beta_draws_have_the_stated_moments_by_either_method() {
+        // Mean α / (α + β); variance αβ / ((α + β)² (α + β + 1)).
+        for (alpha, beta, gammas) in [(8.0, 3.0, true), (1.0, 1.0, true), (0.5, 0.7, false)] {
+            let (m, v, d) = moments(alpha, beta);
+            assert_eq!(matches!(d, Draw::BetaGammas(..)), gammas, "{alpha}, {beta}");
+            let s = alpha + beta;
+            let (mean, var) = (alpha / s, alpha * beta / (s * s * (s + 1.0)));
+            assert!(
+                (m - mean).abs() < 4.0 * (var / 200_000.0).sqrt(),
+                "mean {m} vs {mean}"
+            );
+            assert!((v / var - 1.0).abs() < 0.02, "variance {v} vs {var}");
+        }
+    }
+}
