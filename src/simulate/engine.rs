@@ -144,20 +144,18 @@ impl Engine {
     /// `l` of `ws.out`. Lanes from `n` on rerun their previous inputs; ignore them.
     pub fn paths<const L: usize>(&self, ws: &mut Workspace<L>, first: u64, n: usize) {
         for l in 0..n.min(L) {
-            self.shock_lane(ws, l, first + l as u64);
+            self.shocks
+                .draw(&self.rng, first + l as u64, &mut ws.shocks[l]);
         }
+        self.apply(&ws.shocks, &mut ws.inputs);
         self.kernel(ws);
     }
 
     /// Draw path `i`'s shocks and set them as the workspace's inputs without running it:
     /// [`Engine::path`] is this followed by [`Engine::kernel`].
     pub fn shock(&self, ws: &mut Workspace<1>, i: u64) {
-        self.shock_lane(ws, 0, i);
-    }
-
-    fn shock_lane<const L: usize>(&self, ws: &mut Workspace<L>, l: usize, i: u64) {
-        self.shocks.draw(&self.rng, i, &mut ws.shocks[l]);
-        self.apply(&ws.shocks[l], &mut ws.inputs, l);
+        self.shocks.draw(&self.rng, i, &mut ws.shocks[0]);
+        self.apply(&ws.shocks, &mut ws.inputs);
     }
 
     /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
@@ -172,47 +170,51 @@ impl Engine {
             + p.delivery.iter().sum::<f64>()
     }
 
-    /// Write one path's shocks into lane `l` of the inputs: planned value + shock, rates
-    /// floored at −1; delivery = planned delivery × drawn multiplier.
-    fn apply<const L: usize>(&self, p: &ShockPath, inp: &mut LaneInputs<L>, l: usize) {
+    /// Write each lane's shocks (`p[l]`) into the inputs: planned value + shock, rates
+    /// floored at −1; delivery = planned delivery × drawn multiplier. All lanes at once, so
+    /// the arithmetic runs across lanes in vector instructions.
+    fn apply<const L: usize>(&self, p: &[ShockPath], inp: &mut LaneInputs<L>) {
         let base = &self.model;
         let sh = &self.shocks;
         let h = base.horizon;
         let nc = base.n_categories();
+        let lanes =
+            |f: &dyn Fn(&ShockPath) -> f64| -> [f64; L] { std::array::from_fn(|l| f(&p[l])) };
         if sh.growth.is_some() {
             for t in 1..h {
-                inp.growth[t][l] = (base.plan_growth[t] + p.growth[t]).max(-1.0);
+                let s = lanes(&|x| x.growth[t]);
+                let b = base.plan_growth[t];
+                inp.growth[t] = std::array::from_fn(|l| (b + s[l]).max(-1.0));
             }
         }
         if sh.hnb.is_some() {
             for t in 1..h {
-                inp.hnb_growth[t][l] = (base.hnb_growth[t] + p.hnb[t]).max(-1.0);
+                let s = lanes(&|x| x.hnb[t]);
+                let b = base.hnb_growth[t];
+                inp.hnb_growth[t] = std::array::from_fn(|l| (b + s[l]).max(-1.0));
             }
         }
-        if sh.infl_cat.is_empty() && sh.infl.is_some() {
-            // One shock for every category: one pass (the same operations as below).
+        if sh.infl.is_some() || !sh.infl_cat.is_empty() {
             for t in 1..h {
+                let common = lanes(&|x| x.infl[t]);
                 let row = &mut inp.inflation[t * nc..(t + 1) * nc];
                 for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
-                    x[l] = (b + p.infl[t]).max(-1.0);
-                }
-            }
-        } else if sh.infl.is_some() || !sh.infl_cat.is_empty() {
-            for t in 1..h {
-                let row = &mut inp.inflation[t * nc..(t + 1) * nc];
-                for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
-                    x[l] = b + p.infl[t];
+                    *x = std::array::from_fn(|l| b + common[l]);
                 }
                 for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
-                    row[*c][l] += p.infl_cat[k * h + t];
+                    let own = lanes(&|x| x.infl_cat[k * h + t]);
+                    for l in 0..L {
+                        row[*c][l] += own[l];
+                    }
                 }
                 for x in row.iter_mut() {
-                    x[l] = x[l].max(-1.0);
+                    *x = x.map(|v| v.max(-1.0));
                 }
             }
         }
         for (k, (i, _)) in sh.delivery.iter().enumerate() {
-            inp.delivery[*i][l] = base.mitigations[*i].delivery * p.delivery[k];
+            let d = base.mitigations[*i].delivery;
+            inp.delivery[*i] = std::array::from_fn(|l| d * p[l].delivery[k]);
         }
     }
 
