@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
     let outs: Vec<Vec<f64>> = (0..BLOCK as u64)
         .map(|k| {
             engine.path(&mut ws, 10_000 + k);
-            ws.out.clone()
+            ws.out().to_vec()
         })
         .collect();
     let grid = Grid::from_pilot(&outs.concat(), outs[0].len());

@@ -210,7 +210,7 @@ impl Simulator {
                     let n = out.len() / w;
                     engine.paths(ws, (j * LANES) as u64, n);
                     for l in 0..n {
-                        out[l * w..(l + 1) * w].copy_from_slice(ws.lane_out(l));
+                        out[l * w..(l + 1) * w].copy_from_slice(&ws.lane_out(l));
                         capped[l * nm..l * nm + real].copy_from_slice(ws.lane_capped(l));
                     }
                 },
@@ -303,13 +303,14 @@ impl Simulator {
                 for first in (a..b).step_by(LANES) {
                     let n = LANES.min(b - first);
                     engine.paths(ws, first as u64, n);
+                    acc.add_lanes(ws.lanes_out(), n, grid, thresholds);
                     for lane in 0..n {
-                        let out = ws.lane_out(lane);
-                        acc.add(out, grid, thresholds);
                         acc.add_capped(ws.lane_capped(lane));
                         let r = (first + lane - a) * h;
                         for (l, line) in keep.iter_mut().enumerate() {
-                            line[r..r + h].copy_from_slice(&out[l * h..(l + 1) * h]);
+                            for (x, o) in line[r..r + h].iter_mut().zip(ws.lane_line(l, lane)) {
+                                *x = o;
+                            }
                         }
                     }
                 }

@@ -499,7 +499,7 @@ fn the_fast_kernel_equals_run_on_shocked_models() {
             ];
             for (l, e) in expect.iter().enumerate() {
                 assert_eq!(
-                    &ws.out[l * h..(l + 1) * h],
+                    &ws.out()[l * h..(l + 1) * h],
                     e.as_slice(),
                     "{} {}, path {i}",
                     s.meta.name,
@@ -537,12 +537,7 @@ fn paths_side_by_side_equal_paths_one_at_a_time() {
             engine.paths(&mut lanes, first, n);
             for l in 0..n {
                 engine.path(&mut one, first + l as u64);
-                assert_eq!(
-                    lanes.lane_out(l),
-                    one.out.as_slice(),
-                    "path {}",
-                    first + l as u64
-                );
+                assert_eq!(lanes.lane_out(l), one.out(), "path {}", first + l as u64);
                 assert_eq!(
                     lanes.lane_capped(l),
                     one.capped(),

@@ -180,7 +180,7 @@ pub fn evaluate_batch(
                     }
                 }
                 engine.kernel(ws);
-                let out = &ws.out;
+                let out = ws.out();
                 debug_assert_eq!(out.len(), N_LINES * h);
                 match metric {
                     0 => out[h - 1],

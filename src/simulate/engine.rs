@@ -55,9 +55,8 @@ pub struct Workspace<const L: usize = 1> {
     shocks: Vec<ShockPath>,
     pub(super) inputs: LaneInputs<L>,
     pub(super) scratch: Scratch<L>,
-    /// The last run's lines, lane by lane: `out[(lane × 4 + line) × h + t]`, lines in
-    /// [`super::LINES`] order. With one lane, `out[line × h + t]`.
-    pub out: Vec<f64>,
+    /// The last run's lines, `out[line × h + t][lane]`, lines in [`super::LINES`] order.
+    pub(super) out: Vec<[f64; L]>,
     /// Per lane and mitigation, `capped[lane × n_mitigations + i]`: did the path cap that
     /// mitigation's move or cessation at the plans there were?
     pub(super) capped: Vec<bool>,
@@ -71,15 +70,34 @@ impl<const L: usize> Workspace<L> {
     }
 
     /// Lane `l`'s lines, `[line × h + t]`.
-    pub fn lane_out(&self, l: usize) -> &[f64] {
-        let w = self.out.len() / L;
-        &self.out[l * w..(l + 1) * w]
+    pub fn lane_out(&self, l: usize) -> Vec<f64> {
+        self.out.iter().map(|x| x[l]).collect()
+    }
+
+    /// Every lane's lines, `[line × h + t][lane]`.
+    pub fn lanes_out(&self) -> &[[f64; L]] {
+        &self.out
+    }
+
+    /// Lane `lane`'s values of line `line` (index into [`super::LINES`]), by year.
+    pub fn lane_line(&self, line: usize, lane: usize) -> impl Iterator<Item = f64> + '_ {
+        let h = self.out.len() / N_LINES;
+        self.out[line * h..(line + 1) * h]
+            .iter()
+            .map(move |x| x[lane])
     }
 
     /// Lane `l`'s capped flags, one per mitigation.
     pub fn lane_capped(&self, l: usize) -> &[bool] {
         let w = self.capped.len() / L;
         &self.capped[l * w..(l + 1) * w]
+    }
+}
+
+impl Workspace<1> {
+    /// The last path's lines, `[line × h + t]`, lines in [`super::LINES`] order.
+    pub fn out(&self) -> &[f64] {
+        self.out.as_flattened()
     }
 }
 
@@ -129,19 +147,20 @@ impl Engine {
                 delivery: m.mitigations.iter().map(|x| [x.delivery; L]).collect(),
             },
             scratch: Scratch::new(m.n_categories()),
-            out: vec![0.0; L * N_LINES * h],
+            out: vec![[0.0; L]; N_LINES * h],
             capped: vec![false; L * nm],
         }
     }
 
-    /// Run path `i` into `ws.out` (`out[line × h + t]`).
+    /// Run path `i` into the workspace ([`Workspace::out`]).
     pub fn path(&self, ws: &mut Workspace<1>, i: u64) {
         self.shock(ws, i);
         self.kernel(ws);
     }
 
     /// Run paths `first .. first + n` (`n` ≤ `L`) side by side: path `first + l` in lane
-    /// `l` of `ws.out`. Lanes from `n` on rerun their previous inputs; ignore them.
+    /// `l` ([`Workspace::lane_out`]). Lanes from `n` on rerun their previous inputs; ignore
+    /// them.
     pub fn paths<const L: usize>(&self, ws: &mut Workspace<L>, first: u64, n: usize) {
         for l in 0..n.min(L) {
             self.shocks

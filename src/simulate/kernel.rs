@@ -62,7 +62,7 @@ impl<const L: usize> Scratch<L> {
 }
 
 impl Engine {
-    /// Run every lane of `ws` on its inputs into `ws.out`: per year, closing cumulative
+    /// Run every lane of `ws` on its inputs into its lines ([`Workspace::lane_out`]): per year, closing cumulative
     /// deficit, in-year deficit (spend − income) and total expenditure (£), and EHCPs.
     ///
     /// * plans: [`crate::demand::DemandLevers::step`];
@@ -101,7 +101,6 @@ impl Engine {
         let h = m.horizon;
         let nc = m.n_categories();
         let nm = m.mitigations.len();
-        let w = super::N_LINES * h;
         let Workspace {
             inputs: inp,
             scratch: sc,
@@ -166,19 +165,20 @@ impl Engine {
                     plans[l] += p[l];
                 }
             }
+            let mut in_year = [0.0; L];
+            let mut spend = [0.0; L];
             for l in 0..L {
                 let income = hnb[l] + self.block_transfer[t] + m.other_income[t];
-                let spend = on_plans[l] + self.non_plan_total[t] + costs[l] - savings[l];
-                let in_year = spend - income;
-                let standing = balance[l] + in_year - m.payments[t];
+                spend[l] = on_plans[l] + self.non_plan_total[t] + costs[l] - savings[l];
+                in_year[l] = spend[l] - income;
+                let standing = balance[l] + in_year[l] - m.payments[t];
                 let written_off = crate::deficit::write_off(&m.write_offs, t, standing).0;
                 balance[l] = standing - written_off;
-                let o = &mut out[l * w..(l + 1) * w];
-                o[t] = balance[l];
-                o[h + t] = in_year;
-                o[2 * h + t] = spend;
-                o[3 * h + t] = plans[l];
             }
+            out[t] = balance;
+            out[h + t] = in_year;
+            out[2 * h + t] = spend;
+            out[3 * h + t] = plans;
         }
     }
 }

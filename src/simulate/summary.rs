@@ -191,6 +191,57 @@ impl Acc {
         self.n_pending = n;
     }
 
+    /// Add the first `n` lanes of paths run side by side (`out[line × h + t][lane]`, as
+    /// [`super::Workspace::lanes_out`]): the same as [`Acc::add`] on each lane's lines.
+    pub fn add_lanes<const L: usize>(
+        &mut self,
+        out: &[[f64; L]],
+        n: usize,
+        grid: &Grid,
+        thresholds: &[f64],
+    ) {
+        let n = n.min(L);
+        if self.n_pending + n > BLOCK {
+            self.flush(grid);
+        }
+        let p = self.n_pending;
+        for (k, v) in out.iter().enumerate() {
+            for (x, y) in self.pending[k * BLOCK + p..k * BLOCK + p + n]
+                .iter_mut()
+                .zip(v)
+            {
+                *x = *y;
+            }
+        }
+        self.n += n as u64;
+        self.n_pending += n;
+        if self.n_pending == BLOCK {
+            self.flush(grid);
+        }
+        let h = self.h;
+        let mut ever = [false; L];
+        for t in 0..h {
+            let v = &out[h + t];
+            for l in 0..n {
+                ever[l] |= v[l] <= 0.0;
+                self.balanced[t] += u64::from(v[l] <= 0.0);
+                self.balanced_by[t] += u64::from(ever[l]);
+            }
+        }
+        for (j, a) in thresholds.iter().enumerate() {
+            let mut ever = [false; L];
+            for t in 0..h {
+                let v = &out[t];
+                for l in 0..n {
+                    let above = v[l] > *a;
+                    ever[l] |= above;
+                    self.exceed[j * h + t] += u64::from(above);
+                    self.exceed_by[j * h + t] += u64::from(ever[l]);
+                }
+            }
+        }
+    }
+
     /// Put the buffered paths' values into the histograms, minima, maxima and sums.
     pub fn flush(&mut self, grid: &Grid) {
         let np = std::mem::take(&mut self.n_pending);
