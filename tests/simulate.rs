@@ -603,6 +603,44 @@ fn batch_rows_match_projections_and_threads() {
 }
 
 #[test]
+fn batch_rows_side_by_side_equal_each_row_alone() {
+    // Rows run several at a time; each must equal the projection of its own model, bit for
+    // bit, for a row count that fills some blocks and not the last.
+    let s = Scenario::from_toml_str(&bcp_text()).unwrap();
+    let names: Vec<String> = ["ehcp_growth", "mitigation:Plans cease at 20"]
+        .map(String::from)
+        .to_vec();
+    let idx = s
+        .mitigations
+        .iter()
+        .position(|m| m.name == "Plans cease at 20")
+        .unwrap();
+    let rows = 2 * LANES + 3;
+    let values: Vec<f64> = (0..rows)
+        .flat_map(|i| [0.002 * i as f64 - 0.01, 0.25 * i as f64])
+        .collect();
+    let closing = evaluate_batch(&s, &names, &values, "closing_deficit").unwrap();
+    let peak = evaluate_batch(&s, &names, &values, "peak_deficit").unwrap();
+    assert_eq!(closing.len(), rows);
+    for i in 0..rows {
+        let mut m = Model::new(&s);
+        for t in 1..m.horizon {
+            m.plan_growth[t] = (m.plan_growth[t] + values[2 * i]).max(-1.0);
+        }
+        m.mitigations[idx].delivery = values[2 * i + 1];
+        let r = run(&m);
+        assert_eq!(closing[i], *r.deficit.closing.last().unwrap(), "row {i}");
+        let max = r
+            .deficit
+            .closing
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(peak[i], max, "row {i}");
+    }
+}
+
+#[test]
 fn batch_reads_the_goal_seek_names_and_the_older_ones_alike() {
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
     let values = [0.01, 0.02, 0.5];

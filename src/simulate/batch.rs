@@ -18,7 +18,7 @@
 //! the kernel's lines (the kernel computes no financing cost, so the tornado's
 //! [`crate::sensitivity::metric_value`] on full metrics does not apply).
 
-use super::{Engine, N_LINES};
+use super::{Engine, LANES};
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
 use crate::sensitivity::check_metric;
@@ -149,47 +149,53 @@ pub fn evaluate_batch(
     let h = engine.horizon();
     let nc = engine.model.n_categories();
     let base = &engine.model;
-    Ok(values
-        .par_chunks(k)
-        .map_init(
-            || engine.workspace::<1>(),
-            |ws, row| {
+    // Rows run LANES at a time, side by side (each lane exactly as it would run alone).
+    let mut out = vec![0.0; values.len() / k];
+    out.par_chunks_mut(LANES)
+        .zip(values.par_chunks(k * LANES))
+        .for_each_init(
+            || engine.workspace::<LANES>(),
+            |ws, (results, rows)| {
                 let m = &mut ws.inputs;
                 for (x, b) in m.growth.iter_mut().zip(&base.plan_growth) {
-                    *x = [*b];
+                    *x = [*b; LANES];
                 }
                 for (x, b) in m.hnb_growth.iter_mut().zip(&base.hnb_growth) {
-                    *x = [*b];
+                    *x = [*b; LANES];
                 }
                 for (x, b) in m.inflation.iter_mut().zip(&base.inflation) {
-                    *x = [*b];
+                    *x = [*b; LANES];
                 }
                 for (x, b) in m.delivery.iter_mut().zip(&base.mitigations) {
-                    *x = [b.delivery];
+                    *x = [b.delivery; LANES];
                 }
-                for (d, x) in drivers.iter().zip(row) {
-                    let shift = |r: &mut [f64; 1]| r[0] = (r[0] + x).max(-1.0);
-                    match *d {
-                        BatchDriver::EhcpGrowth => m.growth[1..].iter_mut().for_each(shift),
-                        BatchDriver::HnbGrowth => m.hnb_growth[1..].iter_mut().for_each(shift),
-                        BatchDriver::Inflation => m.inflation[nc..].iter_mut().for_each(shift),
-                        BatchDriver::InflationCategory(c) => {
-                            (1..h).for_each(|t| shift(&mut m.inflation[t * nc + c]))
+                for (l, row) in rows.chunks(k).enumerate() {
+                    for (d, x) in drivers.iter().zip(row) {
+                        let shift = |r: &mut [f64; LANES]| r[l] = (r[l] + x).max(-1.0);
+                        match *d {
+                            BatchDriver::EhcpGrowth => m.growth[1..].iter_mut().for_each(shift),
+                            BatchDriver::HnbGrowth => m.hnb_growth[1..].iter_mut().for_each(shift),
+                            BatchDriver::Inflation => m.inflation[nc..].iter_mut().for_each(shift),
+                            BatchDriver::InflationCategory(c) => {
+                                (1..h).for_each(|t| shift(&mut m.inflation[t * nc + c]))
+                            }
+                            BatchDriver::Delivery(i) => m.delivery[i][l] = x.max(0.0),
                         }
-                        BatchDriver::Delivery(i) => m.delivery[i] = [x.max(0.0)],
                     }
                 }
                 engine.kernel(ws);
-                let out = ws.out();
-                debug_assert_eq!(out.len(), N_LINES * h);
-                match metric {
-                    0 => out[h - 1],
-                    1 => out[..h].iter().copied().fold(f64::NEG_INFINITY, f64::max),
-                    2 => out[2 * h - 1],
-                    3 => out[3 * h - 1],
-                    _ => out[4 * h - 1],
+                for (l, r) in results.iter_mut().enumerate() {
+                    let line = |i: usize| ws.lane_line(i, l);
+                    *r = match metric {
+                        0 => line(0).last(),
+                        1 => line(0).reduce(f64::max),
+                        2 => line(1).last(),
+                        3 => line(2).last(),
+                        _ => line(3).last(),
+                    }
+                    .unwrap_or(f64::NAN);
                 }
             },
-        )
-        .collect())
+        );
+    Ok(out)
 }
