@@ -186,11 +186,6 @@ impl Acc {
         }
     }
 
-    #[doc(hidden)]
-    pub fn fill_pending_for_bench(&mut self, n: usize) {
-        self.n_pending = n;
-    }
-
     /// Add the first `n` lanes of paths run side by side (`out[line × h + t][lane]`, as
     /// [`super::Workspace::lanes_out`]): the same as [`Acc::add`] on each lane's lines.
     pub fn add_lanes<const L: usize>(
