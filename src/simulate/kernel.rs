@@ -167,14 +167,20 @@ impl Engine {
             }
             let mut in_year = [0.0; L];
             let mut spend = [0.0; L];
+            let mut standing = [0.0; L];
             for l in 0..L {
                 let income = hnb[l] + self.block_transfer[t] + m.other_income[t];
                 spend[l] = on_plans[l] + self.non_plan_total[t] + costs[l] - savings[l];
                 in_year[l] = spend[l] - income;
-                let standing = balance[l] + in_year[l] - m.payments[t];
-                let written_off = crate::deficit::write_off(&m.write_offs, t, standing).0;
-                balance[l] = standing - written_off;
+                standing[l] = balance[l] + in_year[l] - m.payments[t];
             }
+            // A year without a write-off rule writes off exactly 0 (x − 0 = x), so skip it.
+            if m.write_offs.iter().any(|(wt, _)| *wt == t) {
+                for l in 0..L {
+                    standing[l] -= crate::deficit::write_off(&m.write_offs, t, standing[l]).0;
+                }
+            }
+            balance = standing;
             out[t] = balance;
             out[h + t] = in_year;
             out[2 * h + t] = spend;
