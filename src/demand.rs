@@ -227,15 +227,22 @@ impl DemandLevers {
             self.shifts.iter().zip(state.cumulative.iter_mut())
         {
             let e = effect(i, per_year);
+            let mut done = [0.0; L];
             for l in 0..L {
                 cumulative[l] += e[l];
-                let done = cumulative[l].min(row[from][l]);
-                if cumulative[l] - done > 1e-9 {
-                    short(i, l, cumulative[l] - done);
+                done[l] = cumulative[l].min(row[from][l]);
+            }
+            for l in 0..L {
+                if cumulative[l] - done[l] > 1e-9 {
+                    short(i, l, cumulative[l] - done[l]);
                 }
-                row[from][l] -= done;
-                if let Some(to) = to {
-                    row[to][l] += done;
+            }
+            for l in 0..L {
+                row[from][l] -= done[l];
+            }
+            if let Some(to) = to {
+                for l in 0..L {
+                    row[to][l] += done[l];
                 }
             }
         }
