@@ -64,20 +64,24 @@ fn bench(c: &mut Criterion) {
     c.bench_function("lanes_kernel_only", |b| {
         b.iter(|| engine.kernel(&mut lanes))
     });
-    // Summarising: 64 paths' lines into the histograms, sums and counts.
-    let outs: Vec<Vec<f64>> = (0..BLOCK as u64)
+    // Summarising: a block of paths' lines into the histograms, sums and counts, LANES at a
+    // time as a simulation adds them.
+    let blocks: Vec<Vec<[f64; LANES]>> = (0..(BLOCK / LANES) as u64)
         .map(|k| {
-            engine.path(&mut ws, 10_000 + k);
-            ws.out().to_vec()
+            engine.paths(&mut lanes, 10_000 + k * LANES as u64, LANES);
+            lanes.lanes_out().to_vec()
         })
         .collect();
-    let grid = Grid::from_pilot(&outs.concat(), outs[0].len());
+    let flat: Vec<f64> = (0..LANES)
+        .flat_map(|l| blocks[0].iter().map(move |x| x[l]))
+        .collect();
+    let grid = Grid::from_pilot(&flat, blocks[0].len());
     let mut acc = Acc::new(4, engine.horizon(), 1);
     c.bench_function("summarise_block", |b| {
         b.iter(|| {
             // (A full block goes into the histograms as it fills; `flush` finds nothing left.)
-            for o in &outs {
-                acc.add(black_box(o), &grid, &[3.0e8]);
+            for o in &blocks {
+                acc.add_lanes(black_box(o), LANES, &grid, &[3.0e8]);
             }
             acc.flush(&grid);
         })

@@ -151,43 +151,17 @@ impl Acc {
         }
     }
 
-    /// Add one path's lines (`out[line × h + t]`, closing deficit first, in-year second).
-    /// Its values are buffered; [`Acc::flush`] must follow the last `add` before the summary
-    /// is read or merged.
-    #[inline]
+    /// Add one path's lines (`out[line × h + t]`, closing deficit first, in-year second):
+    /// [`Acc::add_lanes`] with one lane. Values are buffered; [`Acc::flush`] must follow the
+    /// last `add` before the summary is read or merged.
     pub fn add(&mut self, out: &[f64], grid: &Grid, thresholds: &[f64]) {
-        self.n += 1;
-        let p = self.n_pending;
-        for (k, &v) in out.iter().enumerate() {
-            self.pending[k * BLOCK + p] = v;
-        }
-        self.n_pending += 1;
-        if self.n_pending == BLOCK {
-            self.flush(grid);
-        }
-        let h = self.h;
-        if out.len() < 2 * h {
-            return; // a lone line (tests): no in-year deficit to count.
-        }
-        let mut ever = false;
-        for t in 0..h {
-            ever |= out[h + t] <= 0.0;
-            self.balanced[t] += u64::from(out[h + t] <= 0.0);
-            self.balanced_by[t] += u64::from(ever);
-        }
-        for (j, a) in thresholds.iter().enumerate() {
-            let mut ever = false;
-            for t in 0..h {
-                let above = out[t] > *a;
-                ever |= above;
-                self.exceed[j * h + t] += u64::from(above);
-                self.exceed_by[j * h + t] += u64::from(ever);
-            }
-        }
+        let lane: Vec<[f64; 1]> = out.iter().map(|v| [*v]).collect();
+        self.add_lanes(&lane, 1, grid, thresholds);
     }
 
     /// Add the first `n` lanes of paths run side by side (`out[line × h + t][lane]`, as
-    /// [`super::Workspace::lanes_out`]): the same as [`Acc::add`] on each lane's lines.
+    /// [`super::Workspace::lanes_out`]; closing deficit first, in-year second). Values are
+    /// buffered; [`Acc::flush`] must follow the last add before the summary is read or merged.
     pub fn add_lanes<const L: usize>(
         &mut self,
         out: &[[f64; L]],
@@ -214,6 +188,9 @@ impl Acc {
             self.flush(grid);
         }
         let h = self.h;
+        if out.len() < 2 * h {
+            return; // a lone line (tests): no in-year deficit to count.
+        }
         let mut ever = [false; L];
         for t in 0..h {
             let v = &out[h + t];
