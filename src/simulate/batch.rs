@@ -148,7 +148,7 @@ pub fn evaluate_batch(
     let engine = Engine::new(s, 0);
     let h = engine.horizon();
     let nc = engine.model.n_categories();
-    let base = &engine.model;
+    let plan = engine.plan_inputs::<LANES>();
     // Rows run LANES at a time, side by side (each lane exactly as it would run alone).
     let mut out = vec![0.0; values.len() / k];
     out.par_chunks_mut(LANES)
@@ -156,19 +156,8 @@ pub fn evaluate_batch(
         .for_each_init(
             || engine.workspace::<LANES>(),
             |ws, (results, rows)| {
+                ws.inputs.clone_from(&plan);
                 let m = &mut ws.inputs;
-                for (x, b) in m.growth.iter_mut().zip(&base.plan_growth) {
-                    *x = [*b; LANES];
-                }
-                for (x, b) in m.hnb_growth.iter_mut().zip(&base.hnb_growth) {
-                    *x = [*b; LANES];
-                }
-                for (x, b) in m.inflation.iter_mut().zip(&base.inflation) {
-                    *x = [*b; LANES];
-                }
-                for (x, b) in m.delivery.iter_mut().zip(&base.mitigations) {
-                    *x = [b.delivery; LANES];
-                }
                 for (l, row) in rows.chunks(k).enumerate() {
                     for (d, x) in drivers.iter().zip(row) {
                         let shift = |r: &mut [f64; LANES]| r[l] = (r[l] + x).max(-1.0);

@@ -136,19 +136,24 @@ impl Engine {
     pub fn workspace<const L: usize>(&self) -> Workspace<L> {
         let m = &self.model;
         let h = m.horizon;
-        let nm = m.mitigations.len();
-        let lanes = |v: &[f64]| v.iter().map(|x| [*x; L]).collect::<Vec<_>>();
         Workspace {
             shocks: (0..L).map(|_| self.shocks.buffers(h)).collect(),
-            inputs: LaneInputs {
-                growth: lanes(&m.plan_growth),
-                hnb_growth: lanes(&m.hnb_growth),
-                inflation: lanes(&m.inflation),
-                delivery: m.mitigations.iter().map(|x| [x.delivery; L]).collect(),
-            },
+            inputs: self.plan_inputs(),
             scratch: Scratch::new(m.n_categories()),
             out: vec![[0.0; L]; N_LINES * h],
-            capped: vec![false; L * nm],
+            capped: vec![false; L * m.mitigations.len()],
+        }
+    }
+
+    /// Inputs with every lane set to the plan: planned rates and deliveries, no shock.
+    pub(super) fn plan_inputs<const L: usize>(&self) -> LaneInputs<L> {
+        let m = &self.model;
+        let lanes = |v: &[f64]| v.iter().map(|x| [*x; L]).collect::<Vec<_>>();
+        LaneInputs {
+            growth: lanes(&m.plan_growth),
+            hnb_growth: lanes(&m.hnb_growth),
+            inflation: lanes(&m.inflation),
+            delivery: m.mitigations.iter().map(|x| [x.delivery; L]).collect(),
         }
     }
 
@@ -197,31 +202,29 @@ impl Engine {
         let sh = &self.shocks;
         let h = base.horizon;
         let nc = base.n_categories();
-        let lanes =
-            |f: &dyn Fn(&ShockPath) -> f64| -> [f64; L] { std::array::from_fn(|l| f(&p[l])) };
         if sh.growth.is_some() {
             for t in 1..h {
-                let s = lanes(&|x| x.growth[t]);
+                let s = gather::<L>(p, |x| x.growth[t]);
                 let b = base.plan_growth[t];
                 inp.growth[t] = std::array::from_fn(|l| (b + s[l]).max(-1.0));
             }
         }
         if sh.hnb.is_some() {
             for t in 1..h {
-                let s = lanes(&|x| x.hnb[t]);
+                let s = gather::<L>(p, |x| x.hnb[t]);
                 let b = base.hnb_growth[t];
                 inp.hnb_growth[t] = std::array::from_fn(|l| (b + s[l]).max(-1.0));
             }
         }
         if sh.infl.is_some() || !sh.infl_cat.is_empty() {
             for t in 1..h {
-                let common = lanes(&|x| x.infl[t]);
+                let common = gather::<L>(p, |x| x.infl[t]);
                 let row = &mut inp.inflation[t * nc..(t + 1) * nc];
                 for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
                     *x = std::array::from_fn(|l| b + common[l]);
                 }
                 for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
-                    let own = lanes(&|x| x.infl_cat[k * h + t]);
+                    let own = gather::<L>(p, |x| x.infl_cat[k * h + t]);
                     for l in 0..L {
                         row[*c][l] += own[l];
                     }
@@ -251,4 +254,10 @@ impl Engine {
         }
         m
     }
+}
+
+/// One value from each lane's shocks, as a lane array.
+#[inline(always)]
+fn gather<const L: usize>(p: &[ShockPath], f: impl Fn(&ShockPath) -> f64) -> [f64; L] {
+    std::array::from_fn(|l| f(&p[l]))
 }
