@@ -1,5 +1,6 @@
 //! Time whole simulations of the BCP example with uncertainty, on 1 and 2 threads (best of
-//! 10): `cargo run --release --example time_simulate`.
+//! 10): `cargo run --release --example time_simulate`. For profiling, `-- simulate` or
+//! `-- floor` times only that one, on 1 thread, at 100,000 paths.
 
 use dsg_forecast::Scenario;
 use dsg_forecast::simulate::{Options, rng_floor, simulate};
@@ -20,6 +21,33 @@ fn main() {
         );
     }
     let s = Scenario::from_toml_str(&text).expect("valid");
+    let only = std::env::args().nth(1);
+    if let Some(which) = only.as_deref() {
+        let o = Options {
+            n_paths: 100_000,
+            seed: 1,
+            ..Options::default()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        for _ in 0..20 {
+            match which {
+                "simulate" => drop(std::hint::black_box(pool.install(|| simulate(&s, &o)))),
+                "floor" => drop(std::hint::black_box(
+                    pool.install(|| rng_floor(&s, o.n_paths, 1)),
+                )),
+                other => panic!("unknown argument {other:?}: give simulate or floor"),
+            }
+        }
+        println!(
+            "{which}: {:.3} us/path",
+            t.elapsed().as_secs_f64() * 1e6 / 2e6
+        );
+        return;
+    }
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

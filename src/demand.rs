@@ -206,11 +206,8 @@ impl DemandLevers {
         }
         // The last mitigation ceasing plans pro rata is named when cessations exceed plans.
         if let Some(&(i, _)) = self.pro_rata.last() {
-            for l in 0..L {
-                if state.ceased[l] - state.underlying[l] > 1e-9 {
-                    short(i, l, state.ceased[l] - state.underlying[l]);
-                }
-            }
+            let gap: [f64; L] = std::array::from_fn(|l| state.ceased[l] - state.underlying[l]);
+            report_short(i, gap, &mut short);
         }
         let mut total = [0.0; L];
         for l in 0..L {
@@ -232,11 +229,8 @@ impl DemandLevers {
                 cumulative[l] += e[l];
                 done[l] = cumulative[l].min(row[from][l]);
             }
-            for l in 0..L {
-                if cumulative[l] - done[l] > 1e-9 {
-                    short(i, l, cumulative[l] - done[l]);
-                }
-            }
+            let gap: [f64; L] = std::array::from_fn(|l| cumulative[l] - done[l]);
+            report_short(i, gap, &mut short);
             for l in 0..L {
                 row[from][l] -= done[l];
             }
@@ -266,6 +260,23 @@ impl DemandLevers {
                 if !moved {
                     break;
                 }
+            }
+        }
+    }
+}
+
+/// `short(i, lane, gap)` for every lane whose `gap` (plans) exceeds 10⁻⁹, testing all lanes at
+/// once first: shortfalls are rare, so the usual case stays in vector instructions.
+#[inline(always)]
+fn report_short<const L: usize>(
+    i: usize,
+    gap: [f64; L],
+    short: &mut impl FnMut(usize, usize, f64),
+) {
+    if gap.iter().fold(false, |any, g| any | (*g > 1e-9)) {
+        for (l, g) in gap.into_iter().enumerate() {
+            if g > 1e-9 {
+                short(i, l, g);
             }
         }
     }

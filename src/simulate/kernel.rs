@@ -16,8 +16,9 @@ use crate::model::{Lever, Model};
 /// mitigation's `phase` and `delivery` are read from the model being run).
 #[derive(Debug, Clone, Default)]
 pub(super) struct SpendLevers {
-    /// (mitigation index, category, fractional change in unit cost at full effect).
-    unit_cost: Vec<(usize, usize, f64)>,
+    /// Per category, in scenario order: (mitigation index, fractional change in unit cost at
+    /// full effect).
+    unit_cost: Vec<Vec<(usize, f64)>>,
     /// (mitigation index, £ a year invested at full delivery).
     invest: Vec<(usize, Vec<f64>)>,
     /// (mitigation index, £ a year saved at full delivery).
@@ -26,10 +27,13 @@ pub(super) struct SpendLevers {
 
 impl SpendLevers {
     pub(super) fn new(m: &Model) -> SpendLevers {
-        let mut l = SpendLevers::default();
+        let mut l = SpendLevers {
+            unit_cost: vec![Vec::new(); m.n_categories()],
+            ..SpendLevers::default()
+        };
         for (i, mit) in m.mitigations.iter().enumerate() {
             match &mit.lever {
-                Lever::UnitCost { category, change } => l.unit_cost.push((i, *category, *change)),
+                Lever::UnitCost { category, change } => l.unit_cost[*category].push((i, *change)),
                 Lever::Invest { amounts } => l.invest.push((i, amounts.clone())),
                 Lever::Save { amounts } => l.save.push((i, amounts.clone())),
                 _ => {}
@@ -45,9 +49,8 @@ pub(super) struct Scratch<const L: usize> {
     demand: DemandState<L>,
     /// Plans by category in the year being run.
     row: Vec<[f64; L]>,
-    /// Unit cost by category (£ a plan) before mitigations, and after them, that year.
+    /// Unit cost by category (£ a plan) before mitigations, that year.
     level: Vec<[f64; L]>,
-    unit_cost: Vec<[f64; L]>,
 }
 
 impl<const L: usize> Scratch<L> {
@@ -56,7 +59,6 @@ impl<const L: usize> Scratch<L> {
             demand: DemandState::default(),
             row: vec![[0.0; L]; nc],
             level: vec![[0.0; L]; nc],
-            unit_cost: vec![[0.0; L]; nc],
         }
     }
 }
@@ -112,7 +114,6 @@ impl Engine {
             demand: state,
             row,
             level,
-            unit_cost,
         } = sc;
         capped.fill(false);
         self.demand.start(m, state);
@@ -136,13 +137,6 @@ impl Engine {
                     hnb[l] *= 1.0 + inp.hnb_growth[t][l];
                 }
             }
-            unit_cost.clone_from_slice(level);
-            for &(i, c, change) in &self.spend.unit_cost {
-                let cp = change * m.mitigations[i].phase[t];
-                for l in 0..L {
-                    unit_cost[c][l] *= 1.0 + cp * inp.delivery[i][l];
-                }
-            }
             let mut costs = [0.0; L];
             for (i, amounts) in &self.spend.invest {
                 for l in 0..L {
@@ -156,10 +150,18 @@ impl Engine {
                 }
             }
             // Sums over categories run in category order, as `run`'s do.
-            // (`f64` sums start from −0.0.)
+            // (`f64` sums start from −0.0.) A category's unit cost takes its mitigations in
+            // scenario order, as `run`'s does.
             let mut on_plans = [-0.0; L];
             let mut plans = [-0.0; L];
-            for (p, u) in row.iter().zip(unit_cost.iter()) {
+            for ((p, lv), levers) in row.iter().zip(level.iter()).zip(&self.spend.unit_cost) {
+                let mut u = *lv;
+                for &(i, change) in levers {
+                    let cp = change * m.mitigations[i].phase[t];
+                    for l in 0..L {
+                        u[l] *= 1.0 + cp * inp.delivery[i][l];
+                    }
+                }
                 for l in 0..L {
                     on_plans[l] += p[l] * u[l];
                     plans[l] += p[l];

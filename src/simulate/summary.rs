@@ -61,20 +61,25 @@ impl Grid {
     }
 }
 
-/// Σ round-toward-zero(v × 2²⁰) over `vals` (each saturating at ±2⁶³), exactly, given the
-/// block's smallest and largest value. When every |v| < 2³⁶ (£68.7bn) the block's sum fits an
-/// `i64` (64 values × 2⁵⁶), so four `i64` running sums replace one `i128` chain.
+/// Σ round-toward-zero(v × 2²⁰) over `vals` (each saturating at ±2⁶³; NaN counts 0),
+/// exactly, given the block's smallest and largest value (NaN skipped). When every |v| < 2³⁶
+/// (£68.7bn) the block's sum fits an `i64` (64 values × 2⁵⁶) and no conversion saturates, so
+/// eight `i64` running sums replace one `i128` chain.
+#[inline(always)]
 fn fixed_sum(vals: &[f64], min: f64, max: f64) -> i128 {
     const SMALL: f64 = (1u64 << 36) as f64;
     if vals.len() <= BLOCK && min > -SMALL && max < SMALL {
-        let mut acc = [0i64; 4];
-        let quads = vals.chunks_exact(4);
-        for (j, &v) in quads.remainder().iter().enumerate() {
+        let mut acc = [0i64; 8];
+        let (octs, rest) = vals.as_chunks::<8>();
+        for (j, &v) in rest.iter().enumerate() {
             acc[j] += (v * FIXED) as i64;
         }
-        for q in quads {
-            for j in 0..4 {
-                acc[j] += (q[j] * FIXED) as i64;
+        for q in octs {
+            for j in 0..8 {
+                // Only a NaN fails the test (every other value is within ±2³⁶); it counts 0.
+                let v = if q[j].abs() < SMALL { q[j] } else { 0.0 };
+                // SAFETY: |v × 2²⁰| < 2⁵⁶ and v is not NaN, so it fits an i64.
+                acc[j] += unsafe { (v * FIXED).to_int_unchecked::<i64>() };
             }
         }
         acc.iter().map(|x| i128::from(*x)).sum()
@@ -215,58 +220,93 @@ impl Acc {
     }
 
     /// Put the buffered paths' values into the histograms, minima, maxima and sums.
+    ///
+    /// On x86-64 CPUs with AVX-512 or AVX2 (checked at run time) the same code runs in wider
+    /// vectors; every step is exact (comparisons, integer conversions of values known to be
+    /// in range, integer sums), so the results are identical on every CPU.
     pub fn flush(&mut self, grid: &Grid) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512dq") {
+                // SAFETY: this CPU has AVX-512F and AVX-512DQ (checked just above).
+                unsafe { self.flush_avx512(grid) };
+                return;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: this CPU has AVX2 (checked just above).
+                unsafe { self.flush_avx2(grid) };
+                return;
+            }
+        }
+        self.flush_portable(grid);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    unsafe fn flush_avx512(&mut self, grid: &Grid) {
+        self.flush_portable(grid);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn flush_avx2(&mut self, grid: &Grid) {
+        self.flush_portable(grid);
+    }
+
+    #[inline(always)]
+    fn flush_portable(&mut self, grid: &Grid) {
         let np = std::mem::take(&mut self.n_pending);
         if np == 0 {
             return;
         }
-        let mut bins = [0usize; BLOCK];
+        let mut bins = [0u32; BLOCK];
         for k in 0..self.min.len() {
             let vals = &self.pending[k * BLOCK..k * BLOCK + np];
             let (lo, inv_width) = (grid.lo[k], grid.inv_width[k]);
-            // Minima and maxima over four interleaved runs, which vectorise (`if` rather than
-            // `f64::min`, whose NaN rule does not; both skip a NaN).
-            let (mut min, mut max) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
-            let quads = vals.chunks_exact(4);
-            for (j, &v) in quads.remainder().iter().enumerate() {
-                min[j] = v;
-                max[j] = v;
+            // Minima and maxima over eight interleaved runs, which vectorise (`if` rather
+            // than `f64::min`, whose NaN rule does not; both skip a NaN).
+            let (mut min, mut max) = ([f64::INFINITY; 8], [f64::NEG_INFINITY; 8]);
+            let (octs, rest) = vals.as_chunks::<8>();
+            for q in octs {
+                min = std::array::from_fn(|j| if q[j] < min[j] { q[j] } else { min[j] });
+                max = std::array::from_fn(|j| if q[j] > max[j] { q[j] } else { max[j] });
             }
-            for q in quads {
-                for j in 0..4 {
-                    min[j] = if q[j] < min[j] { q[j] } else { min[j] };
-                    max[j] = if q[j] > max[j] { q[j] } else { max[j] };
-                }
+            for (j, &v) in rest.iter().enumerate() {
+                min[j] = if v < min[j] { v } else { min[j] };
+                max[j] = if v > max[j] { v } else { max[j] };
             }
             let block_min = min.iter().fold(f64::INFINITY, |a, b| a.min(*b));
             let block_max = max.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
             self.min[k] = self.min[k].min(block_min);
             self.max[k] = self.max[k].max(block_max);
             self.sum[k] += fixed_sum(vals, block_min, block_max);
-            // Bin 0 counts values below the range, bin BINS + 1 values above it (or NaN).
+            // Bin 0 counts values below the range, bin BINS + 1 values above it (or NaN):
+            // x < 0 → −1, NaN or x ≥ BINS → BINS, otherwise x; then ⌊·⌋ + 1.
             let bin = |v: f64| {
                 let x = (v - lo) * inv_width;
-                if x >= 0.0 {
-                    // (`as u32` on a value clamped to 0..=BINS: one conversion instruction.)
-                    x.min(BINS as f64) as u32 as usize + 1
-                } else if x < 0.0 {
-                    0
+                let c = if x < 0.0 {
+                    -1.0
+                } else if x < BINS as f64 {
+                    x
                 } else {
-                    BINS + 1
-                }
+                    BINS as f64
+                };
+                // SAFETY: c is in [−1, BINS], never NaN, so it fits an i32 (truncation is
+                // the floor for c ≥ 0, and −1 stays −1).
+                (unsafe { c.to_int_unchecked::<i32>() } + 1) as u32
             };
             let counts = &mut self.counts[k * STRIDE..(k + 1) * STRIDE];
             if block_min == block_max {
                 // Every path the same (a year no shock reaches yet): one bin, counted at once
                 // rather than by np dependent increments of one counter.
-                counts[bin(vals[0])] += np as u32;
+                counts[bin(vals[0]) as usize] += np as u32;
                 continue;
             }
             for (b, &v) in bins.iter_mut().zip(vals) {
                 *b = bin(v);
             }
             for &b in &bins[..np] {
-                counts[b] += 1;
+                counts[b as usize] += 1;
             }
         }
     }
