@@ -190,10 +190,10 @@ impl Simulator {
         let h = engine.horizon();
         let nm = engine.model.mitigations.len().max(1);
         let mut thresholds = opts.thresholds.clone();
-        if let Some(r) = engine.model.reserves {
-            if !thresholds.contains(&r) {
-                thresholds.push(r);
-            }
+        if let Some(r) = engine.model.reserves
+            && !thresholds.contains(&r)
+        {
+            thresholds.push(r);
         }
         let pilot_n = opts.n_paths.min(PILOT_PATHS);
         let mut pilot = vec![0.0; pilot_n * N_LINES * h];

@@ -123,7 +123,7 @@ pub fn evaluate_batch(
         .map_err(|e| issues.push(e))
         .ok();
     let k = names.len();
-    if k == 0 || values.len() % k != 0 {
+    if k == 0 || !values.len().is_multiple_of(k) {
         issues.push(
             Issue::new(
                 "values",

@@ -30,10 +30,11 @@ impl Draw {
                 min,
                 max,
             } => {
-                if alpha >= 1.0 && beta >= 1.0 {
-                    if let (Ok(x), Ok(y)) = (Gamma::new(alpha, 1.0), Gamma::new(beta, 1.0)) {
-                        return Draw::BetaGammas(x, y, min, max);
-                    }
+                if alpha >= 1.0
+                    && beta >= 1.0
+                    && let (Ok(x), Ok(y)) = (Gamma::new(alpha, 1.0), Gamma::new(beta, 1.0))
+                {
+                    return Draw::BetaGammas(x, y, min, max);
                 }
                 match Beta::new(alpha, beta) {
                     Ok(b) => Draw::Beta(b, min, max),
