@@ -10,7 +10,7 @@
 
 use super::N_LINES;
 use super::kernel::{Scratch, SpendLevers};
-use super::shocks::{ShockPath, Shocks};
+use super::shocks::{ShockLanes, Shocks};
 use crate::demand::DemandLevers;
 use crate::model::Model;
 use crate::scenario::Scenario;
@@ -52,7 +52,7 @@ pub(super) struct LaneInputs<const L: usize> {
 /// A worker's scratch space for `L` paths side by side, reused block after block.
 #[derive(Debug, Clone)]
 pub struct Workspace<const L: usize = 1> {
-    shocks: Vec<ShockPath>,
+    shocks: ShockLanes<L>,
     pub(super) inputs: LaneInputs<L>,
     pub(super) scratch: Scratch<L>,
     /// The last run's lines, `out[line × h + t][lane]`, lines in [`super::LINES`] order.
@@ -137,7 +137,7 @@ impl Engine {
         let m = &self.model;
         let h = m.horizon;
         Workspace {
-            shocks: (0..L).map(|_| self.shocks.buffers(h)).collect(),
+            shocks: self.shocks.buffers(h),
             inputs: self.plan_inputs(),
             scratch: Scratch::new(m.n_categories()),
             out: vec![[0.0; L]; N_LINES * h],
@@ -169,7 +169,7 @@ impl Engine {
     pub fn paths<const L: usize>(&self, ws: &mut Workspace<L>, first: u64, n: usize) {
         for l in 0..n.min(L) {
             self.shocks
-                .draw(&self.rng, first + l as u64, &mut ws.shocks[l]);
+                .draw(&self.rng, first + l as u64, &mut ws.shocks, l);
         }
         self.apply(&ws.shocks, &mut ws.inputs);
         self.kernel(ws);
@@ -178,53 +178,47 @@ impl Engine {
     /// Draw path `i`'s shocks and set them as the workspace's inputs without running it:
     /// [`Engine::path`] is this followed by [`Engine::kernel`].
     pub fn shock(&self, ws: &mut Workspace<1>, i: u64) {
-        self.shocks.draw(&self.rng, i, &mut ws.shocks[0]);
+        self.shocks.draw(&self.rng, i, &mut ws.shocks, 0);
         self.apply(&ws.shocks, &mut ws.inputs);
     }
 
     /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
     /// their sum so the work is not optimised away.
     pub fn draw_only(&self, ws: &mut Workspace<1>, i: u64) -> f64 {
-        let p = &mut ws.shocks[0];
-        self.shocks.draw(&self.rng, i, p);
-        p.growth.iter().sum::<f64>()
-            + p.infl.iter().sum::<f64>()
-            + p.hnb.iter().sum::<f64>()
-            + p.infl_cat.iter().sum::<f64>()
-            + p.delivery.iter().sum::<f64>()
+        let p = &mut ws.shocks;
+        self.shocks.draw(&self.rng, i, p, 0);
+        let sum = |v: &[[f64; 1]]| v.as_flattened().iter().sum::<f64>();
+        sum(&p.growth) + sum(&p.infl) + sum(&p.hnb) + sum(&p.infl_cat) + sum(&p.delivery)
     }
 
-    /// Write each lane's shocks (`p[l]`) into the inputs: planned value + shock, rates
-    /// floored at −1; delivery = planned delivery × drawn multiplier. All lanes at once, so
-    /// the arithmetic runs across lanes in vector instructions.
-    fn apply<const L: usize>(&self, p: &[ShockPath], inp: &mut LaneInputs<L>) {
+    /// Write each lane's shocks into the inputs: planned value + shock, rates floored at −1;
+    /// delivery = planned delivery × drawn multiplier. All lanes at once, so the arithmetic
+    /// runs across lanes in vector instructions.
+    fn apply<const L: usize>(&self, p: &ShockLanes<L>, inp: &mut LaneInputs<L>) {
         let base = &self.model;
         let sh = &self.shocks;
         let h = base.horizon;
         let nc = base.n_categories();
+        let shift = |b: f64, s: &[f64; L]| s.map(|x| (b + x).max(-1.0));
         if sh.growth.is_some() {
             for t in 1..h {
-                let s = gather::<L>(p, |x| x.growth[t]);
-                let b = base.plan_growth[t];
-                inp.growth[t] = std::array::from_fn(|l| (b + s[l]).max(-1.0));
+                inp.growth[t] = shift(base.plan_growth[t], &p.growth[t]);
             }
         }
         if sh.hnb.is_some() {
             for t in 1..h {
-                let s = gather::<L>(p, |x| x.hnb[t]);
-                let b = base.hnb_growth[t];
-                inp.hnb_growth[t] = std::array::from_fn(|l| (b + s[l]).max(-1.0));
+                inp.hnb_growth[t] = shift(base.hnb_growth[t], &p.hnb[t]);
             }
         }
         if sh.infl.is_some() || !sh.infl_cat.is_empty() {
             for t in 1..h {
-                let common = gather::<L>(p, |x| x.infl[t]);
+                let common = &p.infl[t];
                 let row = &mut inp.inflation[t * nc..(t + 1) * nc];
                 for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
-                    *x = std::array::from_fn(|l| b + common[l]);
+                    *x = common.map(|s| b + s);
                 }
                 for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
-                    let own = gather::<L>(p, |x| x.infl_cat[k * h + t]);
+                    let own = &p.infl_cat[k * h + t];
                     for l in 0..L {
                         row[*c][l] += own[l];
                     }
@@ -236,7 +230,7 @@ impl Engine {
         }
         for (k, (i, _)) in sh.delivery.iter().enumerate() {
             let d = base.mitigations[*i].delivery;
-            inp.delivery[*i] = std::array::from_fn(|l| d * p[l].delivery[k]);
+            inp.delivery[*i] = p.delivery[k].map(|x| d * x);
         }
     }
 
@@ -254,10 +248,4 @@ impl Engine {
         }
         m
     }
-}
-
-/// One value from each lane's shocks, as a lane array.
-#[inline(always)]
-fn gather<const L: usize>(p: &[ShockPath], f: impl Fn(&ShockPath) -> f64) -> [f64; L] {
-    std::array::from_fn(|l| f(&p[l]))
 }

@@ -73,15 +73,16 @@ pub(super) struct Shocks {
     pub(super) delivery: Vec<(usize, Draw)>,
 }
 
-/// One path's shocks: rate shocks `s[t]` (index 0 unused) and delivery multipliers.
+/// `L` paths' shocks side by side, one path per lane: rate shocks `s[t][lane]` (index 0
+/// unused) and delivery multipliers `delivery[k][lane]`.
 #[derive(Debug, Clone, Default)]
-pub(super) struct ShockPath {
-    pub(super) growth: Vec<f64>,
-    pub(super) infl: Vec<f64>,
-    pub(super) hnb: Vec<f64>,
+pub(super) struct ShockLanes<const L: usize> {
+    pub(super) growth: Vec<[f64; L]>,
+    pub(super) infl: Vec<[f64; L]>,
+    pub(super) hnb: Vec<[f64; L]>,
     /// `infl_cat[k * h + t]` for the k-th category with its own shock.
-    pub(super) infl_cat: Vec<f64>,
-    pub(super) delivery: Vec<f64>,
+    pub(super) infl_cat: Vec<[f64; L]>,
+    pub(super) delivery: Vec<[f64; L]>,
 }
 
 impl Shocks {
@@ -114,23 +115,29 @@ impl Shocks {
         }
     }
 
-    pub(super) fn buffers(&self, h: usize) -> ShockPath {
-        ShockPath {
-            growth: vec![0.0; h],
-            infl: vec![0.0; h],
-            hnb: vec![0.0; h],
-            infl_cat: vec![0.0; h * self.infl_cat.len()],
-            delivery: vec![0.0; self.delivery.len()],
+    pub(super) fn buffers<const L: usize>(&self, h: usize) -> ShockLanes<L> {
+        ShockLanes {
+            growth: vec![[0.0; L]; h],
+            infl: vec![[0.0; L]; h],
+            hnb: vec![[0.0; L]; h],
+            infl_cat: vec![[0.0; L]; h * self.infl_cat.len()],
+            delivery: vec![[0.0; L]; self.delivery.len()],
         }
     }
 
-    /// Draw path `i`'s shocks in a fixed order: deliveries (file order), then for each year
-    /// growth, inflation, HNB growth and each category's inflation.
-    pub(super) fn draw(&self, base: &ChaCha8Rng, i: u64, p: &mut ShockPath) {
+    /// Draw path `i`'s shocks into lane `l` of `p`, in a fixed order: deliveries (file
+    /// order), then for each year growth, inflation, HNB growth and each category's inflation.
+    pub(super) fn draw<const L: usize>(
+        &self,
+        base: &ChaCha8Rng,
+        i: u64,
+        p: &mut ShockLanes<L>,
+        l: usize,
+    ) {
         let mut rng = base.clone();
         rng.set_stream(i);
         for (k, (_, d)) in self.delivery.iter().enumerate() {
-            p.delivery[k] = d.sample(&mut rng).max(0.0);
+            p.delivery[k][l] = d.sample(&mut rng).max(0.0);
         }
         let h = p.growth.len();
         let scale = (1.0 - self.corr * self.corr).sqrt();
@@ -155,12 +162,12 @@ impl Shocks {
             sg = self.rho * sg + eg;
             si = self.rho * si + ei;
             sh = self.rho * sh + eh;
-            p.growth[t] = sg;
-            p.infl[t] = si;
-            p.hnb[t] = sh;
+            p.growth[t][l] = sg;
+            p.infl[t][l] = si;
+            p.hnb[t][l] = sh;
             for (k, (_, d)) in self.infl_cat.iter().enumerate() {
-                let prev = p.infl_cat[k * h + t - 1];
-                p.infl_cat[k * h + t] = self.rho * prev + d.sample(&mut rng);
+                let prev = p.infl_cat[k * h + t - 1][l];
+                p.infl_cat[k * h + t][l] = self.rho * prev + d.sample(&mut rng);
             }
         }
         debug_assert!(ncat == 0 || p.infl_cat.len() == ncat * h);

@@ -180,11 +180,11 @@ impl Acc {
         }
         let p = self.n_pending;
         for (k, v) in out.iter().enumerate() {
-            for (x, y) in self.pending[k * BLOCK + p..k * BLOCK + p + n]
-                .iter_mut()
-                .zip(v)
-            {
-                *x = *y;
+            let dst = &mut self.pending[k * BLOCK + p..k * BLOCK + p + n];
+            if let Ok(all) = <&mut [f64; L]>::try_from(&mut *dst) {
+                *all = *v; // a whole block of lanes: a fixed-size copy, not a call
+            } else {
+                dst.copy_from_slice(&v[..n]);
             }
         }
         self.n += n as u64;
@@ -196,25 +196,35 @@ impl Acc {
         if out.len() < 2 * h {
             return; // a lone line (tests): no in-year deficit to count.
         }
+        // Counted across all lanes at once (lanes from `n` on masked out), so the comparisons
+        // run in vector instructions.
+        let live: [bool; L] = std::array::from_fn(|l| l < n);
         let mut ever = [false; L];
         for t in 0..h {
             let v = &out[h + t];
-            for l in 0..n {
-                ever[l] |= v[l] <= 0.0;
-                self.balanced[t] += u64::from(v[l] <= 0.0);
-                self.balanced_by[t] += u64::from(ever[l]);
+            let (mut now, mut by) = (0, 0);
+            for l in 0..L {
+                let b = live[l] & (v[l] <= 0.0);
+                ever[l] |= b;
+                now += u64::from(b);
+                by += u64::from(ever[l]);
             }
+            self.balanced[t] += now;
+            self.balanced_by[t] += by;
         }
         for (j, a) in thresholds.iter().enumerate() {
             let mut ever = [false; L];
             for t in 0..h {
                 let v = &out[t];
-                for l in 0..n {
-                    let above = v[l] > *a;
+                let (mut now, mut by) = (0, 0);
+                for l in 0..L {
+                    let above = live[l] & (v[l] > *a);
                     ever[l] |= above;
-                    self.exceed[j * h + t] += u64::from(above);
-                    self.exceed_by[j * h + t] += u64::from(ever[l]);
+                    now += u64::from(above);
+                    by += u64::from(ever[l]);
                 }
+                self.exceed[j * h + t] += now;
+                self.exceed_by[j * h + t] += by;
             }
         }
     }
