@@ -82,12 +82,23 @@ impl Engine {
     pub fn kernel<const L: usize>(&self, ws: &mut Workspace<L>) {
         #[cfg(target_arch = "x86_64")]
         {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: this CPU has AVX-512F (checked just above).
+                unsafe { self.kernel_avx512(ws) };
+                return;
+            }
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: this CPU has AVX2 (checked just above).
                 unsafe { self.kernel_avx2(ws) };
                 return;
             }
         }
+        self.kernel_lanes(ws);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn kernel_avx512<const L: usize>(&self, ws: &mut Workspace<L>) {
         self.kernel_lanes(ws);
     }
 
