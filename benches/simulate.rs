@@ -72,10 +72,7 @@ fn bench(c: &mut Criterion) {
             lanes.lanes_out().to_vec()
         })
         .collect();
-    let flat: Vec<f64> = (0..LANES)
-        .flat_map(|l| blocks[0].iter().map(move |x| x[l]))
-        .collect();
-    let grid = Grid::from_pilot(&flat, blocks[0].len());
+    let grid = Grid::from_pilot(&blocks[0], blocks[0].len(), LANES);
     let mut acc = Acc::new(4, engine.horizon(), 1);
     c.bench_function("summarise_block", |b| {
         b.iter(|| {

@@ -196,26 +196,27 @@ impl Simulator {
             thresholds.push(r);
         }
         let pilot_n = opts.n_paths.min(PILOT_PATHS);
-        let mut pilot = vec![0.0; pilot_n * N_LINES * h];
-        let mut pilot_capped = vec![false; pilot_n * nm];
         let w = N_LINES * h;
         let real = engine.model.mitigations.len();
+        // Pilot paths in blocks of LANES, kept as the workspace holds them (`[k][lane]` and
+        // `[lane × real + i]`).
+        let blocks = pilot_n.div_ceil(LANES);
+        let mut pilot = vec![[0.0; LANES]; blocks * w];
+        let mut pilot_capped = vec![false; blocks * LANES * nm];
         pilot
-            .par_chunks_mut(LANES * w)
+            .par_chunks_mut(w)
             .zip(pilot_capped.par_chunks_mut(LANES * nm))
             .enumerate()
             .for_each_init(
                 || engine.workspace::<LANES>(),
                 |ws, (j, (out, capped))| {
-                    let n = out.len() / w;
+                    let n = (pilot_n - j * LANES).min(LANES);
                     engine.paths(ws, (j * LANES) as u64, n);
-                    for l in 0..n {
-                        out[l * w..(l + 1) * w].copy_from_slice(&ws.lane_out(l));
-                        capped[l * nm..l * nm + real].copy_from_slice(ws.lane_capped(l));
-                    }
+                    out.copy_from_slice(ws.lanes_out());
+                    capped[..LANES * real].copy_from_slice(ws.capped());
                 },
             );
-        let grid = Grid::from_pilot(&pilot, N_LINES * h);
+        let grid = Grid::from_pilot(&pilot, w, pilot_n);
         let workers = 2 * rayon::current_num_threads();
         let mut accs: Vec<Acc> = (0..workers)
             .map(|_| Acc::new(N_LINES, h, thresholds.len()))
@@ -225,16 +226,22 @@ impl Simulator {
         } else {
             None
         };
-        for (i, (out, capped)) in pilot
-            .chunks(N_LINES * h)
-            .zip(pilot_capped.chunks(nm))
+        for (j, (out, capped)) in pilot
+            .chunks(w)
+            .zip(pilot_capped.chunks(LANES * nm))
             .enumerate()
         {
-            accs[0].add(out, &grid, &thresholds);
-            accs[0].add_capped(&capped[..real]);
-            if let Some(p) = paths.as_mut() {
-                for (l, line) in p.iter_mut().enumerate() {
-                    line[i * h..(i + 1) * h].copy_from_slice(&out[l * h..(l + 1) * h]);
+            let n = (pilot_n - j * LANES).min(LANES);
+            accs[0].add_lanes(out, n, &grid, &thresholds);
+            for lane in 0..n {
+                accs[0].add_capped(&capped[lane * real..(lane + 1) * real]);
+                let i = j * LANES + lane;
+                if let Some(p) = paths.as_mut() {
+                    for (l, line) in p.iter_mut().enumerate() {
+                        for (x, o) in line[i * h..(i + 1) * h].iter_mut().zip(&out[l * h..]) {
+                            *x = o[lane];
+                        }
+                    }
                 }
             }
         }

@@ -34,14 +34,19 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// Ranges from pilot outputs stored path after path, `width` values per path.
-    pub fn from_pilot(pilot: &[f64], width: usize) -> Grid {
+    /// Ranges from pilot paths run side by side: chunks of `width` lane arrays, each chunk
+    /// `[k][lane]` as [`super::Workspace::lanes_out`], `n` paths in all (lanes past the
+    /// `n`th path in the last chunk are ignored).
+    pub fn from_pilot<const L: usize>(pilot: &[[f64; L]], width: usize, n: usize) -> Grid {
         let mut lo = vec![f64::INFINITY; width];
         let mut hi = vec![f64::NEG_INFINITY; width];
-        for out in pilot.chunks(width) {
-            for (k, v) in out.iter().enumerate() {
-                lo[k] = lo[k].min(*v);
-                hi[k] = hi[k].max(*v);
+        for (j, chunk) in pilot.chunks(width).enumerate() {
+            let live = n.saturating_sub(j * L).min(L);
+            for (k, v) in chunk.iter().enumerate() {
+                for x in &v[..live] {
+                    lo[k] = lo[k].min(*x);
+                    hi[k] = hi[k].max(*x);
+                }
             }
         }
         let mut inv_width = vec![0.0; width];
@@ -160,8 +165,7 @@ impl Acc {
     /// [`Acc::add_lanes`] with one lane. Values are buffered; [`Acc::flush`] must follow the
     /// last `add` before the summary is read or merged.
     pub fn add(&mut self, out: &[f64], grid: &Grid, thresholds: &[f64]) {
-        let lane: Vec<[f64; 1]> = out.iter().map(|v| [*v]).collect();
-        self.add_lanes(&lane, 1, grid, thresholds);
+        self.add_lanes(out.as_chunks::<1>().0, 1, grid, thresholds);
     }
 
     /// Add the first `n` lanes of paths run side by side (`out[line × h + t][lane]`, as
@@ -369,17 +373,33 @@ impl Acc {
         let under = self.under(k) as f64;
         let mut order: Vec<usize> = (0..qs.len()).collect();
         order.sort_by(|a, b| qs[*a].total_cmp(&qs[*b]));
-        // Targets rise, so the bin holding each is at or after the previous one's.
-        let (mut b, mut cum) = (0, under);
+        // Targets rise, so the bin holding each is at or after the previous one's. Counts are
+        // whole numbers, so "cum + count ≥ target" is "cum + count ≥ ⌈target⌉", compared
+        // exactly in integers; whole runs of [`SKIP`] bins below that are passed at once.
+        const SKIP: usize = 64;
+        let (mut b, mut cum) = (0, self.under(k));
         for j in order {
             let target = qs[j] * self.n as f64;
             let x = if target <= under {
                 min + (lo.max(min) - min) * target / under
             } else {
-                while b < BINS && !(counts[b] > 0 && cum + counts[b] as f64 >= target) {
-                    cum += counts[b] as f64;
+                let need = target.ceil() as u64;
+                loop {
+                    if b % SKIP == 0 && b + SKIP <= BINS {
+                        let run: u64 = counts[b..b + SKIP].iter().map(|c| u64::from(*c)).sum();
+                        if cum + run < need {
+                            cum += run;
+                            b += SKIP;
+                            continue;
+                        }
+                    }
+                    if b >= BINS || cum + u64::from(counts[b]) >= need {
+                        break;
+                    }
+                    cum += u64::from(counts[b]);
                     b += 1;
                 }
+                let cum = cum as f64;
                 if b < BINS {
                     lo + width * (b as f64 + (target - cum) / counts[b] as f64)
                 } else {
@@ -493,7 +513,13 @@ impl Summary {
             prob_exceeds: share(&acc.exceed),
             prob_exceeds_by: share(&acc.exceed_by),
             thresholds,
-            hist_counts: (0..w).flat_map(|k| acc.bins(k).iter().copied()).collect(),
+            hist_counts: {
+                let mut c = Vec::with_capacity(w * BINS);
+                for k in 0..w {
+                    c.extend_from_slice(acc.bins(k));
+                }
+                c
+            },
             hist_lo: grid.lo.clone(),
             hist_hi: grid.hi.clone(),
             hist_under: (0..w).map(|k| acc.under(k)).collect(),
@@ -534,7 +560,7 @@ mod tests {
         // 1000 values 0.5, 1.5, …, 999.5 in a pilot range of [0.5, 999.5]: the median of the
         // interpolated distribution is 500 to within one bin width (2 × 999 / 4096 ≈ 0.49).
         let vals: Vec<f64> = (0..1000).map(|i| i as f64 + 0.5).collect();
-        let grid = Grid::from_pilot(&vals, 1);
+        let grid = Grid::from_pilot(vals.as_chunks::<1>().0, 1, vals.len());
         let mut acc = Acc::new(1, 1, 0);
         for v in &vals {
             acc.add(std::slice::from_ref(v), &grid, &[]);
@@ -548,7 +574,7 @@ mod tests {
 
     #[test]
     fn identical_values_give_that_value() {
-        let grid = Grid::from_pilot(&[7.25e7; 3], 1);
+        let grid = Grid::from_pilot(&[[7.25e7]; 3], 1, 3);
         let mut acc = Acc::new(1, 1, 0);
         for _ in 0..3 {
             acc.add(&[7.25e7], &grid, &[]);
