@@ -12,6 +12,7 @@ any machine and any number of threads.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -117,7 +118,12 @@ class Simulation:
     0.05% of the spread; see docs/uncertainty.md); means and probabilities are exact.
     """
 
-    def __init__(self, data: dict[str, Any], scenario: Scenario, deterministic: pd.DataFrame):
+    def __init__(
+        self,
+        data: dict[str, Any],
+        scenario: Scenario,
+        deterministic: pd.DataFrame | None = None,
+    ):
         self.scenario = scenario
         #: Year labels.
         self.years: list[str] = list(data["years"])
@@ -127,14 +133,20 @@ class Simulation:
         self.version: str = _core.__version__
         #: Quantile levels reported.
         self.quantile_levels: list[float] = list(data["quantiles"])
-        #: The deterministic projection of the summarised lines (lines x years, £).
-        self.deterministic = deterministic
+        if deterministic is not None:
+            self.__dict__["deterministic"] = deterministic
         self._lines: list[str] = list(data["lines"])
         self._data = {k: v for k, v in data.items() if k != "paths"}
         self._paths: dict[str, np.ndarray] | None = data["paths"]
         #: Paths in which a mitigation asked to move or cease more plans than a category held,
         #: so the move was capped at the plans there were (exact count).
         self.capped_paths: int = int(data["capped_paths"])
+
+    @functools.cached_property
+    def deterministic(self) -> pd.DataFrame:
+        """The deterministic projection of the summarised lines (lines x years, £), run on
+        first use."""
+        return project(self.scenario).to_frame().loc[self._lines]
 
     # ---- capped paths ----------------------------------------------------------------------
     @property
@@ -457,8 +469,7 @@ def simulate(
     finally:
         if bar is not None:
             bar.close()
-    det = project(scenario).to_frame().loc[list(data["lines"])]
-    return Simulation(data, scenario, det)
+    return Simulation(data, scenario)
 
 
 def simulate_many(
