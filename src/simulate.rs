@@ -218,7 +218,9 @@ impl Simulator {
             );
         let grid = Grid::from_pilot(&pilot, w, pilot_n);
         let workers = 2 * rayon::current_num_threads();
+        // Built (and their histograms zeroed) in parallel.
         let mut accs: Vec<Acc> = (0..workers)
+            .into_par_iter()
             .map(|_| Acc::new(N_LINES, h, thresholds.len()))
             .collect();
         let mut paths = if opts.keep_paths {

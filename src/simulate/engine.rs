@@ -18,7 +18,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// Paths a simulation worker runs side by side.
-pub const LANES: usize = 8;
+pub const LANES: usize = 16;
 
 /// A scenario ready to simulate: the deterministic model, its compiled shocks and levers,
 /// and the income and spend that no shock touches.

@@ -43,9 +43,10 @@ impl Grid {
         for (j, chunk) in pilot.chunks(width).enumerate() {
             let live = n.saturating_sub(j * L).min(L);
             for (k, v) in chunk.iter().enumerate() {
-                for x in &v[..live] {
-                    lo[k] = lo[k].min(*x);
-                    hi[k] = hi[k].max(*x);
+                // (`if` rather than `f64::min`, so it vectorises; both skip a NaN.)
+                for &x in &v[..live] {
+                    lo[k] = if x < lo[k] { x } else { lo[k] };
+                    hi[k] = if x > hi[k] { x } else { hi[k] };
                 }
             }
         }
