@@ -69,11 +69,12 @@ impl Grid {
 
 /// Σ round-toward-zero(v × 2²⁰) over `vals` (each saturating at ±2⁶³; NaN counts 0),
 /// exactly, given the block's smallest and largest value (NaN skipped). When every |v| < 2³⁶
-/// (£68.7bn) the block's sum fits an `i64` (64 values × 2⁵⁶) and no conversion saturates, so
-/// eight `i64` running sums replace one `i128` chain.
+/// (£68.7bn) no conversion saturates and each of eight `i64` running sums takes at most
+/// [`BLOCK`] / 8 = 16 values below 2⁵⁶ (so stays below 2⁶⁰); they replace one `i128` chain.
 #[inline(always)]
 fn fixed_sum(vals: &[f64], min: f64, max: f64) -> i128 {
     const SMALL: f64 = (1u64 << 36) as f64;
+    const { assert!(BLOCK / 8 < 128) }; // 128 values below 2⁵⁶ could reach 2⁶³
     if vals.len() <= BLOCK && min > -SMALL && max < SMALL {
         let mut acc = [0i64; 8];
         let (octs, rest) = vals.as_chunks::<8>();
@@ -123,7 +124,7 @@ pub struct Acc {
 /// through one (line, year) at a time keeps that histogram (16 KB) in the fastest cache,
 /// instead of touching 60 histograms (1 MB) for every path. Counts are order-free, so the
 /// results do not depend on it.
-pub const BLOCK: usize = 64;
+pub const BLOCK: usize = 128;
 
 impl Acc {
     /// An empty summary for `lines` lines over `h` years and `nt` thresholds.
