@@ -139,10 +139,11 @@ impl Engine {
                     capped[l * nm + i] = true
                 });
             if t > 0 {
-                for (u, r) in level.iter_mut().zip(&inp.inflation[t * nc..(t + 1) * nc]) {
-                    for l in 0..L {
-                        u[l] *= 1.0 + r[l];
-                    }
+                // One flat loop over categories × lanes (nested, the compiler vectorises across
+                // categories with gathers and scatters).
+                let rates = inp.inflation[t * nc..(t + 1) * nc].as_flattened();
+                for (u, r) in level.as_flattened_mut().iter_mut().zip(rates) {
+                    *u *= 1.0 + r;
                 }
                 for l in 0..L {
                     hnb[l] *= 1.0 + inp.hnb_growth[t][l];

@@ -68,28 +68,23 @@ impl Grid {
 }
 
 /// Σ round-toward-zero(v × 2²⁰) over `vals` (each saturating at ±2⁶³; NaN counts 0),
-/// exactly, given the block's smallest and largest value (NaN skipped). When every |v| < 2³⁶
-/// (£68.7bn) no conversion saturates and each of eight `i64` running sums takes at most
-/// [`BLOCK`] / 8 = 16 values below 2⁵⁶ (so stays below 2⁶⁰); they replace one `i128` chain.
+/// exactly, given the block's smallest and largest value (NaN skipped). When every |v| < 2³⁵
+/// (£34bn) no conversion saturates and the block's sum stays below [`BLOCK`] × 2⁵⁵ = 2⁶², so
+/// one `i64` sum (which the compiler splits across vector lanes: integer sums do not depend
+/// on their order) replaces the `i128` chain.
 #[inline(always)]
 fn fixed_sum(vals: &[f64], min: f64, max: f64) -> i128 {
-    const SMALL: f64 = (1u64 << 36) as f64;
-    const { assert!(BLOCK / 8 < 128) }; // 128 values below 2⁵⁶ could reach 2⁶³
+    const SMALL: f64 = (1u64 << 35) as f64;
+    const { assert!(BLOCK <= 128) };
     if vals.len() <= BLOCK && min > -SMALL && max < SMALL {
-        let mut acc = [0i64; 8];
-        let (octs, rest) = vals.as_chunks::<8>();
-        for (j, &v) in rest.iter().enumerate() {
-            acc[j] += (v * FIXED) as i64;
+        let mut acc = 0i64;
+        for &x in vals {
+            // Only a NaN fails the test (every other value is within ±2³⁵); it counts 0.
+            let v = if x.abs() < SMALL { x } else { 0.0 };
+            // SAFETY: |v × 2²⁰| < 2⁵⁵ and v is not NaN, so it fits an i64.
+            acc += unsafe { (v * FIXED).to_int_unchecked::<i64>() };
         }
-        for q in octs {
-            for j in 0..8 {
-                // Only a NaN fails the test (every other value is within ±2³⁶); it counts 0.
-                let v = if q[j].abs() < SMALL { q[j] } else { 0.0 };
-                // SAFETY: |v × 2²⁰| < 2⁵⁶ and v is not NaN, so it fits an i64.
-                acc[j] += unsafe { (v * FIXED).to_int_unchecked::<i64>() };
-            }
-        }
-        acc.iter().map(|x| i128::from(*x)).sum()
+        i128::from(acc)
     } else {
         vals.iter().map(|v| (v * FIXED) as i64 as i128).sum()
     }
