@@ -76,9 +76,9 @@ impl Engine {
     ///
     /// Records in [`Workspace::capped`] which mitigations were capped (`run`'s shortfalls).
     ///
-    /// On x86-64 CPUs with AVX2 (checked at run time) the lanes run in 256-bit vectors. Rust
-    /// never fuses a multiply and an add, so each lane's arithmetic is the same IEEE operations
-    /// either way and results are bit-identical on every CPU.
+    /// On x86-64 CPUs with AVX-512 or AVX2 (checked at run time) the lanes run in 512- or
+    /// 256-bit vectors. Rust never fuses a multiply and an add, so each lane's arithmetic is
+    /// the same IEEE operations either way and results are bit-identical on every CPU.
     pub fn kernel<const L: usize>(&self, ws: &mut Workspace<L>) {
         #[cfg(target_arch = "x86_64")]
         {
