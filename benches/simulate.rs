@@ -2,36 +2,13 @@
 //! growth, inflation, HNB growth and mitigation delivery: one path, its random numbers alone
 //! (the floor), and whole simulations. `cargo bench --bench simulate`.
 
+mod common;
+
+use common::bcp_uncertain;
 use criterion::{Criterion, criterion_group, criterion_main};
-use dsg_forecast::Scenario;
 use dsg_forecast::simulate::summary::{Acc, BLOCK};
 use dsg_forecast::simulate::{Engine, Grid, LANES, Options, evaluate_batch, simulate};
 use std::hint::black_box;
-
-fn bcp_uncertain() -> Scenario {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/bcp_safety_valve_2024.toml"
-    );
-    let base = Scenario::from_path(std::path::Path::new(path)).expect("example is valid");
-    let mut text = std::fs::read_to_string(path).unwrap();
-    text += r#"
-[uncertainty]
-persistence = 0.5
-correlation = 0.3
-ehcp_growth = { distribution = "normal", sd = 0.015 }
-inflation = { distribution = "normal", sd = 0.01 }
-hnb_growth = { distribution = "normal", sd = 0.01 }
-[uncertainty.delivery]
-"#;
-    for m in &base.mitigations {
-        text += &format!(
-            "{:?} = {{ distribution = \"beta\", alpha = 8, beta = 3 }}\n",
-            m.name
-        );
-    }
-    Scenario::from_toml_str(&text).expect("valid uncertain scenario")
-}
 
 fn bench(c: &mut Criterion) {
     let s = bcp_uncertain();

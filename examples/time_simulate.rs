@@ -2,25 +2,15 @@
 //! 10): `cargo run --release --example time_simulate`. For profiling, `-- simulate` or
 //! `-- floor` times only that one, on 1 thread, at 100,000 paths.
 
-use dsg_forecast::Scenario;
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use common::bcp_uncertain;
 use dsg_forecast::simulate::{Options, rng_floor, simulate};
 use std::time::Instant;
 
 fn main() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/bcp_safety_valve_2024.toml"
-    );
-    let base = Scenario::from_path(std::path::Path::new(path)).expect("example is valid");
-    let mut text = std::fs::read_to_string(path).unwrap();
-    text += "\n[uncertainty]\npersistence = 0.5\ncorrelation = 0.3\nehcp_growth = { distribution = \"normal\", sd = 0.015 }\ninflation = { distribution = \"normal\", sd = 0.01 }\nhnb_growth = { distribution = \"normal\", sd = 0.01 }\n[uncertainty.delivery]\n";
-    for m in &base.mitigations {
-        text += &format!(
-            "{:?} = {{ distribution = \"beta\", alpha = 8, beta = 3 }}\n",
-            m.name
-        );
-    }
-    let s = Scenario::from_toml_str(&text).expect("valid");
+    let s = bcp_uncertain();
     let only = std::env::args().nth(1);
     if let Some(which) = only.as_deref() {
         let o = Options {
