@@ -533,17 +533,18 @@ def _read_uncertainty(r: _Reader, sources: dict[str, str]) -> dict[str, Any]:
             if dist is None:
                 if filled:
                     c = next(iter(filled.values()))
-                    raise ScenarioError(
+                    r.bad(
                         f"{where} cell {row[1].coordinate} ({field}) is blank but cell "
                         f"{c.coordinate} has a parameter; expected a distribution: "
                         f"{', '.join(_DISTRIBUTIONS)} (or clear the row)"
                     )
                 continue
             if dist not in _DISTRIBUTIONS:
-                raise ScenarioError(
+                r.bad(
                     f"{where} cell {row[1].coordinate} ({field}) = {dist!r}: unknown "
                     f"distribution; expected one of {', '.join(_DISTRIBUTIONS)}"
                 )
+                continue
             takes, needs = _DISTRIBUTIONS[dist]
             body: dict[str, Any] = {"distribution": dist}
             for k, c in cells.items():
@@ -552,7 +553,7 @@ def _read_uncertainty(r: _Reader, sources: dict[str, str]) -> dict[str, Any]:
                     if v is not None:
                         body[k] = v
                 elif k in filled:
-                    raise ScenarioError(
+                    r.bad(
                         f"{where} cell {c.coordinate} ({field} {k}) = {c.value!r}: {dist} takes "
                         f"only {', '.join(takes)}; clear this cell"
                     )
@@ -562,11 +563,12 @@ def _read_uncertainty(r: _Reader, sources: dict[str, str]) -> dict[str, Any]:
             else:
                 u[field] = body
         else:
-            raise ScenarioError(
+            r.bad(
                 f"{where} cell {row[0].coordinate} = {field!r}: unknown field; expected one of "
                 f"{', '.join([*_UNC_SETTINGS, *_UNC_DRIVERS])}, inflation_by_category.<category> "
                 "or delivery.<mitigation name>"
             )
+            continue
         if note:
             sources[f"uncertainty.{field}"] = note
     return u
@@ -582,40 +584,62 @@ def _get(d: dict, dotted: str) -> Any:
 
 
 class _Reader:
-    """Cell access that names the sheet and cell in every error."""
+    """Cell access that names the sheet and cell in every problem. Problems are collected
+    (the bad cell reads as None) so that one error can list every problem in the workbook."""
 
     def __init__(self, wb, path: str):
         self.wb, self.path = wb, path
+        self.problems: list[str] = []
+
+    def bad(self, message: str) -> None:
+        """Record a problem (a message naming the sheet and cell); the cell reads as None."""
+        self.problems.append(message)
+
+    def check(self) -> None:
+        """Raise one ScenarioError listing every problem recorded, if there are any."""
+        if not self.problems:
+            return
+        if len(self.problems) == 1:
+            err = ScenarioError(self.problems[0])
+        else:
+            listed = "\n".join(f"  - {m.removeprefix(self.path + ': ')}" for m in self.problems)
+            err = ScenarioError(f"{self.path}: {len(self.problems)} problems:\n{listed}")
+        err.issues = [
+            {"path": None, "year": None, "value": None, "message": m} for m in self.problems
+        ]
+        raise err
 
     def sheet(self, name: str):
         if name not in self.wb.sheetnames:
-            raise ScenarioError(
+            self.bad(
                 f"{self.path}: missing sheet {name!r}; an input workbook has the sheets "
                 f"{', '.join(INPUT_SHEETS)} (write one with dsg.write_input_workbook)"
             )
+            return None
         return self.wb[name]
 
     def number(self, ws, cell, what: str, required: bool) -> float | None:
         v = cell.value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                raise ScenarioError(
+                self.bad(
                     f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
                     "expected a number"
                 )
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ScenarioError(
+            self.bad(
                 f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) = {v!r}: "
                 "expected a number, not text"
             )
+            return None
         return float(v)
 
     def text(self, ws, cell, what: str, required: bool) -> str | None:
         v = cell.value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                raise ScenarioError(
+                self.bad(
                     f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
                     "expected text"
                 )
@@ -636,7 +660,7 @@ class _Reader:
         v = cell.value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                raise ScenarioError(
+                self.bad(
                     f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
                     'expected a financial year such as "2025-26"'
                 )
@@ -649,14 +673,21 @@ class _Reader:
         elif isinstance(v, (dt.datetime, dt.date)):
             start = v.year if v.month >= 4 else v.year - 1
         label = f"{start}-{(start + 1) % 100:02d}" if start is not None else "2025-26"
-        raise ScenarioError(
+        self.bad(
             f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) = {v!r}: "
             f'expected a financial year as text; write "{label}" (April to March)'
         )
+        return None
+
+    def rows(self, ws):
+        """The sheet's rows below its heading row (none for a missing sheet)."""
+        return [] if ws is None else ws.iter_rows(min_row=2)
 
     def year_header(self, ws, row: int, first_col: int, what: str) -> list[str]:
         """The year labels in ``row`` from column ``first_col`` (1-based) to the last filled
         cell; a number or date among them is refused (see :meth:`year`)."""
+        if ws is None:
+            return []
         out = []
         for cell in ws[row][first_col - 1 :]:
             label = self.year(ws, cell, what, False)
@@ -691,7 +722,8 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
 
     ws = r.sheet("Assumptions")
     units = {f: (u, req) for f, _, u, req in _SCALARS}
-    for row in ws.iter_rows(min_row=2):
+    base_year_row = False
+    for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
         if field is None:
             continue
@@ -700,10 +732,12 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         elif field.startswith("cost.non_plan.") and field.endswith(".base"):
             unit, required = "£", True
         else:
-            raise ScenarioError(
+            r.bad(
                 f"{path}: sheet 'Assumptions' cell {row[0].coordinate} = {field!r}: unknown "
                 f"field; expected one of {', '.join(units)} or cost.non_plan.<name>.base"
             )
+            continue
+        base_year_row |= field == "meta.base_year"
         if unit == "date, e.g. 2028-03-31":
             v = r.date(ws, row[1], field, required)
         elif unit == "year, e.g. 2024-25":
@@ -720,16 +754,21 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         if note:
             key = field.removesuffix(".base") if field.startswith("cost.non_plan.") else field
             sources[key] = note
-    if "meta" not in data or "base_year" not in data["meta"]:
-        raise ScenarioError(
+    if ws is not None and not base_year_row:
+        r.bad(
             f"{path}: sheet 'Assumptions' has no meta.base_year row; "
             "expected the first projected year, e.g. 2024-25"
         )
 
     ws = r.sheet("Yearly")
     years = r.year_header(ws, 1, 4, "year column heading")
+    if ws is not None and not years:
+        r.bad(
+            f"{path}: sheet 'Yearly' has no year headings in row 1 from cell D1; expected "
+            'financial years such as "2024-25"'
+        )
     kinds = {f: k for f, _, _, k in _YEARLY}
-    for row in ws.iter_rows(min_row=2):
+    for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
         if field is None:
             continue
@@ -740,10 +779,11 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         elif field.startswith("cost.non_plan.") and field.endswith(".growth"):
             kind = "rate?"
         else:
-            raise ScenarioError(
+            r.bad(
                 f"{path}: sheet 'Yearly' cell {row[0].coordinate} = {field!r}: "
                 f"unknown field; expected one of {', '.join(kinds)}"
             )
+            continue
         cells = row[3 : 3 + len(years)]
         if kind == "amounts":
             vals = {
@@ -754,7 +794,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
             if vals:
                 put(field, vals)
             continue
-        if kind == "rate?" and all(c.value in (None, "") for c in cells):
+        if not years or kind == "rate?" and all(c.value in (None, "") for c in cells):
             continue
         values = [r.number(ws, c, f"{field} {y}", True) for y, c in zip(years, cells, strict=False)]
         put(field, _compress(values, years))
@@ -762,7 +802,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     ws = r.sheet("Placements")
     mix_years = r.year_header(ws, 1, 6, "share year column heading")
     mixes: list[dict[str, float]] = [{} for _ in mix_years]
-    for row in ws.iter_rows(min_row=2):
+    for row in r.rows(ws):
         cat = r.text(ws, row[0], "category", False)
         if cat is None:
             continue
@@ -785,16 +825,19 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     ws = r.sheet("Mitigations")
     m_years = r.year_header(ws, 1, 10, "year column heading")
     mitigations = []
-    for row in ws.iter_rows(min_row=2):
+    for row in r.rows(ws):
         name = r.text(ws, row[0], "name", False)
         if name is None or name.startswith("Effects: "):
             continue
         kind = r.text(ws, row[3], f"effect of {name!r}", True)
+        if kind is None:
+            continue  # blank: already recorded
         if kind not in _EFFECTS:
-            raise ScenarioError(
+            r.bad(
                 f"{path}: sheet 'Mitigations' cell {row[3].coordinate} = "
                 f"{kind!r}: unknown effect; expected one of {', '.join(_EFFECTS)}"
             )
+            continue
         key, _ = _EFFECTS[kind]
         body: dict[str, Any] = {}
         if key == "amounts":
@@ -831,7 +874,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
 
     ws = r.sheet("Write-offs")
     write_offs = []
-    for row in ws.iter_rows(min_row=2):
+    for row in r.rows(ws):
         year = r.year(ws, row[0], "year", False)
         if year is None:
             continue
@@ -849,13 +892,16 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         data["uncertainty"] = uncertainty
 
     ws = r.sheet("Sources")
-    for row in ws.iter_rows(min_row=2):
+    for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
         note = r.text(ws, row[1], "note", False) if len(row) > 1 else None
         if field and note:
             sources[field] = note
     if sources:
         data["sources"] = sources
+    # Every cell problem at once, before the scenario's own validation (which lists every
+    # problem in the values).
+    r.check()
     return Scenario.from_dict(data)
 
 

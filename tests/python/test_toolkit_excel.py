@@ -172,6 +172,40 @@ def test_blank_required_cell_names_sheet_and_cell(tmp_path):
     assert "sheet 'Placements' cell D4" in str(e.value) and "blank" in str(e.value)
 
 
+def test_every_cell_problem_in_the_workbook_is_listed_in_one_error(tmp_path):
+    # Four problems on four sheets: one error names them all, each with its sheet and cell,
+    # so a finance officer can fix the workbook in one pass.
+    def edit(wb):
+        cell_of(wb["Assumptions"], "funding.hnb")[1].value = "fifty million"
+        cell_of(wb["Yearly"], "demand.growth")[5].value = None
+        cell_of(wb["Placements"], "special")[3].value = None
+        wb.remove(wb["Write-offs"])
+
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    text = str(e.value)
+    assert "4 problems" in text
+    for where in (
+        "sheet 'Assumptions' cell B7 (funding.hnb)",
+        "sheet 'Yearly' cell F7",
+        "sheet 'Placements' cell D4",
+        "missing sheet 'Write-offs'",
+    ):
+        assert where in text
+    assert len(e.value.issues) == 4
+    cells = ["cell B7", "cell F7", "cell D4", "'Write-offs'"]
+    assert all(c in i["message"] for i, c in zip(e.value.issues, cells, strict=True))
+
+
+def test_a_sheet_with_no_year_headings_is_named_not_a_crash(tmp_path):
+    def edit(wb):
+        for cell in wb["Yearly"][1][3:]:
+            cell.value = None
+
+    with pytest.raises(dsg.ScenarioError, match="sheet 'Yearly' has no year headings"):
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+
+
 def test_blank_rate_in_a_year_names_the_cell(tmp_path):
     def edit(wb):
         cell_of(wb["Yearly"], "demand.growth")[5].value = None
