@@ -61,17 +61,31 @@ pub enum ScenarioError {
     #[error("{path}: {message}")]
     Io { path: String, message: String },
     /// The text is not valid TOML/JSON, or a field has the wrong type or is missing.
-    /// `message` carries the parser's line and column.
-    #[error("{format} error: {}{message}", if .path.is_empty() { String::new() } else { format!("{}: ", .path) })]
+    /// `message` carries the parser's line and column; `more` lists the other fields in the
+    /// file with the wrong type or missing (after a syntax error, none).
+    #[error("{format} error: {}{message}{}", if .path.is_empty() { String::new() } else { format!("{}: ", .path) }, also(.more))]
     Parse {
         format: &'static str,
         /// Dotted path of the field the parser stopped at ("" for a syntax error).
         path: String,
         message: String,
+        more: Vec<Issue>,
     },
     /// The scenario parsed but some values are not allowed; every problem is listed.
     #[error("{} problem{} in the scenario:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, render(.0))]
     Invalid(Vec<Issue>),
+}
+
+fn also(more: &[Issue]) -> String {
+    if more.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nand {} more field{} with the wrong type or missing:\n{}",
+        more.len(),
+        if more.len() == 1 { "" } else { "s" },
+        render(more)
+    )
 }
 
 fn render(issues: &[Issue]) -> String {
@@ -87,9 +101,14 @@ impl ScenarioError {
     pub fn issues(&self) -> Vec<Issue> {
         match self {
             ScenarioError::Invalid(v) => v.clone(),
-            ScenarioError::Parse { path, message, .. } => {
-                vec![Issue::new(path.clone(), message.clone())]
-            }
+            ScenarioError::Parse {
+                path,
+                message,
+                more,
+                ..
+            } => std::iter::once(Issue::new(path.clone(), message.clone()))
+                .chain(more.iter().cloned())
+                .collect(),
             ScenarioError::Io { path, message } => vec![Issue::new(path.clone(), message.clone())],
         }
     }

@@ -3,6 +3,8 @@
 //! Money is in pounds, rates are fractions (0.03 = 3%), years are financial-year labels
 //! ("2024-25"). Field names here are the names in the scenario file; `README.md` documents them.
 
+mod more_errors;
+
 use crate::error::{Issue, ScenarioError};
 use crate::schedule::{Amounts, Schedule};
 use crate::year::FinancialYear;
@@ -358,21 +360,25 @@ impl Scenario {
             format: "TOML",
             path: String::new(),
             message: e.to_string().trim_end().to_string(),
+            more: Vec::new(),
         })?;
         Self::from_deserializer(de, "TOML")
+            .map_err(|e| with_more(e, |p| more_errors::more_toml(text, p)))
     }
 
     /// Parse and validate JSON text (the same fields as TOML).
     pub fn from_json_str(text: &str) -> Result<Scenario, ScenarioError> {
+        let more = |p: &str| more_errors::more_json(text, p);
         if let Some(value) = json_with_non_finite(text) {
-            return Self::from_deserializer(value, "JSON");
+            return Self::from_deserializer(value, "JSON").map_err(|e| with_more(e, more));
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let s = Self::from_deserializer(&mut de, "JSON")?;
+        let s = Self::from_deserializer(&mut de, "JSON").map_err(|e| with_more(e, more))?;
         de.end().map_err(|e| ScenarioError::Parse {
             format: "JSON",
             path: String::new(),
             message: e.to_string(),
+            more: Vec::new(),
         })?;
         Ok(s)
     }
@@ -416,6 +422,7 @@ impl Scenario {
                 format,
                 message: plain_types(e.inner().to_string().trim_end()),
                 path,
+                more: Vec::new(),
             }
         })?;
         let mut issues = unknown;
@@ -507,6 +514,28 @@ fn plain_types(message: &str) -> String {
             "expected a string",
             "expected text in quotes, e.g. \"2025-26\"",
         )
+}
+
+/// A field error (wrong type or missing) with every other such field in the file added
+/// (`more(path)` finds them, given the first one's path). Other errors pass unchanged.
+fn with_more(e: ScenarioError, more: impl FnOnce(&str) -> Vec<Issue>) -> ScenarioError {
+    match e {
+        ScenarioError::Parse {
+            format,
+            path,
+            message,
+            more: none,
+        } if none.is_empty() && !path.is_empty() => {
+            let more = more(&path);
+            ScenarioError::Parse {
+                format,
+                path,
+                message,
+                more,
+            }
+        }
+        other => other,
+    }
 }
 
 /// A serde_path_to_error path as a dotted field path ("" at the top level).

@@ -474,6 +474,57 @@ fn a_type_error_names_the_field_in_toml_and_json() {
 }
 
 #[test]
+fn every_field_with_the_wrong_type_or_missing_is_reported_at_once() {
+    // Three wrong types and a missing field in different sections: one error lists all four,
+    // the first with its line and column, the others by field.
+    let text = toml(&OK)
+        .replace("hnb = 1_000_000", "hnb = \"a lot\"")
+        .replace("growth = 0.05", "growth = \"five percent\"")
+        .replace("inflation = 0.02", "inflation = [0.02]")
+        .replace("base_year = \"2024-25\"\n", "");
+    let e = Scenario::from_toml_str(&text).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(paths.len(), 4, "{e}");
+    assert_eq!(paths[0], "meta", "the first in the file comes first: {e}");
+    for p in ["funding.hnb", "demand.growth", "cost.inflation"] {
+        assert!(
+            paths.iter().any(|x| x == p),
+            "{p} missing from {paths:?}: {e}"
+        );
+    }
+    let shown = e.to_string();
+    assert!(
+        shown.contains("line") && shown.contains("and 3 more fields"),
+        "{shown}"
+    );
+    assert!(shown.contains("missing field `base_year`"), "{shown}");
+    assert!(
+        !shown.contains("in `"),
+        "serde's own field note is left off: {shown}"
+    );
+
+    // The same in JSON.
+    let mut json: serde_json::Value = serde_json::from_str(
+        &Scenario::from_toml_str(&toml(&OK))
+            .unwrap()
+            .to_json_string(),
+    )
+    .unwrap();
+    json["funding"]["hnb"] = serde_json::json!("a lot");
+    json["cost"]["inflation"] = serde_json::json!([0.02]);
+    let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(paths, ["funding.hnb", "cost.inflation"], "{e}");
+
+    // A section written as a number: the section is named once, not every field the
+    // stand-in used to get past it lacks.
+    json["funding"] = serde_json::json!(5);
+    let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(paths, ["funding", "cost.inflation"], "{e}");
+}
+
+#[test]
 fn a_rate_shock_typed_as_a_percentage_is_rejected() {
     let extra = "[uncertainty]\nehcp_growth = { distribution = \"normal\", sd = 1.5 }\n";
     let v = issues(&toml(&Edit { extra, ..OK }));

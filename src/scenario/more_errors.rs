@@ -1,0 +1,222 @@
+//! Every wrong-typed or missing field in a file, not only the first.
+//!
+//! serde stops at the first field it cannot read. To report the others in the same error,
+//! the text is read again as a plain value tree; each field serde stops at is recorded and then
+//! patched with a stand-in of a type that reads (a number, text, a table, a list or a yes/no,
+//! whichever serde accepts there), and reading is retried. The stand-ins are never validated
+//! or used: they only let serde get past the field to the next problem.
+
+use super::{Scenario, field_path, plain_types};
+use crate::error::Issue;
+use serde_path_to_error::Segment;
+
+/// At most this many further problems are collected (each costs one read of the file).
+const MAX_MORE: usize = 50;
+
+/// A value tree of one file format.
+trait Tree: Clone + Sized {
+    /// Read the tree as a scenario, naming the field of the first problem.
+    fn read(self) -> Result<Scenario, serde_path_to_error::Error<Self::Error>>;
+    type Error: std::fmt::Display;
+    /// The child at one path segment, if there is one.
+    fn child(&mut self, seg: &Segment) -> Option<&mut Self>;
+    /// For a missing field `key` of a table: the table, to insert a stand-in into.
+    fn insert(&mut self, key: &str, value: Self) -> bool;
+    /// Stand-ins of every basic type.
+    fn stand_ins() -> Vec<Self>;
+}
+
+impl Tree for toml::Value {
+    type Error = toml::de::Error;
+    fn read(self) -> Result<Scenario, serde_path_to_error::Error<toml::de::Error>> {
+        serde_path_to_error::deserialize(self)
+    }
+    fn child(&mut self, seg: &Segment) -> Option<&mut Self> {
+        match (self, seg) {
+            (toml::Value::Table(t), Segment::Map { key } | Segment::Enum { variant: key }) => {
+                t.get_mut(key.as_str())
+            }
+            (toml::Value::Array(a), Segment::Seq { index }) => a.get_mut(*index),
+            _ => None,
+        }
+    }
+    fn insert(&mut self, key: &str, value: Self) -> bool {
+        match self {
+            toml::Value::Table(t) => t.insert(key.to_string(), value).is_none(),
+            _ => false,
+        }
+    }
+    fn stand_ins() -> Vec<Self> {
+        vec![
+            toml::Value::Float(0.0),
+            toml::Value::Integer(0),
+            toml::Value::String("2024-25".into()),
+            toml::Value::Table(toml::Table::new()),
+            toml::Value::Array(Vec::new()),
+            toml::Value::Boolean(false),
+        ]
+    }
+}
+
+impl Tree for serde_json::Value {
+    type Error = serde_json::Error;
+    fn read(self) -> Result<Scenario, serde_path_to_error::Error<serde_json::Error>> {
+        serde_path_to_error::deserialize(self)
+    }
+    fn child(&mut self, seg: &Segment) -> Option<&mut Self> {
+        match (self, seg) {
+            (
+                serde_json::Value::Object(t),
+                Segment::Map { key } | Segment::Enum { variant: key },
+            ) => t.get_mut(key.as_str()),
+            (serde_json::Value::Array(a), Segment::Seq { index }) => a.get_mut(*index),
+            _ => None,
+        }
+    }
+    fn insert(&mut self, key: &str, value: Self) -> bool {
+        match self {
+            serde_json::Value::Object(t) => t.insert(key.to_string(), value).is_none(),
+            _ => false,
+        }
+    }
+    fn stand_ins() -> Vec<Self> {
+        vec![
+            serde_json::json!(0.0),
+            serde_json::json!(0),
+            serde_json::json!("2024-25"),
+            serde_json::json!({}),
+            serde_json::json!([]),
+            serde_json::json!(false),
+        ]
+    }
+}
+
+/// The problems after the first (at `first`) in TOML text; empty when the text does not
+/// parse as TOML.
+pub(super) fn more_toml(text: &str, first: &str) -> Vec<Issue> {
+    match text.parse::<toml::Table>() {
+        Ok(t) => more(toml::Value::Table(t), first),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The problems after the first (at `first`) in JSON text.
+pub(super) fn more_json(text: &str, first: &str) -> Vec<Issue> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => more(v, first),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// A missing field's name, from serde's "missing field `name`".
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+}
+
+/// The first problem reading `tree`: its path segments, dotted path, message and the dotted
+/// path of the field itself (for a missing field, the table's path plus its name). None if the
+/// tree reads.
+struct Problem {
+    segs: Vec<Segment>,
+    path: String,
+    message: String,
+    field: String,
+}
+
+fn first_problem<T: Tree>(tree: T) -> Option<Problem> {
+    let e = tree.read().err()?;
+    let segs: Vec<Segment> = e.path().iter().cloned().collect();
+    let path = field_path(e.path());
+    // (A value tree's errors end with "in `field`"; the path says that already.)
+    let inner = e.into_inner().to_string();
+    let message = inner.split("\nin `").next().unwrap_or("").to_string();
+    let field = match missing_field(&message) {
+        Some(name) if path.is_empty() => name.to_string(),
+        Some(name) => format!("{path}.{name}"),
+        None => path.clone(),
+    };
+    Some(Problem {
+        segs,
+        path,
+        message,
+        field,
+    })
+}
+
+fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
+    let mut out: Vec<Issue> = Vec::new();
+    let mut seen = vec![first.to_string()];
+    let mut patched_first = false;
+    // Fields holding a stand-in: problems inside one come from the stand-in, not the file.
+    let mut stand_ins: Vec<String> = Vec::new();
+    while out.len() < MAX_MORE {
+        let Some(p) = first_problem(tree.clone()) else {
+            break;
+        };
+        let inside = |f: &String| {
+            p.path == *f
+                || p.path.starts_with(&format!("{f}."))
+                || p.path.starts_with(&format!("{f}["))
+        };
+        if stand_ins.iter().any(inside) {
+            if !patch(&mut tree, &p) {
+                break;
+            }
+            continue;
+        }
+        // The first problem was reported already: patch it without reporting it again.
+        let is_first = !patched_first && (p.path == first || p.field == first);
+        if !is_first {
+            if seen.contains(&p.field) {
+                break; // no stand-in got past this field
+            }
+            out.push(Issue::new(
+                p.path.clone(),
+                plain_types(p.message.trim_end()),
+            ));
+            seen.push(p.field.clone());
+        }
+        patched_first |= is_first;
+        if !patch(&mut tree, &p) {
+            break;
+        }
+        stand_ins.push(p.field);
+    }
+    out
+}
+
+/// The node at `segs`, if the tree has one.
+fn node_at<'a, T: Tree>(tree: &'a mut T, segs: &[Segment]) -> Option<&'a mut T> {
+    let mut node = tree;
+    for s in segs {
+        node = node.child(s)?;
+    }
+    Some(node)
+}
+
+/// Put the first stand-in that serde reads past into the field of `p` (for a missing field,
+/// into its table). False when there is no such place or no stand-in gets past it.
+fn patch<T: Tree>(tree: &mut T, p: &Problem) -> bool {
+    let missing = missing_field(&p.message).map(str::to_string);
+    for stand_in in T::stand_ins() {
+        let mut trial = tree.clone();
+        let Some(node) = node_at(&mut trial, &p.segs) else {
+            return false;
+        };
+        match &missing {
+            Some(name) => {
+                if !node.insert(name, stand_in) {
+                    return false;
+                }
+            }
+            None => *node = stand_in,
+        }
+        if first_problem(trial.clone()).is_none_or(|q| q.field != p.field) {
+            *tree = trial;
+            return true;
+        }
+    }
+    false
+}
