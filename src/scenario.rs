@@ -370,7 +370,8 @@ impl Scenario {
     pub fn from_json_str(text: &str) -> Result<Scenario, ScenarioError> {
         let more = |p: &str| more_errors::more_json(text, p);
         if let Some(value) = json_with_non_finite(text) {
-            return Self::from_deserializer(value, "JSON").map_err(|e| with_more(e, more));
+            return Self::from_deserializer(value.clone(), "JSON")
+                .map_err(|e| with_more(e, |p| more_errors::more_value(value, p)));
         }
         let mut de = serde_json::Deserializer::from_str(text);
         let s = Self::from_deserializer(&mut de, "JSON").map_err(|e| with_more(e, more))?;
@@ -517,7 +518,8 @@ fn plain_types(message: &str) -> String {
 }
 
 /// A field error (wrong type or missing) with every other such field in the file added
-/// (`more(path)` finds them, given the first one's path). Other errors pass unchanged.
+/// (`more(path)` finds them, given the first one's path; it finds none in text that does not
+/// parse, so a syntax error stays alone). Other errors pass unchanged.
 fn with_more(e: ScenarioError, more: impl FnOnce(&str) -> Vec<Issue>) -> ScenarioError {
     match e {
         ScenarioError::Parse {
@@ -525,7 +527,7 @@ fn with_more(e: ScenarioError, more: impl FnOnce(&str) -> Vec<Issue>) -> Scenari
             path,
             message,
             more: none,
-        } if none.is_empty() && !path.is_empty() => {
+        } if none.is_empty() => {
             let more = more(&path);
             ScenarioError::Parse {
                 format,

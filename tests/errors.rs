@@ -525,6 +525,37 @@ fn every_field_with_the_wrong_type_or_missing_is_reported_at_once() {
 }
 
 #[test]
+fn problems_after_a_bad_distribution_or_a_missing_section_are_still_reported() {
+    // Two distributions with a parameter typed as text: both named (the first used to stop
+    // the search, as serde reports it at the distribution, not the parameter).
+    let extra = "[uncertainty]\nehcp_growth = { distribution = \"normal\", sd = \"1%\" }\n\
+                 inflation = { distribution = \"normal\", sd = \"2%\" }\n";
+    let e = Scenario::from_toml_str(&toml(&Edit { extra, ..OK })).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(
+        paths,
+        ["uncertainty.ehcp_growth", "uncertainty.inflation"],
+        "{e}"
+    );
+
+    // A whole section missing, and a wrong type after it: both named, the section by name.
+    let text = toml(&OK)
+        .replace("[cost]", "[unused]")
+        .replace("hnb = 1_000_000", "hnb = \"a lot\"");
+    let e = Scenario::from_toml_str(&text).unwrap_err();
+    let issues = e.issues();
+    assert_eq!(issues.len(), 2, "{e}");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.path == "cost" && i.message.contains("missing field `cost`")),
+        "{e}"
+    );
+    assert!(issues.iter().any(|i| i.path == "funding.hnb"), "{e}");
+    assert!(!e.to_string().contains("  - : "), "{e}");
+}
+
+#[test]
 fn a_rate_shock_typed_as_a_percentage_is_rejected() {
     let extra = "[uncertainty]\nehcp_growth = { distribution = \"normal\", sd = 1.5 }\n";
     let v = issues(&toml(&Edit { extra, ..OK }));

@@ -683,17 +683,24 @@ class _Reader:
         """The sheet's rows below its heading row (none for a missing sheet)."""
         return [] if ws is None else ws.iter_rows(min_row=2)
 
-    def year_header(self, ws, row: int, first_col: int, what: str) -> list[str]:
-        """The year labels in ``row`` from column ``first_col`` (1-based) to the last filled
-        cell; a number or date among them is refused (see :meth:`year`)."""
+    def year_header(self, ws, row: int, first_col: int, what: str) -> list[tuple[int, str]]:
+        """The year labels in ``row`` from column ``first_col`` (1-based), each with its
+        column offset from ``first_col``; a blank heading is skipped, and a number or date is
+        refused (see :meth:`year`) without moving the columns after it."""
         if ws is None:
             return []
         out = []
-        for cell in ws[row][first_col - 1 :]:
+        for k, cell in enumerate(ws[row][first_col - 1 :]):
             label = self.year(ws, cell, what, False)
             if label is not None:
-                out.append(label.removeprefix("Share in ").strip())
+                out.append((k, label.removeprefix("Share in ").strip()))
         return out
+
+    @staticmethod
+    def under(row, first_col: int, header: list[tuple[int, str]]) -> list[tuple[str, Any]]:
+        """(year, cell) for each heading in ``header`` (see :meth:`year_header`), from
+        ``row``'s cells; columns past the row's end are left out."""
+        return [(y, row[first_col - 1 + k]) for k, y in header if first_col - 1 + k < len(row)]
 
 
 def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
@@ -761,7 +768,8 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         )
 
     ws = r.sheet("Yearly")
-    years = r.year_header(ws, 1, 4, "year column heading")
+    header = r.year_header(ws, 1, 4, "year column heading")
+    years = [y for _, y in header]
     if ws is not None and not years:
         r.bad(
             f"{path}: sheet 'Yearly' has no year headings in row 1 from cell D1; expected "
@@ -784,23 +792,21 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
                 f"unknown field; expected one of {', '.join(kinds)}"
             )
             continue
-        cells = row[3 : 3 + len(years)]
+        cells = r.under(row, 4, header)
         if kind == "amounts":
-            vals = {
-                y: r.number(ws, c, f"{field} {y}", False)
-                for y, c in zip(years, cells, strict=False)
-            }
+            vals = {y: r.number(ws, c, f"{field} {y}", False) for y, c in cells}
             vals = {y: v for y, v in vals.items() if v is not None}
             if vals:
                 put(field, vals)
             continue
-        if not years or kind == "rate?" and all(c.value in (None, "") for c in cells):
+        if not cells or kind == "rate?" and all(c.value in (None, "") for _, c in cells):
             continue
-        values = [r.number(ws, c, f"{field} {y}", True) for y, c in zip(years, cells, strict=False)]
-        put(field, _compress(values, years))
+        values = [r.number(ws, c, f"{field} {y}", True) for y, c in cells]
+        put(field, _compress(values, [y for y, _ in cells]))
 
     ws = r.sheet("Placements")
-    mix_years = r.year_header(ws, 1, 6, "share year column heading")
+    mix_header = r.year_header(ws, 1, 6, "share year column heading")
+    mix_years = [y for _, y in mix_header]
     mixes: list[dict[str, float]] = [{} for _ in mix_years]
     for row in r.rows(ws):
         cat = r.text(ws, row[0], "category", False)
@@ -814,16 +820,15 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         overflow = r.text(ws, row[4], "overflow", False) if len(row) > 4 else None
         if overflow:
             put(f"capacity.{cat}.overflow", overflow)
-        for k in range(len(mix_years)):
-            v = r.number(ws, row[5 + k], f"share of {cat} in {mix_years[k]}", True)
-            mixes[k][cat] = v
+        for k, (y, c) in enumerate(r.under(row, 6, mix_header)):
+            mixes[k][cat] = r.number(ws, c, f"share of {cat} in {y}", True)
     if mix_years:
         data.setdefault("demand", {})["mix"] = [
             {"year": y, "shares": s} for y, s in zip(mix_years, mixes, strict=False)
         ]
 
     ws = r.sheet("Mitigations")
-    m_years = r.year_header(ws, 1, 10, "year column heading")
+    m_header = r.year_header(ws, 1, 10, "year column heading")
     mitigations = []
     for row in r.rows(ws):
         name = r.text(ws, row[0], "name", False)
@@ -841,10 +846,7 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         key, _ = _EFFECTS[kind]
         body: dict[str, Any] = {}
         if key == "amounts":
-            vals = {
-                y: r.number(ws, c, f"{name} {y}", False)
-                for y, c in zip(m_years, row[9 : 9 + len(m_years)], strict=False)
-            }
+            vals = {y: r.number(ws, c, f"{name} {y}", False) for y, c in r.under(row, 10, m_header)}
             body["amounts"] = {y: v for y, v in vals.items() if v is not None}
         else:
             body[key] = r.number(ws, row[4], f"size of {name!r}", True)

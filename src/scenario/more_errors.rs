@@ -22,6 +22,8 @@ trait Tree: Clone + Sized {
     fn child(&mut self, seg: &Segment) -> Option<&mut Self>;
     /// For a missing field `key` of a table: the table, to insert a stand-in into.
     fn insert(&mut self, key: &str, value: Self) -> bool;
+    /// Remove the entry at one path segment (a table key); false if there is none.
+    fn remove(&mut self, seg: &Segment) -> bool;
     /// Stand-ins of every basic type.
     fn stand_ins() -> Vec<Self>;
 }
@@ -43,6 +45,14 @@ impl Tree for toml::Value {
     fn insert(&mut self, key: &str, value: Self) -> bool {
         match self {
             toml::Value::Table(t) => t.insert(key.to_string(), value).is_none(),
+            _ => false,
+        }
+    }
+    fn remove(&mut self, seg: &Segment) -> bool {
+        match (self, seg) {
+            (toml::Value::Table(t), Segment::Map { key } | Segment::Enum { variant: key }) => {
+                t.remove(key.as_str()).is_some()
+            }
             _ => false,
         }
     }
@@ -79,6 +89,15 @@ impl Tree for serde_json::Value {
             _ => false,
         }
     }
+    fn remove(&mut self, seg: &Segment) -> bool {
+        match (self, seg) {
+            (
+                serde_json::Value::Object(t),
+                Segment::Map { key } | Segment::Enum { variant: key },
+            ) => t.shift_remove(key.as_str()).is_some(),
+            _ => false,
+        }
+    }
     fn stand_ins() -> Vec<Self> {
         vec![
             serde_json::json!(0.0),
@@ -98,6 +117,12 @@ pub(super) fn more_toml(text: &str, first: &str) -> Vec<Issue> {
         Ok(t) => more(toml::Value::Table(t), first),
         Err(_) => Vec::new(),
     }
+}
+
+/// The problems after the first (at `first`) in a JSON file already read as a value tree
+/// (one with `NaN` or `Infinity`, see `json_with_non_finite`).
+pub(super) fn more_value(v: toml::Value, first: &str) -> Vec<Issue> {
+    more(v, first)
 }
 
 /// The problems after the first (at `first`) in JSON text.
@@ -155,12 +180,7 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
         let Some(p) = first_problem(tree.clone()) else {
             break;
         };
-        let inside = |f: &String| {
-            p.path == *f
-                || p.path.starts_with(&format!("{f}."))
-                || p.path.starts_with(&format!("{f}["))
-        };
-        if stand_ins.iter().any(inside) {
+        if stand_ins.iter().any(|f| inside(&p.path, f)) {
             if !patch(&mut tree, &p) {
                 break;
             }
@@ -172,10 +192,9 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
             if seen.contains(&p.field) {
                 break; // no stand-in got past this field
             }
-            out.push(Issue::new(
-                p.path.clone(),
-                plain_types(p.message.trim_end()),
-            ));
+            // (A missing top-level section has no path of its own: name the section.)
+            let at = if p.path.is_empty() { &p.field } else { &p.path };
+            out.push(Issue::new(at.clone(), plain_types(p.message.trim_end())));
             seen.push(p.field.clone());
         }
         patched_first |= is_first;
@@ -196,26 +215,50 @@ fn node_at<'a, T: Tree>(tree: &'a mut T, segs: &[Segment]) -> Option<&'a mut T> 
     Some(node)
 }
 
-/// Put the first stand-in that serde reads past into the field of `p` (for a missing field,
-/// into its table). False when there is no such place or no stand-in gets past it.
+/// Is `path` the field `f` or inside it?
+fn inside(path: &str, f: &str) -> bool {
+    path == f
+        || path
+            .strip_prefix(f)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// Get serde past the field of `p`: first a stand-in after which the next problem is outside
+/// that field; else removing the field (most are optional); else a stand-in whose own missing
+/// parts are patched in turn (a section written as a number). False when none works.
 fn patch<T: Tree>(tree: &mut T, p: &Problem) -> bool {
     let missing = missing_field(&p.message).map(str::to_string);
-    for stand_in in T::stand_ins() {
+    let past = |t: &T, strict: bool| {
+        first_problem(t.clone())
+            .is_none_or(|q| q.field != p.field && (!strict || !inside(&q.path, &p.field)))
+    };
+    let with = |stand_in: T| -> Option<T> {
         let mut trial = tree.clone();
-        let Some(node) = node_at(&mut trial, &p.segs) else {
-            return false;
-        };
+        let node = node_at(&mut trial, &p.segs)?;
         match &missing {
-            Some(name) => {
-                if !node.insert(name, stand_in) {
-                    return false;
-                }
-            }
+            Some(name) => node.insert(name, stand_in).then_some(())?,
             None => *node = stand_in,
         }
-        if first_problem(trial.clone()).is_none_or(|q| q.field != p.field) {
-            *tree = trial;
-            return true;
+        Some(trial)
+    };
+    for strict in [true, false] {
+        for stand_in in T::stand_ins() {
+            if let Some(trial) = with(stand_in)
+                && past(&trial, strict)
+            {
+                *tree = trial;
+                return true;
+            }
+        }
+        if strict
+            && missing.is_none()
+            && let Some((last, parent)) = p.segs.split_last()
+        {
+            let mut trial = tree.clone();
+            if node_at(&mut trial, parent).is_some_and(|n| n.remove(last)) && past(&trial, true) {
+                *tree = trial;
+                return true;
+            }
         }
     }
     false

@@ -238,8 +238,11 @@ impl Acc {
     pub fn flush(&mut self, grid: &Grid) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512dq") {
-                // SAFETY: this CPU has AVX-512F and AVX-512DQ (checked just above).
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+                && std::arch::is_x86_feature_detected!("avx512vl")
+            {
+                // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
                 unsafe { self.flush_avx512(grid) };
                 return;
             }
@@ -307,9 +310,9 @@ impl Acc {
                 (unsafe { c.to_int_unchecked::<i32>() } + 1) as u32
             };
             let counts = &mut self.counts[k * STRIDE..(k + 1) * STRIDE];
-            if block_min == block_max {
-                // Every path the same (a year no shock reaches yet): one bin, counted at once
-                // rather than by np dependent increments of one counter.
+            if block_min == block_max && vals.iter().all(|v| *v == block_min) {
+                // Every path the same (a year no shock reaches yet; no NaN): one bin, counted
+                // at once rather than by np dependent increments of one counter.
                 counts[bin(vals[0]) as usize] += np as u32;
                 continue;
             }

@@ -197,6 +197,23 @@ def test_every_cell_problem_in_the_workbook_is_listed_in_one_error(tmp_path):
     assert all(c in i["message"] for i, c in zip(e.value.issues, cells, strict=True))
 
 
+def test_a_bad_year_heading_does_not_shift_the_columns_after_it(tmp_path):
+    # D1 typed as a number: named, and a blank rate in column F is still named with F's year.
+    labels = {}
+
+    def edit(wb):
+        ws = wb["Yearly"]
+        labels["F"] = ws["F1"].value
+        ws["D1"].value = 2024
+        cell_of(ws, "demand.growth")[5].value = None
+
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.Scenario.from_excel(edited(tmp_path, edit))
+    text = str(e.value)
+    assert "sheet 'Yearly' cell D1" in text and 'write "2024-25"' in text
+    assert f"sheet 'Yearly' cell F7 (demand.growth {labels['F']}) is blank" in text
+
+
 def test_a_sheet_with_no_year_headings_is_named_not_a_crash(tmp_path):
     def edit(wb):
         for cell in wb["Yearly"][1][3:]:
