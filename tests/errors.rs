@@ -452,6 +452,12 @@ fn json_nan_and_infinity_from_python_are_named_by_path() {
     assert_eq!(s.meta.name, "NaN in a name is fine");
 }
 
+/// The valid template as a JSON value, to break in tests.
+fn ok_json() -> serde_json::Value {
+    let s = Scenario::from_toml_str(&toml(&OK)).unwrap();
+    serde_json::from_str(&s.to_json_string()).unwrap()
+}
+
 #[test]
 fn a_type_error_names_the_field_in_toml_and_json() {
     let text = toml(&OK).replace("hnb = 1_000_000", "hnb = \"a lot\"");
@@ -461,12 +467,7 @@ fn a_type_error_names_the_field_in_toml_and_json() {
         e.to_string().contains("line") && e.to_string().contains("expected a number"),
         "{e}"
     );
-    let mut json: serde_json::Value = serde_json::from_str(
-        &Scenario::from_toml_str(&toml(&OK))
-            .unwrap()
-            .to_json_string(),
-    )
-    .unwrap();
+    let mut json = ok_json();
     json["demand"]["base_plans"]["a"] = serde_json::json!("many");
     let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
     let path = &e.issues()[0].path;
@@ -504,12 +505,7 @@ fn every_field_with_the_wrong_type_or_missing_is_reported_at_once() {
     );
 
     // The same in JSON.
-    let mut json: serde_json::Value = serde_json::from_str(
-        &Scenario::from_toml_str(&toml(&OK))
-            .unwrap()
-            .to_json_string(),
-    )
-    .unwrap();
+    let mut json = ok_json();
     json["funding"]["hnb"] = serde_json::json!("a lot");
     json["cost"]["inflation"] = serde_json::json!([0.02]);
     let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
