@@ -118,12 +118,7 @@ class Simulation:
     0.05% of the spread; see docs/uncertainty.md); means and probabilities are exact.
     """
 
-    def __init__(
-        self,
-        data: dict[str, Any],
-        scenario: Scenario,
-        deterministic: pd.DataFrame | None = None,
-    ):
+    def __init__(self, data: dict[str, Any], scenario: Scenario):
         self.scenario = scenario
         #: Year labels.
         self.years: list[str] = list(data["years"])
@@ -133,8 +128,6 @@ class Simulation:
         self.version: str = _core.__version__
         #: Quantile levels reported.
         self.quantile_levels: list[float] = list(data["quantiles"])
-        if deterministic is not None:
-            self.__dict__["deterministic"] = deterministic
         self._lines: list[str] = list(data["lines"])
         self._data = {k: v for k, v in data.items() if k != "paths"}
         self._paths: dict[str, np.ndarray] | None = data["paths"]
