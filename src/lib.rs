@@ -14,37 +14,31 @@
 //! ```
 //!
 //! Modules, in the order money flows:
-//! [`scenario`] (inputs) → [`validate`] → [`model`] (resolved arrays) → [`demand`] (EHCPs) →
-//! [`cost`] (spend) and [`funding`] (income) → [`deficit`] (corkscrew) → [`metrics`] →
-//! [`projection`] (named lines). Only `python` (behind the `python` feature) uses PyO3.
+//! * [`scenario`]: the inputs (schedules, years, uncertain inputs) and their validation;
+//! * [`engine`]: the resolved [`Model`], then demand (EHCPs) → cost (spend) and funding
+//!   (income) → deficit (the corkscrew) → metrics → projection (named lines);
+//! * [`analysis`]: levers by name, goal seek and tornado sensitivity, each running the engine;
+//! * [`simulate`]: Monte Carlo over uncertain inputs, and batch evaluation;
+//! * `python` (behind the `python` feature): the only code that uses PyO3.
+//!
+//! Imports run one way: `scenario` ← `engine` ← `analysis` ← `simulate` ← `python`.
 
 // Year-indexed loops over several parallel arrays read like the equations they implement.
 #![allow(clippy::needless_range_loop)]
 
-pub mod cost;
-pub mod deficit;
-pub mod demand;
-pub mod driver;
+pub mod analysis;
+pub mod engine;
 pub mod error;
-pub mod funding;
-pub mod goal_seek;
-pub mod metrics;
-pub mod model;
-pub mod projection;
 pub mod scenario;
-pub mod schedule;
-pub mod sensitivity;
 pub mod simulate;
-pub mod uncertainty;
-pub mod validate;
-pub mod year;
 
 #[cfg(feature = "python")]
 mod python;
 
+pub use engine::metrics::Metrics;
+pub use engine::model::Model;
+pub use engine::projection::{Projection, project, run};
+pub use engine::runnable;
 pub use error::{Issue, ScenarioError};
-pub use metrics::Metrics;
-pub use model::Model;
-pub use projection::{Projection, project, run};
 pub use scenario::Scenario;
-pub use year::FinancialYear;
+pub use scenario::year::FinancialYear;

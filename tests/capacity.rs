@@ -74,7 +74,9 @@ name = "Cease"
 start = "2024-25"
 effect = { cease_plans = { per_year = 15 } }
 "#;
-    let e = Scenario::from_toml_str(&scenario("", m)).unwrap_err();
+    let e = Scenario::from_toml_str(&scenario("", m))
+        .and_then(dsg_forecast::runnable)
+        .unwrap_err();
     let issues = e.issues();
     assert_eq!(issues.len(), 1, "{issues:#?}");
     assert_eq!(issues[0].path, "mitigations[0].effect.cease_plans");

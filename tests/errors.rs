@@ -61,7 +61,7 @@ fn toml(e: &Edit) -> String {
 
 /// The issues of an invalid scenario (panics if it is valid or fails to parse).
 fn issues(text: &str) -> Vec<Issue> {
-    match Scenario::from_toml_str(text) {
+    match Scenario::from_toml_str(text).and_then(dsg_forecast::runnable) {
         Ok(_) => panic!("expected an error for:\n{text}"),
         Err(ScenarioError::Invalid(v)) => v,
         Err(e) => panic!("expected a validation error, got: {e}"),

@@ -5,8 +5,8 @@
 //! in-year deficit is £0.5m every year and the closing deficit £0.5m, £1.0m, £1.5m.
 
 use approx::assert_relative_eq;
-use dsg_forecast::goal_seek::{GoalSeek, goal_seek};
-use dsg_forecast::sensitivity::{default_ranges, tornado};
+use dsg_forecast::analysis::goal_seek::{GoalSeek, goal_seek};
+use dsg_forecast::analysis::sensitivity::{default_ranges, tornado};
 use dsg_forecast::{Scenario, project};
 
 const SMALL: &str = include_str!("data/toolkit_small.toml");
@@ -305,7 +305,7 @@ fn bcp_tornado_bars_reproject_through_the_scenario() {
     let s = Scenario::from_toml_str(&text).unwrap();
     let t = tornado(&s, "closing_deficit", &default_ranges(&s)).unwrap();
     for b in &t.bars {
-        let d = dsg_forecast::driver::Driver::parse(&b.driver, &s).unwrap();
+        let d = dsg_forecast::analysis::driver::Driver::parse(&b.driver, &s).unwrap();
         for (x, at) in [(b.low, b.at_low), (b.high, b.at_high)] {
             let written = d
                 .write(&s, x, 0)

@@ -2,10 +2,10 @@
 //! projections run in Rust with the GIL released.
 
 use super::{PyProjection, PyScenario, to_py_err};
-use crate::driver::Driver;
-use crate::goal_seek::{GoalSeek, goal_seek};
-use crate::projection::project;
-use crate::sensitivity::{default_ranges, tornado};
+use crate::analysis::driver::Driver;
+use crate::analysis::goal_seek::{GoalSeek, goal_seek};
+use crate::analysis::sensitivity::{default_ranges, tornado};
+use crate::engine::projection::project;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 

@@ -5,8 +5,8 @@
 mod goal_seek;
 mod simulate;
 
+use crate::engine::projection::{Projection, project};
 use crate::error::ScenarioError as CoreError;
-use crate::projection::{Projection, project};
 use crate::scenario::Scenario;
 use numpy::IntoPyArray;
 use pyo3::exceptions::PyValueError;
@@ -49,6 +49,7 @@ impl PyScenario {
     #[staticmethod]
     fn from_toml_str(py: Python<'_>, text: &str) -> PyResult<Self> {
         Scenario::from_toml_str(text)
+            .and_then(crate::engine::runnable)
             .map(|inner| PyScenario { inner })
             .map_err(|e| to_py_err(py, e))
     }
@@ -57,6 +58,7 @@ impl PyScenario {
     #[staticmethod]
     fn from_json_str(py: Python<'_>, text: &str) -> PyResult<Self> {
         Scenario::from_json_str(text)
+            .and_then(crate::engine::runnable)
             .map(|inner| PyScenario { inner })
             .map_err(|e| to_py_err(py, e))
     }

@@ -1,7 +1,7 @@
 //! Batch evaluation for sensitivity analysis (e.g. SALib's Sobol indices): many parameter
 //! sets in one call, each a deterministic projection with some drivers changed.
 //!
-//! Drivers, by the names goal seeks and tornados use ([`crate::driver`]):
+//! Drivers, by the names goal seeks and tornados use ([`crate::analysis::driver`]):
 //! * `ehcp_growth`, `hnb_growth`, `unit_cost_inflation`: a **shift** (fraction, 0.01 = one
 //!   percentage point) added to the planned rate in every year after the base year (rates
 //!   floored at −1). Unlike a goal seek, which sets the rate, a batch row moves it, so 0 is
@@ -14,14 +14,14 @@
 //!
 //! Metrics ([`BATCH_METRICS`]): the final year's `closing_deficit`, `in_year_deficit`,
 //! `total_expenditure` or `ehcps`, or the `peak_deficit` (largest closing deficit, £). The name
-//! is checked by [`crate::sensitivity::check_metric`], as a tornado's is; the value is read off
+//! is checked by [`crate::analysis::sensitivity::check_metric`], as a tornado's is; the value is read off
 //! the kernel's lines (the kernel computes no financing cost, so the tornado's
-//! [`crate::sensitivity::metric_value`] on full metrics does not apply).
+//! [`crate::analysis::sensitivity::metric_value`] on full metrics does not apply).
 
 use super::{Engine, LANES};
+use crate::analysis::sensitivity::check_metric;
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
-use crate::sensitivity::check_metric;
 use rayon::prelude::*;
 
 /// Metric names accepted by [`evaluate_batch`].

@@ -11,8 +11,8 @@
 use super::N_LINES;
 use super::kernel::{Scratch, SpendLevers};
 use super::shocks::{ShockLanes, Shocks};
-use crate::demand::DemandLevers;
-use crate::model::Model;
+use crate::engine::demand::DemandLevers;
+use crate::engine::model::Model;
 use crate::scenario::Scenario;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -106,11 +106,11 @@ impl Engine {
     pub fn new(s: &Scenario, seed: u64) -> Engine {
         let model = Model::new(s);
         let h = model.horizon;
-        let inc = crate::funding::income(&model);
+        let inc = crate::engine::funding::income(&model);
         let non_plan: Vec<Vec<f64>> = model
             .non_plan
             .iter()
-            .map(|(_, base, growth)| crate::funding::compound(*base, growth, h))
+            .map(|(_, base, growth)| crate::engine::funding::compound(*base, growth, h))
             .collect();
         let non_plan_total = (0..h)
             .map(|t| non_plan.iter().map(|l| l[t]).sum::<f64>())

@@ -1,16 +1,16 @@
-//! One path's model run: the arithmetic of [`crate::projection::run`] reduced to the
+//! One path's model run: the arithmetic of [`crate::engine::projection::run`] reduced to the
 //! simulation's [`super::LINES`], in one pass over the years and without allocating.
 //!
-//! Demand is [`crate::demand::DemandLevers::step`], the very code [`crate::demand::GrowthDemand`]
-//! runs. Spend, income and the deficit repeat [`crate::cost::expenditure`],
-//! [`crate::funding::income`] and [`crate::deficit::corkscrew`] operation for operation, in
+//! Demand is [`crate::engine::demand::DemandLevers::step`], the very code [`crate::engine::demand::GrowthDemand`]
+//! runs. Spend, income and the deficit repeat [`crate::engine::cost::expenditure`],
+//! [`crate::engine::funding::income`] and [`crate::engine::deficit::corkscrew`] operation for operation, in
 //! the same order, so the lines are bit-identical to `run` on the same model (tested on
 //! shocked models in `tests/simulate.rs`): a year's plans, then unit costs, then income, then
 //! the corkscrew, instead of each line over every year in turn.
 
 use super::engine::{Engine, Workspace};
-use crate::demand::DemandState;
-use crate::model::{Lever, Model};
+use crate::engine::demand::DemandState;
+use crate::engine::model::{Lever, Model};
 
 /// The spend levers of a model's mitigations, sorted by kind (built once per engine; each
 /// mitigation's `phase` and `delivery` are read from the model being run).
@@ -67,7 +67,7 @@ impl Engine {
     /// Run every lane of `ws` on its inputs into its lines ([`Workspace::lane_out`]): per year, closing cumulative
     /// deficit, in-year deficit (spend − income) and total expenditure (£), and EHCPs.
     ///
-    /// * plans: [`crate::demand::DemandLevers::step`];
+    /// * plans: [`crate::engine::demand::DemandLevers::step`];
     /// * unit cost `u[t][c] = u[t−1][c] × (1 + inflation[t][c])`, then × (1 + change × phase ×
     ///   delivery) for each unit-cost mitigation;
     /// * spend = Σ plans × unit cost + non-plan lines + Σ invest × delivery − Σ save × delivery;
@@ -191,7 +191,8 @@ impl Engine {
             // A year without a write-off rule writes off exactly 0 (x − 0 = x), so skip it.
             if m.write_offs.iter().any(|(wt, _)| *wt == t) {
                 for l in 0..L {
-                    standing[l] -= crate::deficit::write_off(&m.write_offs, t, standing[l]).0;
+                    standing[l] -=
+                        crate::engine::deficit::write_off(&m.write_offs, t, standing[l]).0;
                 }
             }
             balance = standing;

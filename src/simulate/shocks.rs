@@ -5,7 +5,7 @@
 //! order (see [`Shocks::draw`]), so its numbers do not depend on which thread runs it.
 
 use crate::scenario::Scenario;
-use crate::uncertainty::Dist;
+use crate::scenario::uncertainty::Dist;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
 

@@ -1,7 +1,7 @@
 //! Year-indexed inputs: rates that hold until changed, and one-off amounts per year.
 
 use crate::error::Issue;
-use crate::year::FinancialYear;
+use crate::scenario::year::FinancialYear;
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};

@@ -1,6 +1,6 @@
 //! Income to the high needs block.
 
-use crate::model::Model;
+use crate::engine::model::Model;
 
 /// HNB income by year (£).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,6 +1,6 @@
 //! The deficit corkscrew and the cost of carrying the deficit.
 
-use crate::model::{Model, WriteOffRule};
+use crate::engine::model::{Model, WriteOffRule};
 
 /// The cumulative deficit by year (£). Positive = deficit, negative = surplus.
 #[derive(Debug, Clone, Default, PartialEq)]

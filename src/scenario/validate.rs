@@ -1,9 +1,9 @@
 //! Every rule a scenario must satisfy, checked together so all problems are reported at once.
 
 use crate::error::Issue;
+use crate::scenario::schedule::{check_year, non_negative_money};
+use crate::scenario::year::FinancialYear;
 use crate::scenario::{Effect, Scenario};
-use crate::schedule::{check_year, non_negative_money};
-use crate::year::FinancialYear;
 use indexmap::IndexMap;
 
 /// Largest block transfer accepted, as a share of the schools block.
@@ -291,37 +291,8 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         }
     }
 
-    crate::uncertainty::validate_uncertainty(s, &mut v);
-
-    // Only a structurally valid scenario can be run to find moves larger than a category.
-    if v.is_empty() {
-        v.extend(
-            crate::demand::check_moves(s)
-                .into_iter()
-                .map(|i| with_per_year(s, i)),
-        );
-    }
+    super::validate_uncertainty::validate_uncertainty(s, &mut v);
     v
-}
-
-/// Attach the mitigation's `per_year` as the value of a move/cease shortfall issue, so the
-/// message names the value to change as well as the year.
-fn with_per_year(s: &Scenario, issue: Issue) -> Issue {
-    let per_year = s.mitigations.iter().enumerate().find_map(|(i, m)| {
-        let prefix = format!("mitigations[{i}].");
-        match &m.effect {
-            Effect::MovePlans { per_year, .. } | Effect::CeasePlans { per_year, .. }
-                if issue.path.starts_with(&prefix) =>
-            {
-                Some(*per_year)
-            }
-            _ => None,
-        }
-    });
-    match per_year {
-        Some(n) if issue.value.is_none() => issue.with_value(n),
-        _ => issue,
-    }
 }
 
 /// The financial year that ends on the override date ("2028-03-31" → 2027-28).

@@ -1,9 +1,9 @@
 //! High-needs expenditure: plans × unit cost by category, spend not tied to plans, and
 //! mitigation investment and savings.
 
-use crate::demand::PlanTable;
-use crate::funding::compound_into;
-use crate::model::{Lever, Model};
+use crate::engine::demand::PlanTable;
+use crate::engine::funding::compound_into;
+use crate::engine::model::{Lever, Model};
 
 /// Expenditure by year (£).
 #[derive(Debug, Clone, Default, PartialEq)]

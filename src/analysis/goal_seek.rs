@@ -16,10 +16,10 @@
 //! A typical seek uses 3 to 15 projections. When no value in the bounds meets the target the
 //! result says so and gives the best value the driver can do.
 
-use crate::driver::{Driver, show_value as show};
+use crate::analysis::driver::{Driver, show_value as show};
+use crate::engine::model::Model;
+use crate::engine::projection::run;
 use crate::error::{Issue, ScenarioError};
-use crate::model::Model;
-use crate::projection::run;
 use crate::scenario::Scenario;
 
 /// What to meet. Every target is "a measure at most a limit" (£).

@@ -4,10 +4,15 @@
 //! ("2024-25"). Field names here are the names in the scenario file; `README.md` documents them.
 
 mod more_errors;
+pub mod schedule;
+pub mod uncertainty;
+pub mod validate;
+mod validate_uncertainty;
+pub mod year;
 
 use crate::error::{Issue, ScenarioError};
-use crate::schedule::{Amounts, Schedule};
-use crate::year::FinancialYear;
+use crate::scenario::schedule::{Amounts, Schedule};
+use crate::scenario::year::FinancialYear;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -46,9 +51,9 @@ pub struct Scenario {
     /// Each path must name a field of this scenario; notes travel into every output.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub sources: IndexMap<String, String>,
-    /// Optional uncertain inputs for simulation (see [`crate::uncertainty`]).
+    /// Optional uncertain inputs for simulation (see [`crate::scenario::uncertainty`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<crate::uncertainty::Uncertainty>,
+    pub uncertainty: Option<crate::scenario::uncertainty::Uncertainty>,
 }
 
 /// Who and when: the plan's name, council, first projected year and length.
@@ -427,7 +432,7 @@ impl Scenario {
             }
         })?;
         let mut issues = unknown;
-        issues.extend(crate::validate::validate(&parsed));
+        issues.extend(validate::validate(&parsed));
         if issues.is_empty() {
             Ok(parsed)
         } else {
@@ -437,7 +442,7 @@ impl Scenario {
 
     /// Check an already-built scenario (e.g. one edited in code) with the same rules.
     pub fn validated(self) -> Result<Scenario, ScenarioError> {
-        let issues = crate::validate::validate(&self);
+        let issues = validate::validate(&self);
         if issues.is_empty() {
             Ok(self)
         } else {

@@ -1,12 +1,12 @@
 //! The projection: income, spend, the deficit corkscrew and metrics for every year, with each
 //! mitigation's effect and the unmitigated path beside the plan.
 
-use crate::cost::{Spend, expenditure_into};
-use crate::deficit::{DeficitPath, corkscrew_into};
-use crate::demand::{DemandModel, GrowthDemand, PlanTable, Shortfall};
-use crate::funding::{Income, income_into};
-use crate::metrics::{Metrics, metrics};
-use crate::model::{Lever, Model};
+use crate::engine::cost::{Spend, expenditure_into};
+use crate::engine::deficit::{DeficitPath, corkscrew_into};
+use crate::engine::demand::{DemandModel, GrowthDemand, PlanTable, Shortfall};
+use crate::engine::funding::{Income, income_into};
+use crate::engine::metrics::{Metrics, metrics};
+use crate::engine::model::{Lever, Model};
 use crate::scenario::Scenario;
 use std::borrow::Cow;
 

@@ -14,12 +14,12 @@
 //! | `unit_cost:<category>` | base-year cost per plan (£) | every year |
 //! | `mitigation:<name>` | size of the mitigation (1 = as planned, 0 = none) | every year |
 
+use crate::engine::model::Model;
 use crate::error::{Issue, ScenarioError};
-use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::schedule::Schedule;
-use crate::validate::MAX_BLOCK_TRANSFER;
-use crate::year::FinancialYear;
+use crate::scenario::schedule::Schedule;
+use crate::scenario::validate::MAX_BLOCK_TRANSFER;
+use crate::scenario::year::FinancialYear;
 use indexmap::IndexMap;
 
 /// One input that a goal seek or tornado can set.
@@ -245,7 +245,7 @@ impl Driver {
                 out.mitigations[*i].effect = s.mitigations[*i].effect.scaled(value);
             }
         }
-        out.validated()
+        out.validated().and_then(crate::engine::runnable)
     }
 }
 

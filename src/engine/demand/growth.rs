@@ -1,48 +1,8 @@
-//! Demand: EHCPs by placement category in each year.
-//!
-//! Funding and finance only see the [`PlanTable`] a [`DemandModel`] fills, so a cohort or flow
-//! model (requests, new plans, cessations, ageing, transitions) can replace [`GrowthDemand`]
-//! without touching them.
+//! The growth-rate demand model: one EHCP growth rate, a placement mix, and mitigations that
+//! cut growth, cease plans or move them between categories.
 
-use crate::error::Issue;
-use crate::model::{Lever, Model};
-use crate::scenario::Scenario;
-
-/// Plans by year and category: `get(t, c)`, stored row-major (`t * nc + c`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlanTable {
-    pub n_categories: usize,
-    pub data: Vec<f64>,
-}
-
-impl PlanTable {
-    /// Plans in year `t`, category `c`.
-    pub fn get(&self, t: usize, c: usize) -> f64 {
-        self.data[t * self.n_categories + c]
-    }
-
-    /// All categories in year `t`.
-    pub fn year(&self, t: usize) -> &[f64] {
-        &self.data[t * self.n_categories..(t + 1) * self.n_categories]
-    }
-
-    /// Total plans in year `t`.
-    pub fn total(&self, t: usize) -> f64 {
-        self.year(t).iter().sum()
-    }
-}
-
-/// A mitigation that asked for more plans than a category held: (mitigation index, year
-/// index, plans short).
-pub type Shortfall = (usize, usize, f64);
-
-/// Anything that can project plans by category from a [`Model`], mitigations included.
-pub trait DemandModel {
-    /// Fill `out` with plans for every year and category. Returns every place where a
-    /// mitigation asked to move or cease more plans than a category held (those categories are
-    /// floored at zero).
-    fn project(&self, m: &Model, out: &mut PlanTable) -> Vec<Shortfall>;
-}
+use super::{DemandModel, PlanTable, Shortfall};
+use crate::engine::model::{Lever, Model};
 
 /// The growth-rate model used by DfE management plans and DBV:
 ///
@@ -280,27 +240,4 @@ fn report_short<const L: usize>(
             }
         }
     }
-}
-
-/// Issues for every mitigation that would move or cease more plans than a category holds,
-/// naming the year (run on an otherwise valid scenario).
-pub fn check_moves(s: &Scenario) -> Vec<Issue> {
-    let m = Model::new(s);
-    let mut table = PlanTable::default();
-    let labels = m.year_labels();
-    GrowthDemand
-        .project(&m, &mut table)
-        .into_iter()
-        .map(|(i, t, gap)| {
-            let mit = &s.mitigations[i];
-            Issue::new(
-                format!("mitigations[{i}].effect.{}", mit.effect.kind()),
-                format!(
-                    "{:?} needs {gap:.1} more plans than the category holds by then; reduce per_year or start later",
-                    mit.name
-                ),
-            )
-            .in_year(labels[t].clone())
-        })
-        .collect()
 }

@@ -9,11 +9,11 @@
 //! the way goal seek narrows its bounds, and the bar's `note` says which end moved and why.
 //! So re-projecting a bar's `low` or `high` written into the scenario gives `at_low`/`at_high`.
 
-use crate::driver::{Driver, show_value};
+use crate::analysis::driver::{Driver, show_value};
+use crate::engine::metrics::{Metrics, metrics};
+use crate::engine::model::Model;
+use crate::engine::projection::run;
 use crate::error::{Issue, ScenarioError};
-use crate::metrics::{Metrics, metrics};
-use crate::model::Model;
-use crate::projection::run;
 use crate::scenario::Scenario;
 
 /// Metrics a tornado can rank drivers by (all in £).

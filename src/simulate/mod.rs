@@ -1,8 +1,8 @@
 //! Monte Carlo simulation of a scenario's `[uncertainty]` section.
 //!
 //! Each path perturbs a copy of the scenario's [`Model`] — EHCP growth, unit-cost inflation,
-//! HNB growth and each mitigation's delivery, as [`crate::uncertainty`] describes — and runs a
-//! lean, allocation-free copy of [`crate::projection::run`] (the same arithmetic in the same
+//! HNB growth and each mitigation's delivery, as [`crate::scenario::uncertainty`] describes — and runs a
+//! lean, allocation-free copy of [`crate::engine::projection::run`] (the same arithmetic in the same
 //! order, so with no uncertainty it gives bit-for-bit the deterministic projection). Workers
 //! run [`LANES`] paths side by side in vector instructions ([`Engine`]); each path's results
 //! are the same as if it ran alone.

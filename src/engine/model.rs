@@ -1,10 +1,10 @@
 //! A validated scenario resolved into per-year numeric arrays, ready to project many times
 //! (what-ifs, goal seeks and simulations change these arrays, not the scenario text).
 
+use crate::scenario::schedule::Schedule;
+use crate::scenario::validate::override_end_year;
+use crate::scenario::year::FinancialYear;
 use crate::scenario::{Effect, Scenario};
-use crate::schedule::Schedule;
-use crate::validate::override_end_year;
-use crate::year::FinancialYear;
 
 /// A write-off in year index `t`: a fixed amount (£) or a share of the standing deficit.
 #[derive(Debug, Clone, Copy, PartialEq)]
