@@ -39,6 +39,16 @@ impl Issue {
         self.value = Some(value.to_string());
         self
     }
+
+    /// Attach an offending number, written as the user would type it: `1e300`, not three
+    /// hundred digits (scientific notation from 10^15 up).
+    pub fn with_number(self, x: f64) -> Self {
+        if x.is_finite() && x.abs() >= 1e15 {
+            self.with_value(format!("{x:e}"))
+        } else {
+            self.with_value(x)
+        }
+    }
 }
 
 impl fmt::Display for Issue {

@@ -560,3 +560,111 @@ fn a_rate_shock_typed_as_a_percentage_is_rejected() {
     assert_eq!(v[0].value.as_deref(), Some("1.5"));
     assert!(v[0].message.contains("0.015 = 1.5 points"), "{}", v[0]);
 }
+
+#[test]
+fn money_above_a_trillion_pounds_is_rejected_naming_the_field() {
+    one(
+        &toml(&Edit { hnb: "1e300", ..OK }),
+        "funding.hnb",
+        None,
+        "1e300",
+        "1 trillion",
+    );
+    one(
+        &toml(&Edit {
+            unit_cost: "2e12",
+            ..OK
+        }),
+        "cost.unit_cost.mainstream",
+        None,
+        "2000000000000",
+        "1 trillion",
+    );
+    let extra = "[deficit]\nopening = -5e15\n";
+    one(
+        &toml(&Edit { extra, ..OK }),
+        "deficit.opening",
+        None,
+        "-5e15",
+        "1 trillion",
+    );
+    let extra = "[deficit]\npayments = { \"2025-26\" = 1e13 }\n";
+    one(
+        &toml(&Edit { extra, ..OK }),
+        "deficit.payments",
+        Some("2025-26"),
+        "10000000000000",
+        "1 trillion",
+    );
+    one(
+        &toml(&Edit { plans: "1e9", ..OK }),
+        "demand.base_plans.mainstream",
+        None,
+        "1000000000",
+        "10 million",
+    );
+    // A trillion itself is allowed, and the projection stays finite.
+    let s = Scenario::from_toml_str(&toml(&Edit { hnb: "1e12", ..OK })).unwrap();
+    let p = dsg_forecast::project(&s);
+    assert!(
+        p.lines
+            .iter()
+            .all(|l| l.values.iter().all(|v| v.is_finite())),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_key_repeated_in_a_json_map_is_an_error_naming_it() {
+    let base = ok_json().to_string();
+    // serde_json's Value cannot hold a repeated key, so write it into the text.
+    let cases = [
+        (
+            "\"mainstream\":100.0",
+            "\"mainstream\":100.0,\"mainstream\":120.0",
+            "demand.base_plans",
+        ),
+        (
+            "\"special\":20000.0",
+            "\"special\":20000.0,\"special\":1.0",
+            "cost.unit_cost",
+        ),
+    ];
+    for (from, to, field) in cases {
+        assert!(base.contains(from), "{base}");
+        let text = base.replacen(from, to, 1);
+        let e = Scenario::from_json_str(&text).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("more than once"), "{msg}");
+        assert!(msg.contains(field), "{msg}");
+    }
+    // A rate table and an amounts table.
+    let mut json = ok_json();
+    json["funding"]["hnb_growth"] = serde_json::json!({"2024-25": 0.03});
+    json["deficit"]["payments"] = serde_json::json!({"2025-26": 1.0});
+    let text = json.to_string();
+    for (from, to, field) in [
+        (
+            "\"2024-25\":0.03",
+            "\"2024-25\":0.03,\"2024-25\":0.5",
+            "funding.hnb_growth",
+        ),
+        (
+            "\"2025-26\":1.0",
+            "\"2025-26\":1.0,\"2025-26\":9.0",
+            "deficit.payments",
+        ),
+    ] {
+        assert!(text.contains(from), "{text}");
+        let e = Scenario::from_json_str(&text.replacen(from, to, 1)).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("\"2024-25\"") || msg.contains("\"2025-26\""),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("more than once") && msg.contains(field),
+            "{msg}"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 mod more_errors;
 pub mod schedule;
 pub mod uncertainty;
+pub mod unique;
 pub mod validate;
 mod validate_uncertainty;
 pub mod year;
@@ -40,7 +41,11 @@ pub struct Scenario {
     pub deficit: Deficit,
     pub demand: Demand,
     /// Optional places limit per placement category (category id to limit).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub capacity: IndexMap<String, Capacity>,
     pub cost: Cost,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -49,7 +54,11 @@ pub struct Scenario {
     pub financing: Financing,
     /// Source notes: field path (e.g. "funding.hnb_growth") to where the figure comes from.
     /// Each path must name a field of this scenario; notes travel into every output.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub sources: IndexMap<String, String>,
     /// Optional uncertain inputs for simulation (see [`crate::scenario::uncertainty`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,9 +144,14 @@ pub struct WriteOff {
 pub struct Demand {
     /// EHCPs in the base year by placement category id (plans). The keys define the
     /// categories; the DfE seven ids are listed in [`DFE_CATEGORIES`].
+    #[serde(deserialize_with = "unique::map")]
     pub base_plans: IndexMap<String, f64>,
     /// Display labels for category ids not among the DfE seven.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub labels: IndexMap<String, String>,
     /// Annual growth of total plans from the year after the base year (fraction).
     pub growth: Schedule,
@@ -150,6 +164,7 @@ pub struct Demand {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MixTarget {
     pub year: String,
+    #[serde(deserialize_with = "unique::map")]
     pub shares: IndexMap<String, f64>,
 }
 
@@ -166,14 +181,23 @@ pub struct Capacity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     /// HNB-funded cost per plan in the base year (£ a year) by category id.
+    #[serde(deserialize_with = "unique::map")]
     pub unit_cost: IndexMap<String, f64>,
     /// Annual unit-cost inflation from the year after the base year (fraction).
     pub inflation: Schedule,
     /// Inflation overriding `inflation` for particular categories.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub inflation_by_category: IndexMap<String, Schedule>,
     /// High-needs spend not tied to plans (AP, hospital education, SEN support, central).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub non_plan: IndexMap<String, NonPlan>,
 }
 

@@ -76,7 +76,7 @@ impl Schedule {
         match self {
             Schedule::Constant(v) => {
                 if let Some(msg) = check(*v) {
-                    issues.push(Issue::new(path, msg).with_value(v));
+                    issues.push(Issue::new(path, msg).with_number(*v));
                 }
             }
             Schedule::Steps(map) => {
@@ -93,7 +93,7 @@ impl Schedule {
                         has_base |= y == base;
                     }
                     if let Some(msg) = check(*v) {
-                        issues.push(Issue::new(path, msg).in_year(label.clone()).with_value(v));
+                        issues.push(Issue::new(path, msg).in_year(label.clone()).with_number(*v));
                     }
                 }
                 if !has_base {
@@ -166,7 +166,11 @@ impl<'de> Deserialize<'de> for Schedule {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Schedule, A::Error> {
                 let mut m = IndexMap::new();
-                while let Some((k, v)) = a.next_entry::<String, f64>()? {
+                while let Some(k) = a.next_key::<String>()? {
+                    if m.contains_key(&k) {
+                        return Err(de::Error::custom(super::unique::repeated(&k)));
+                    }
+                    let v = a.next_value::<f64>()?;
                     m.insert(k, v);
                 }
                 Ok(Schedule::Steps(m))
@@ -181,7 +185,7 @@ impl<'de> Deserialize<'de> for Schedule {
 /// `{ "2025-26" = 1_400_000, "2026-27" = 1_400_000 }`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Amounts(pub IndexMap<String, f64>);
+pub struct Amounts(#[serde(deserialize_with = "super::unique::map")] pub IndexMap<String, f64>);
 
 impl Amounts {
     /// The amount in each projection year (£), zero where none is given. Call only when valid.
@@ -214,18 +218,29 @@ impl Amounts {
         for (label, v) in &self.0 {
             check_year(path, label, base, horizon, issues);
             if let Some(msg) = non_negative_money(*v) {
-                issues.push(Issue::new(path, msg).in_year(label.clone()).with_value(v));
+                issues.push(Issue::new(path, msg).in_year(label.clone()).with_number(*v));
             }
         }
     }
 }
 
-/// `None` when `v` is a finite, non-negative amount of money; otherwise what is allowed.
+/// Largest amount of money accepted anywhere in a scenario (£1 trillion): far above any
+/// council's budget (England's whole DSG is about £65bn), and low enough that nothing the
+/// projection computes from it can overflow to infinity.
+pub const MAX_MONEY: f64 = 1e12;
+
+/// `None` when `v` is a finite amount of money from 0 to [`MAX_MONEY`]; otherwise what is
+/// allowed.
 pub(crate) fn non_negative_money(v: f64) -> Option<String> {
     if !v.is_finite() {
         Some("must be a finite amount in pounds".into())
     } else if v < 0.0 {
         Some("must not be negative; expected an amount in pounds of 0 or more".into())
+    } else if v > MAX_MONEY {
+        Some(
+            "above £1 trillion is not a plausible amount; money is in pounds, expected 0 to 1e12"
+                .into(),
+        )
     } else {
         None
     }

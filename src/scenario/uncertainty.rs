@@ -87,13 +87,21 @@ pub struct Uncertainty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inflation: Option<Dist>,
     /// Extra yearly shock to one category's inflation (added to the common one).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "super::unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub inflation_by_category: IndexMap<String, Dist>,
     /// Yearly shock to HNB growth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hnb_growth: Option<Dist>,
     /// Delivery multiplier by mitigation name (1 = as planned), drawn once per path.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "super::unique::map",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub delivery: IndexMap<String, Dist>,
 }
 

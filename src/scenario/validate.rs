@@ -1,7 +1,7 @@
 //! Every rule a scenario must satisfy, checked together so all problems are reported at once.
 
 use crate::error::Issue;
-use crate::scenario::schedule::{check_year, non_negative_money};
+use crate::scenario::schedule::{MAX_MONEY, check_year, non_negative_money};
 use crate::scenario::year::FinancialYear;
 use crate::scenario::{Effect, Scenario};
 use indexmap::IndexMap;
@@ -71,7 +71,15 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     if !d.opening.is_finite() {
         v.push(
             Issue::new("deficit.opening", "must be a finite amount in pounds")
-                .with_value(d.opening),
+                .with_number(d.opening),
+        );
+    } else if d.opening.abs() > MAX_MONEY {
+        v.push(
+            Issue::new(
+                "deficit.opening",
+                "beyond ±£1 trillion is not a plausible deficit; money is in pounds, expected -1e12 to 1e12 (negative for a surplus)",
+            )
+            .with_number(d.opening),
         );
     }
     d.payments.validate("deficit.payments", base, h, &mut v);
@@ -345,9 +353,15 @@ fn transfer_rule(x: f64) -> Option<String> {
     }
 }
 
+/// Most plans accepted in one category or schedule: ten times England's total (about 640,000
+/// in January 2025), so a national run fits and a mistyped number does not.
+pub const MAX_PLANS: f64 = 1e7;
+
 fn count_rule(x: f64) -> Option<String> {
     if !x.is_finite() || x < 0.0 {
         Some("expected a number of plans of 0 or more".into())
+    } else if x > MAX_PLANS {
+        Some("more than 10 million plans is not plausible (England had about 640,000 in January 2025); expected 0 to 1e7".into())
     } else {
         None
     }
@@ -355,13 +369,13 @@ fn count_rule(x: f64) -> Option<String> {
 
 fn money(v: &mut Vec<Issue>, path: &str, x: f64) {
     if let Some(msg) = non_negative_money(x) {
-        v.push(Issue::new(path, msg).with_value(x));
+        v.push(Issue::new(path, msg).with_number(x));
     }
 }
 
 fn count(v: &mut Vec<Issue>, path: &str, x: f64) {
     if let Some(msg) = count_rule(x) {
-        v.push(Issue::new(path, msg).with_value(x));
+        v.push(Issue::new(path, msg).with_number(x));
     }
 }
 
