@@ -417,7 +417,8 @@ proptest! {
         let s = p.scenario(1.0);
         prop_assume!(s.is_ok());
         let mut s = s.unwrap();
-        s.deficit.opening = opening;
+        // Awkward bits within the ±£1 trillion a scenario accepts (fmod keeps them awkward).
+        s.deficit.opening = if opening.abs() <= 1e12 { opening } else { opening % 1e12 };
         let json = Scenario::from_json_str(&s.to_json_string())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(&json, &s);

@@ -391,7 +391,8 @@ fn capped_paths_are_counted_exactly_for_any_thread_count() {
 }
 
 /// A scenario exercising every lever, capacity limits, non-plan spend, other income, payments
-/// and both kinds of write-off, with every kind of shock.
+/// (one larger than any deficit, so it is capped) and both kinds of write-off, with every kind
+/// of shock.
 fn everything() -> Scenario {
     Scenario::from_toml_str(
         r#"
@@ -420,7 +421,7 @@ places = 800
 overflow = "independent"
 [deficit]
 opening = 30_000_000
-payments = { "2025-26" = 5_000_000 }
+payments = { "2025-26" = 5_000_000, "2028-29" = 900_000_000 }
 write_offs = [ { year = "2027-28", share = 0.5 }, { year = "2029-30", amount = 3_000_000 } ]
 [[mitigations]]
 name = "early help"

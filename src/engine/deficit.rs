@@ -7,7 +7,9 @@ use crate::engine::model::{Model, WriteOffRule};
 pub struct DeficitPath {
     /// `opening[0]` = deficit brought forward; `opening[t] = closing[t−1]`.
     pub opening: Vec<f64>,
-    /// Payments towards the deficit (e.g. Safety Valve instalments).
+    /// Payments towards the deficit (e.g. Safety Valve instalments) as applied: the amount
+    /// given, at most the deficit standing before it, `min(asked, max(0, opening + in_year))`,
+    /// so a payment, like a write-off, never creates a surplus.
     pub payments: Vec<f64>,
     /// Write-offs: amounts, or `share × max(0, opening + in_year − payments)`, in all at most
     /// the deficit standing (a write-off never creates a surplus).
@@ -36,12 +38,13 @@ pub fn corkscrew_into(m: &Model, in_year: &[f64], d: &mut DeficitPath) {
     d.closing.reserve(h);
     d.financing_cost.reserve(h);
     d.payments.clear();
-    d.payments.extend_from_slice(&m.payments[..h]);
+    d.payments.resize(h, 0.0);
     d.write_offs.clear();
     d.write_offs.resize(h, 0.0);
     let mut balance = m.opening;
     for t in 0..h {
         let opening = balance;
+        d.payments[t] = payment(m.payments[t], opening + in_year[t]);
         let standing = opening + in_year[t] - d.payments[t];
         d.write_offs[t] = write_off(&m.write_offs, t, standing).0;
         balance = standing - d.write_offs[t];
@@ -50,6 +53,15 @@ pub fn corkscrew_into(m: &Model, in_year: &[f64], d: &mut DeficitPath) {
         d.financing_cost
             .push(m.interest_rate * ((opening + balance) / 2.0).max(0.0));
     }
+}
+
+/// The payment applied when `asked` (£) is paid towards a deficit of `before` (£, the
+/// opening deficit plus the in-year deficit): `min(asked, max(0, before))`, so a payment never
+/// turns the deficit into a surplus. Exactly `asked` whenever it fits, and exactly 0 when
+/// nothing is asked.
+#[inline(always)]
+pub fn payment(asked: f64, before: f64) -> f64 {
+    asked.min(before.max(0.0))
 }
 
 /// The write-off in year index `t` when `standing` (£) is the deficit at the end of the year

@@ -11,6 +11,7 @@ mod feasible;
 pub mod funding;
 pub mod metrics;
 pub mod model;
+pub mod notes;
 pub mod projection;
 
 pub use feasible::{check_moves, runnable};

@@ -7,6 +7,7 @@ use crate::engine::demand::{DemandModel, GrowthDemand, PlanTable, Shortfall};
 use crate::engine::funding::{Income, income_into};
 use crate::engine::metrics::{Metrics, metrics};
 use crate::engine::model::{Lever, Model};
+use crate::engine::notes::{input_notes, payment_notes};
 use crate::scenario::Scenario;
 use std::borrow::Cow;
 
@@ -99,8 +100,12 @@ pub fn project(s: &Scenario) -> Projection {
     let mut m = Model::new(s);
     let labels: Vec<String> = m.categories.iter().map(|c| s.category_label(c)).collect();
     let r = run(&m);
+    let mut notes = input_notes(s);
+    notes.extend(payment_notes(&m, &r.deficit));
     if m.mitigations.is_empty() {
-        return named(&s.meta.name, &labels, &m, r);
+        let mut p = named(&s.meta.name, &labels, &m, r);
+        p.notes = notes;
+        return p;
     }
     // Switching a mitigation off is delivery = 0: every lever then adds exactly 0 or
     // multiplies by exactly 1, so this equals projecting the scenario without it.
@@ -128,7 +133,7 @@ pub fn project(s: &Scenario) -> Projection {
             values,
         });
     }
-    let notes = capacity_notes(&m, &r);
+    notes.extend(capacity_notes(&m, &r));
     let mut p = named(&s.meta.name, &labels, &m, r);
     p.lines.append(&mut effects);
     p.notes = notes;

@@ -64,13 +64,51 @@ impl Schedule {
         }
     }
 
-    /// Check every year label and value. `check` returns what is allowed when a value is not.
+    /// Check a schedule whose value applies in its own year (a block transfer share, a number
+    /// of places): every year label and value, and a table must start at the base year.
+    /// `check` returns what is allowed when a value is not.
     pub fn validate(
         &self,
         path: &str,
         base: FinancialYear,
         horizon: usize,
         check: impl Fn(f64) -> Option<String>,
+        issues: &mut Vec<Issue>,
+    ) {
+        self.validate_as(path, base, horizon, check, Applies::InItsYear, issues)
+    }
+
+    /// Check a growth-rate schedule. A growth rate is the change *into* a year from the year
+    /// before, so it applies from the year after the base year (the base year's values are
+    /// given directly): `{ "2025-26" = 0.06 }` is growth from 2024-25 to 2025-26. A table may
+    /// start at the base year (its value then holds from the year after) or at the year after.
+    /// A base-year value beside a value for the year after is never used; the projection says
+    /// so in a note ([`unused_base_growth`]).
+    pub fn validate_growth(
+        &self,
+        path: &str,
+        base: FinancialYear,
+        horizon: usize,
+        check: impl Fn(f64) -> Option<String>,
+        issues: &mut Vec<Issue>,
+    ) {
+        self.validate_as(
+            path,
+            base,
+            horizon,
+            check,
+            Applies::FromYearAfterBase,
+            issues,
+        )
+    }
+
+    fn validate_as(
+        &self,
+        path: &str,
+        base: FinancialYear,
+        horizon: usize,
+        check: impl Fn(f64) -> Option<String>,
+        applies: Applies,
         issues: &mut Vec<Issue>,
     ) {
         match self {
@@ -87,24 +125,60 @@ impl Schedule {
                     ));
                     return;
                 }
-                let mut has_base = false;
+                let next = base.plus(1);
+                let (mut has_base, mut has_next) = (false, false);
                 for (label, v) in map {
                     if let Some(y) = check_year(path, label, base, horizon, issues) {
                         has_base |= y == base;
+                        has_next |= y == next;
                     }
                     if let Some(msg) = check(*v) {
                         issues.push(Issue::new(path, msg).in_year(label.clone()).with_number(*v));
                     }
                 }
-                if !has_base {
-                    issues.push(Issue::new(
+                match applies {
+                    Applies::InItsYear if !has_base => issues.push(Issue::new(
                         path,
                         format!("the table must start at the base year {base}, so every year has a value"),
-                    ));
+                    )),
+                    Applies::FromYearAfterBase if horizon > 1 && !has_base && !has_next => {
+                        issues.push(Issue::new(
+                            path,
+                            format!("the table must start at {next} (or the base year {base}): growth applies from the year after the base year, and the rate listed for a year is the growth from the year before into it"),
+                        ))
+                    }
+                    _ => {}
                 }
             }
         }
     }
+}
+
+/// For a growth-rate table listing both the base year and the year after, the base year's
+/// label and value: that value is never used (see [`Schedule::validate_growth`]).
+pub fn unused_base_growth(s: &Schedule, base: FinancialYear) -> Option<(String, f64)> {
+    let Schedule::Steps(map) = s else {
+        return None;
+    };
+    let mut found = None;
+    let mut has_next = false;
+    for (label, v) in map {
+        match FinancialYear::parse(label) {
+            Some(y) if y == base => found = Some((label.clone(), *v)),
+            Some(y) if y == base.plus(1) => has_next = true,
+            _ => {}
+        }
+    }
+    found.filter(|_| has_next)
+}
+
+/// Which years a schedule's values apply to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Applies {
+    /// The value listed for a year is used in that year (transfer shares, places).
+    InItsYear,
+    /// The value listed for a year is the growth into it; the base year's is never used.
+    FromYearAfterBase,
 }
 
 /// Parse `label` and check it is a financial year inside the projection; report otherwise.

@@ -52,9 +52,14 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     money(&mut v, "funding.hnb", f.hnb);
     money(&mut v, "funding.schools_block", f.schools_block);
     f.hnb_growth
-        .validate("funding.hnb_growth", base, h, growth_rule, &mut v);
-    f.schools_block_growth
-        .validate("funding.schools_block_growth", base, h, growth_rule, &mut v);
+        .validate_growth("funding.hnb_growth", base, h, growth_rule, &mut v);
+    f.schools_block_growth.validate_growth(
+        "funding.schools_block_growth",
+        base,
+        h,
+        growth_rule,
+        &mut v,
+    );
     f.block_transfer
         .validate("funding.block_transfer", base, h, transfer_rule, &mut v);
     if f.schools_block == 0.0 && f.block_transfer.resolve(base, h).iter().any(|x| *x > 0.0) {
@@ -112,7 +117,7 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         v.push(Issue::new("demand.base_plans", "total plans must be above 0").with_value(total));
     }
     dm.growth
-        .validate("demand.growth", base, h, growth_rule, &mut v);
+        .validate_growth("demand.growth", base, h, growth_rule, &mut v);
     for k in dm.labels.keys() {
         known(&mut v, &format!("demand.labels.{k}"), k, &cats);
     }
@@ -191,15 +196,15 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         known(&mut v, &format!("cost.unit_cost.{c}"), c, &cats);
     }
     cost.inflation
-        .validate("cost.inflation", base, h, growth_rule, &mut v);
+        .validate_growth("cost.inflation", base, h, growth_rule, &mut v);
     for (c, sch) in &cost.inflation_by_category {
         let p = format!("cost.inflation_by_category.{c}");
         known(&mut v, &p, c, &cats);
-        sch.validate(&p, base, h, growth_rule, &mut v);
+        sch.validate_growth(&p, base, h, growth_rule, &mut v);
     }
     for (n, line) in &cost.non_plan {
         money(&mut v, &format!("cost.non_plan.{n}.base"), line.base);
-        line.growth.validate(
+        line.growth.validate_growth(
             &format!("cost.non_plan.{n}.growth"),
             base,
             h,

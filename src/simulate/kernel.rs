@@ -186,7 +186,13 @@ impl Engine {
                 let income = hnb[l] + self.block_transfer[t] + m.other_income[t];
                 spend[l] = on_plans[l] + self.non_plan_total[t] + costs[l] - savings[l];
                 in_year[l] = spend[l] - income;
-                standing[l] = balance[l] + in_year[l] - m.payments[t];
+                standing[l] = balance[l] + in_year[l];
+            }
+            // No payment subtracts exactly 0 (x − 0 = x), so skip the cap then.
+            if m.payments[t] != 0.0 {
+                for l in 0..L {
+                    standing[l] -= crate::engine::deficit::payment(m.payments[t], standing[l]);
+                }
             }
             // A year without a write-off rule writes off exactly 0 (x − 0 = x), so skip it.
             if m.write_offs.iter().any(|(wt, _)| *wt == t) {

@@ -1,0 +1,92 @@
+//! Plain-English notes about a plan that are not errors: values that are valid but
+//! implausible for their unit (money is in pounds), inputs that have no effect, and amounts the
+//! engine capped. They travel in [`Projection::notes`](super::projection::Projection) to
+//! every output (CLI, notebook, Excel), so a small test scenario still runs while a finance
+//! officer who typed `hnb = 59.0` for £59m is told at once.
+
+use super::deficit::DeficitPath;
+use super::model::Model;
+use crate::scenario::Scenario;
+use crate::scenario::schedule::{Schedule, unused_base_growth};
+use crate::scenario::year::FinancialYear;
+
+/// An HNB or schools block below this (£) is almost certainly in millions, not pounds.
+pub const IMPLAUSIBLE_BLOCK: f64 = 1e6;
+/// A unit cost below this (£ per plan a year) is almost certainly in thousands, not pounds.
+pub const IMPLAUSIBLE_UNIT_COST: f64 = 500.0;
+
+/// Notes on the inputs of `s` (checked once, before any run).
+pub fn input_notes(s: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    let f = &s.funding;
+    for (path, x) in [
+        ("funding.hnb", f.hnb),
+        ("funding.schools_block", f.schools_block),
+    ] {
+        if x > 0.0 && x < IMPLAUSIBLE_BLOCK {
+            notes.push(format!(
+                "{path} = {x}: under £1m is implausible for a council's block; money is in pounds (£59m is 59_000_000, not 59.0)"
+            ));
+        }
+    }
+    for (c, u) in &s.cost.unit_cost {
+        if *u > 0.0 && *u < IMPLAUSIBLE_UNIT_COST {
+            notes.push(format!(
+                "cost.unit_cost.{c} = {u}: under £500 a year per plan is implausible; money is in pounds a year (£26k is 26_000, not 26.0)"
+            ));
+        }
+    }
+    for (c, n) in &s.demand.base_plans {
+        if n.fract() != 0.0 {
+            notes.push(format!(
+                "demand.base_plans.{c} = {n}: plans are counted in whole numbers; check the figure is a count of plans, not a share or a number in thousands"
+            ));
+        }
+    }
+    let base = s.base_year();
+    let mut growth: Vec<(String, &Schedule)> = vec![
+        ("funding.hnb_growth".into(), &f.hnb_growth),
+        (
+            "funding.schools_block_growth".into(),
+            &f.schools_block_growth,
+        ),
+        ("demand.growth".into(), &s.demand.growth),
+        ("cost.inflation".into(), &s.cost.inflation),
+    ];
+    for (c, sch) in &s.cost.inflation_by_category {
+        growth.push((format!("cost.inflation_by_category.{c}"), sch));
+    }
+    for (n, line) in &s.cost.non_plan {
+        growth.push((format!("cost.non_plan.{n}.growth"), &line.growth));
+    }
+    for (path, sch) in growth {
+        if let Some((label, v)) = unused_base_growth(sch, base) {
+            let next = base.plus(1);
+            notes.push(format!(
+                "{path}[{label}] = {v} is not used: growth applies from the year after the base year, and {next} gives the growth from {base} into {next}"
+            ));
+        }
+    }
+    notes
+}
+
+/// A note for each year whose payments towards the deficit were more than the deficit
+/// standing, so only part was applied ([`super::deficit::payment`]).
+pub fn payment_notes(m: &Model, d: &DeficitPath) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (t, (asked, applied)) in m.payments.iter().zip(&d.payments).enumerate() {
+        if asked > applied {
+            notes.push(format!(
+                "deficit.payments[{}]: £{:.1}m is more than the deficit standing; £{:.1}m is applied, since a payment (like a write-off) never creates a surplus",
+                year(m.base, t),
+                asked / 1e6,
+                applied / 1e6,
+            ));
+        }
+    }
+    notes
+}
+
+fn year(base: FinancialYear, t: usize) -> FinancialYear {
+    base.plus(t as i32)
+}
