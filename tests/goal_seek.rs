@@ -360,3 +360,67 @@ fn unit_cost_inflation_starts_from_the_default_schedule() {
     .unwrap();
     assert_eq!(t.bars[0].base_value, 0.0);
 }
+
+#[test]
+fn exact_target_finds_the_value_that_meets_the_amount_not_just_stays_under_it() {
+    // Closing deficit at the end of 2026-27 is £1.5m as given. "At most £2.1m" is already met
+    // with any HNB growth from 0 up, so the at-most seek stops at the value needing least
+    // change; the exact seek must raise the deficit to £2.1m, which needs HNB to fall:
+    // 6.0m − 1.5m × (1 + (1+g) + (1+g)²) = 2.1m  ⇒  (1+g)² + (1+g) − 1.6 = 0
+    // ⇒  1 + g = (−1 + √7.4) / 2.
+    let mut req = GoalSeek::new("hnb_growth", "closing_deficit");
+    req.year = Some("2026-27".into());
+    req.amount = 2_100_000.0;
+    req.bounds = Some((-0.5, 0.5));
+    let at_most = goal_seek(&small(), &req).unwrap();
+    assert_eq!(at_most.mode, "at_most");
+    assert!(at_most.achieved);
+    req.exact = true;
+    let r = goal_seek(&small(), &req).unwrap();
+    assert_eq!(r.mode, "exact");
+    assert!(r.achieved, "{}", r.message);
+    let g = (-1.0 + 7.4_f64.sqrt()) / 2.0 - 1.0;
+    assert_relative_eq!(r.value, g, max_relative = 1e-3);
+    let closing = line(&r.scenario, "closing_deficit");
+    assert!((closing[2] - 2_100_000.0).abs() <= 1_000.0, "{closing:?}");
+    assert!(r.message.contains("within £1000"), "{}", r.message);
+}
+
+#[test]
+fn exact_target_out_of_reach_is_not_achieved() {
+    // HNB growth from 0% to 10% can only lower the £1.5m closing deficit; £3m is out of reach.
+    let mut req = GoalSeek::new("hnb_growth", "closing_deficit");
+    req.year = Some("2026-27".into());
+    req.amount = 3_000_000.0;
+    req.bounds = Some((0.0, 0.1));
+    req.exact = true;
+    let r = goal_seek(&small(), &req).unwrap();
+    assert!(!r.achieved, "{}", r.message);
+    assert!(
+        r.message.starts_with("No value of hnb_growth"),
+        "{}",
+        r.message
+    );
+    // The closest value is the bound nearest the amount: no growth.
+    assert_eq!(r.value, 0.0);
+}
+
+#[test]
+fn in_year_deficit_target_with_an_amount() {
+    // In-year deficit in 2025-26 is 2.0m − 1.5m − share × 100m; exactly £0.2m ⇒ share 0.003.
+    let mut req = GoalSeek::new("block_transfer", "in_year_deficit");
+    req.year = Some("2025-26".into());
+    req.amount = 200_000.0;
+    req.exact = true;
+    req.tolerance = 1.0;
+    let r = goal_seek(&small(), &req).unwrap();
+    assert!(r.achieved, "{}", r.message);
+    assert_relative_eq!(r.value, 0.003, max_relative = 1e-6);
+    let iy = line(&r.scenario, "in_year_deficit");
+    assert!((iy[1] - 200_000.0).abs() <= 1.0, "{iy:?}");
+    // in_year_balance is a limit, not an amount: exact with it is an error naming `exact`.
+    let mut bad = GoalSeek::new("block_transfer", "in_year_balance");
+    bad.exact = true;
+    let e = goal_seek(&small(), &bad).unwrap_err();
+    assert_eq!(e.issues()[0].path, "exact", "{e}");
+}

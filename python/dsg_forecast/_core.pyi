@@ -55,6 +55,7 @@ def goal_seek(
     bounds: tuple[float, float] | None = None,
     from_year: str | None = None,
     tolerance: float = 1000.0,
+    exact: bool = False,
 ) -> dict[str, Any]: ...
 def tornado(
     scenario: Scenario, metric: str, ranges: list[tuple[str, float, float]] | None = None

@@ -15,6 +15,13 @@
 //!
 //! A typical seek uses 3 to 15 projections. When no value in the bounds meets the target the
 //! result says so and gives the best value the driver can do.
+//!
+//! **Two modes.** By default a target is "at most": the measure must not exceed the limit, and a
+//! lever that keeps the measure below the limit everywhere in its bounds meets it (at the value
+//! needing least change). With `exact`, the lever must make the measure *equal* the amount
+//! within `tolerance`: the same bracket and root-find on the same gap, stopping when either side
+//! is within `tolerance` of the amount; when no value inside the bounds reaches the amount
+//! (no change of side), `achieved` is false and the closest value is returned.
 
 use crate::analysis::driver::{Driver, show_value as show};
 use crate::engine::model::Model;
@@ -22,11 +29,13 @@ use crate::engine::projection::run;
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
 
-/// What to meet. Every target is "a measure at most a limit" (£).
+/// What to meet: a measure (£) at most a limit, or equal to it with `exact`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Target {
     /// In-year deficit (spend − income) in the target year ≤ 0.
     InYearBalance,
+    /// In-year deficit in the target year ≤ `amount` (or = `amount` with `exact`).
+    InYearDeficit,
     /// Closing cumulative deficit at the end of the target year ≤ `amount`.
     ClosingDeficit,
     /// Closing deficit in the year the statutory override ends ≤ `amount`.
@@ -34,8 +43,9 @@ pub enum Target {
 }
 
 /// The target names [`GoalSeek::target`] accepts.
-pub const TARGETS: [&str; 3] = [
+pub const TARGETS: [&str; 4] = [
     "in_year_balance",
+    "in_year_deficit",
     "closing_deficit",
     "deficit_at_override_end",
 ];
@@ -61,6 +71,9 @@ pub struct GoalSeek {
     pub from_year: Option<String>,
     /// How close (£) to the limit the answer must come; default £1,000.
     pub tolerance: f64,
+    /// Find the value that makes the measure equal `amount` (within `tolerance`) instead of
+    /// at most `amount`. Not for `in_year_balance` (use `in_year_deficit` with amount 0).
+    pub exact: bool,
 }
 
 impl GoalSeek {
@@ -74,6 +87,7 @@ impl GoalSeek {
             bounds: None,
             from_year: None,
             tolerance: 1_000.0,
+            exact: false,
         }
     }
 }
@@ -89,13 +103,17 @@ pub struct GoalSeekResult {
     pub year: String,
     /// The year the lever's value applies from (the base year for every-year drivers).
     pub from_year: String,
-    /// The limit (£) the measure must not exceed.
+    /// The limit (£) the measure must not exceed, or (exact) must equal.
     pub limit: f64,
+    /// "at_most" (the measure must not exceed the limit) or "exact" (it must equal the limit
+    /// within the tolerance).
+    pub mode: &'static str,
     /// The value found; when not achieved, the best the lever can do inside the bounds.
     pub value: f64,
     /// The lever's value in the scenario as given (in `from_year`).
     pub start_value: f64,
-    /// Did the returned scenario, re-projected, meet the target?
+    /// Did the returned scenario, re-projected, meet the target (at most the limit; or, exact,
+    /// within the tolerance of it)?
     pub achieved: bool,
     /// The measure (£) in the returned scenario: in-year or closing deficit in `year`.
     pub measure: f64,
@@ -140,6 +158,7 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
     };
     let target = match req.target.trim() {
         "in_year_balance" => Some(Target::InYearBalance),
+        "in_year_deficit" => Some(Target::InYearDeficit),
         "closing_deficit" => Some(Target::ClosingDeficit),
         "deficit_at_override_end" => Some(Target::DeficitAtOverrideEnd),
         other => {
@@ -207,6 +226,15 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         issues.push(
             Issue::new("tolerance", "expected an amount in pounds above 0")
                 .with_value(req.tolerance),
+        );
+    }
+    if req.exact && target == Some(Target::InYearBalance) {
+        issues.push(
+            Issue::new(
+                "exact",
+                "in_year_balance is a limit (an in-year deficit of at most 0); to hit an in-year deficit exactly, use target in_year_deficit with an amount",
+            )
+            .with_value("true"),
         );
     }
     if !req.amount.is_finite() {
@@ -277,8 +305,16 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
     let measure_of = |model: &Model| {
         let r = run(model);
         match target {
-            Target::InYearBalance => r.in_year_deficit[t],
+            Target::InYearBalance | Target::InYearDeficit => r.in_year_deficit[t],
             _ => r.deficit.closing[t],
+        }
+    };
+    let exact = req.exact;
+    let meets = |measure: f64| {
+        if exact {
+            (measure - limit).abs() <= req.tolerance
+        } else {
+            measure <= limit
         }
     };
     let mut count = 0usize;
@@ -292,7 +328,7 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
     // growth scaled down, can ask to move or cease more plans than a placement holds.
     let start_value = driver.current(s, &m, from);
     let (lo, hi) = driver.valid_range(s, from, bounds, start_value, "bounds")?;
-    let found = search(&mut gap, lo, hi, req.tolerance);
+    let found = search(&mut gap, lo, hi, req.tolerance, exact);
 
     // Write back, re-project from the scenario text, nudge if rounding tipped it over.
     let mut value = found.value;
@@ -311,8 +347,9 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         })?;
         count += 1;
         let measure = measure_of(&Model::new(&sc));
-        let meets = measure <= limit;
-        if !found.achieved || meets || tries >= 30 || found.toward_feasible == 0.0 {
+        // An exact answer is not nudged: it may sit either side of the amount.
+        if exact || !found.achieved || meets(measure) || tries >= 30 || found.toward_feasible == 0.0
+        {
             break (sc, measure);
         }
         let step = (hi - lo) * 1e-12 * f64::powi(2.0, tries);
@@ -320,9 +357,11 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         tries += 1;
     };
     let start_measure = measure_of(&m);
-    let achieved = measure <= limit;
+    let achieved = meets(measure);
     let what = match target {
-        Target::InYearBalance => format!("the in-year deficit in {}", years[t]),
+        Target::InYearBalance | Target::InYearDeficit => {
+            format!("the in-year deficit in {}", years[t])
+        }
         _ => format!("the closing deficit at the end of {}", years[t]),
     };
     let lever = driver.name();
@@ -342,7 +381,22 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
     } else {
         String::new()
     };
-    let message = if achieved {
+    let message = if exact && achieved {
+        format!(
+            "{lever} = {shown}{applies} brings {what} to {} (target: {}, within £{:.0}).",
+            pounds_m(measure),
+            pounds_m(limit),
+            req.tolerance
+        )
+    } else if exact {
+        format!(
+            "No value of {lever} between {} and {} brings {what} to {}: the closest is {shown}{applies}, which gives {}.",
+            show(lo, driver.unit()),
+            show(hi, driver.unit()),
+            pounds_m(limit),
+            pounds_m(measure)
+        ) + &narrowed
+    } else if achieved {
         format!(
             "{lever} = {shown}{applies} brings {what} to {} (target: at most {}).",
             pounds_m(measure),
@@ -364,6 +418,7 @@ pub fn goal_seek(s: &Scenario, req: &GoalSeek) -> Result<GoalSeekResult, Scenari
         year: years[t].clone(),
         from_year,
         limit,
+        mode: if exact { "exact" } else { "at_most" },
         value,
         start_value,
         achieved,
@@ -385,7 +440,8 @@ struct Found {
 }
 
 /// Bracket and root-find `gap` on `[lo, hi]`; see the module documentation.
-fn search(gap: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64, tol: f64) -> Found {
+/// With `exact`, the gap must come within `tol` of 0 from either side.
+fn search(gap: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64, tol: f64, exact: bool) -> Found {
     let (glo, ghi) = (gap(lo), gap(hi));
     let mut samples = vec![(lo, glo), (hi, ghi)];
     let meets = |g: f64| g <= 0.0;
@@ -412,6 +468,19 @@ fn search(gap: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64, tol: f64) -> Found 
         }
     }
     let Some(((mut a, mut ga), (mut b, mut gb))) = bracket else {
+        if exact {
+            // No change of side: the amount is not reached inside the bounds (unless a sample
+            // happens to be within the tolerance); return the closest sample.
+            let (x, g) = *samples
+                .iter()
+                .min_by(|p, q| p.1.abs().total_cmp(&q.1.abs()))
+                .expect("two samples at least");
+            return Found {
+                value: x,
+                achieved: g.abs() <= tol,
+                toward_feasible: 0.0,
+            };
+        }
         // Met everywhere: the value closest to the limit (least change needed).
         // Missed everywhere: the value that comes closest.
         let all_meet = samples.iter().all(|s| meets(s.1));
@@ -438,7 +507,12 @@ fn search(gap: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64, tol: f64) -> Found 
     let mut stalls = 0;
     for _ in 0..200 {
         let gf = if meets(ga) { ga } else { gb };
-        if gf >= -tol || (b - a).abs() <= xtol {
+        let close_enough = if exact {
+            ga.abs().min(gb.abs()) <= tol
+        } else {
+            gf >= -tol
+        };
+        if close_enough || (b - a).abs() <= xtol {
             break;
         }
         let mut x = (a * wb - b * wa) / (wb - wa);
@@ -471,6 +545,18 @@ fn search(gap: &mut dyn FnMut(f64) -> f64, lo: f64, hi: f64, tol: f64) -> Found 
             stalls = 0;
             width = w;
         }
+    }
+    if exact {
+        let (x, g) = if ga.abs() <= gb.abs() {
+            (a, ga)
+        } else {
+            (b, gb)
+        };
+        return Found {
+            value: x,
+            achieved: g.abs() <= tol,
+            toward_feasible: 0.0,
+        };
     }
     let (xf, xi) = if meets(ga) { (a, b) } else { (b, a) };
     Found {

@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyList};
 
 /// Find the lever value that meets a target; returns a dict (see `dsg_forecast.goal_seek`).
 #[pyfunction]
-#[pyo3(name = "goal_seek", signature = (scenario, lever, target, year=None, amount=0.0, bounds=None, from_year=None, tolerance=1000.0))]
+#[pyo3(name = "goal_seek", signature = (scenario, lever, target, year=None, amount=0.0, bounds=None, from_year=None, tolerance=1000.0, exact=false))]
 #[allow(clippy::too_many_arguments)]
 fn py_goal_seek<'py>(
     py: Python<'py>,
@@ -23,6 +23,7 @@ fn py_goal_seek<'py>(
     bounds: Option<(f64, f64)>,
     from_year: Option<String>,
     tolerance: f64,
+    exact: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let req = GoalSeek {
         lever,
@@ -32,6 +33,7 @@ fn py_goal_seek<'py>(
         bounds,
         from_year,
         tolerance,
+        exact,
     };
     let s = &scenario.inner;
     let (r, p) = py
@@ -49,6 +51,7 @@ fn py_goal_seek<'py>(
     d.set_item("year", &r.year)?;
     d.set_item("from_year", &r.from_year)?;
     d.set_item("limit", r.limit)?;
+    d.set_item("mode", r.mode)?;
     d.set_item("value", r.value)?;
     d.set_item("start_value", r.start_value)?;
     d.set_item("achieved", r.achieved)?;
