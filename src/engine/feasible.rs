@@ -2,7 +2,7 @@
 //! its category holds in any year. Input validation ([`Scenario::validated`]) cannot see this
 //! without running demand, so it runs here, when a scenario is made ready to project.
 
-use super::demand::{DemandModel, GrowthDemand, PlanTable};
+use super::demand::{PlanTable, model_for};
 use super::model::Model;
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::{Effect, Scenario};
@@ -25,7 +25,7 @@ pub fn check_moves(s: &Scenario) -> Vec<Issue> {
     let m = Model::new(s);
     let mut table = PlanTable::default();
     let labels = m.year_labels();
-    GrowthDemand
+    model_for(&m)
         .project(&m, &mut table)
         .into_iter()
         .map(|(i, t, gap)| {

@@ -1,6 +1,8 @@
 //! A validated scenario resolved into per-year numeric arrays, ready to project many times
 //! (what-ifs, goal seeks and simulations change these arrays, not the scenario text).
 
+use crate::engine::demand::CohortArrays;
+use crate::scenario::cohort::DemandKind;
 use crate::scenario::schedule::Schedule;
 use crate::scenario::validate::override_end_year;
 use crate::scenario::year::FinancialYear;
@@ -37,6 +39,16 @@ pub enum Lever {
     },
     Save {
         amounts: Vec<f64>,
+    },
+    /// Cohort model: a share fewer new plans.
+    ReduceNewPlans {
+        share: f64,
+    },
+    /// Cohort model: a further share of the plans at `age` ceasing each year.
+    CeaseAtAge {
+        age: usize,
+        share: f64,
+        category: Option<usize>,
     },
 }
 
@@ -88,6 +100,8 @@ pub struct Model {
     /// Year index whose 31 March is the override end, if inside the projection.
     pub override_end: Option<usize>,
     pub mitigations: Vec<MitigationModel>,
+    /// The cohort model's stock and flows by age × category (`None` for the growth model).
+    pub cohort: Option<CohortArrays>,
 }
 
 impl Model {
@@ -174,6 +188,16 @@ impl Model {
                     Effect::Save { amounts } => Lever::Save {
                         amounts: amounts.resolve(base, h),
                     },
+                    Effect::ReduceNewPlans { share } => Lever::ReduceNewPlans { share: *share },
+                    Effect::CeaseAtAge {
+                        age,
+                        share,
+                        category,
+                    } => Lever::CeaseAtAge {
+                        age: (*age).max(0) as usize,
+                        share: *share,
+                        category: category.as_deref().map(idx),
+                    },
                 };
                 MitigationModel {
                     name: m.name.clone(),
@@ -222,6 +246,12 @@ impl Model {
             reserves: s.financing.reserves,
             override_end,
             mitigations,
+            cohort: s
+                .demand
+                .cohort
+                .as_ref()
+                .filter(|_| s.demand.model == DemandKind::Cohort)
+                .map(|c| CohortArrays::new(c, &cats)),
             categories: cats,
         }
     }

@@ -3,12 +3,13 @@
 
 use crate::engine::cost::{Spend, expenditure_into};
 use crate::engine::deficit::{DeficitPath, corkscrew_into};
-use crate::engine::demand::{DemandModel, GrowthDemand, PlanTable, Shortfall};
+use crate::engine::demand::{DemandModel, PlanTable, Shortfall, model_for};
 use crate::engine::funding::{Income, income_into};
 use crate::engine::metrics::{Metrics, metrics};
 use crate::engine::model::{Lever, Model};
 use crate::engine::notes::{input_notes, payment_notes};
 use crate::scenario::Scenario;
+use crate::scenario::cohort::AGE_GROUPS;
 use std::borrow::Cow;
 
 /// One run of the model, as structured arrays (no names): the fast path for what-ifs,
@@ -29,7 +30,7 @@ pub struct Run {
 
 /// Run `m` with the default growth-rate demand model.
 pub fn run(m: &Model) -> Run {
-    run_with(m, &GrowthDemand)
+    run_with(m, model_for(m))
 }
 
 /// Run `m` with any demand model.
@@ -115,7 +116,7 @@ pub fn project(s: &Scenario) -> Projection {
         let planned = std::mem::replace(&mut m.mitigations[i].delivery, 0.0);
         // Mitigations act on plans and costs only, never on income, so the change in the
         // in-year deficit is the change in spend: only demand and cost need re-running.
-        GrowthDemand.project(&m, &mut without.plans);
+        model_for(&m).project(&m, &mut without.plans);
         expenditure_into(&m, &without.plans, &mut without.spend);
         m.mitigations[i].delivery = planned;
         let values: Vec<f64> = without
@@ -140,7 +141,7 @@ pub fn project(s: &Scenario) -> Projection {
     for mit in &mut m.mitigations {
         mit.delivery = 0.0;
     }
-    run_into(&m, &GrowthDemand, &mut without);
+    run_into(&m, model_for(&m), &mut without);
     let u = named(&s.meta.name, &labels, &m, without);
     for (key, label) in [
         ("in_year_deficit", "Unmitigated in-year deficit"),
@@ -335,6 +336,39 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: Run) -> Projection {
         "plans",
         (0..h).map(|t| plans.total(t)).collect(),
     );
+    if let Some(f) = &plans.flows {
+        // The cohort model's flows and age profile (plans).
+        for (name, label, values) in [
+            ("new_plans", "New plans made in the year", &f.new),
+            ("ceased_plans", "Plans ceased in the year", &f.ceased),
+            ("aged_out", "Plans ended at age 25", &f.aged_out),
+            (
+                "net_other_change",
+                "Net other change in plans",
+                &f.net_other,
+            ),
+        ] {
+            push(name.into(), label.into(), "plans", values.clone());
+        }
+        let ng = AGE_GROUPS.len();
+        for (g, (group, lo, hi)) in AGE_GROUPS.iter().enumerate() {
+            let at = |t: usize, c: usize| f.by_age_group[(t * ng + g) * nc + c];
+            push(
+                cat("ehcps_age.", group),
+                format!("EHCPs aged {lo} to {hi}: total").into(),
+                "plans",
+                (0..h).map(|t| (0..nc).map(|c| at(t, c)).sum()).collect(),
+            );
+            for (c, id) in m.categories.iter().enumerate() {
+                push(
+                    format!("ehcps_age.{group}.{id}").into(),
+                    format!("EHCPs aged {lo} to {hi}: {}", labels[c]).into(),
+                    "plans",
+                    (0..h).map(|t| at(t, c)).collect(),
+                );
+            }
+        }
+    }
     for (c, id) in m.categories.iter().enumerate() {
         push(
             cat("unit_cost.", id),

@@ -3,11 +3,13 @@
 //! Money is in pounds, rates are fractions (0.03 = 3%), years are financial-year labels
 //! ("2024-25"). Field names here are the names in the scenario file; `README.md` documents them.
 
+pub mod cohort;
 mod more_errors;
 pub mod schedule;
 pub mod uncertainty;
 pub mod unique;
 pub mod validate;
+mod validate_cohort;
 mod validate_uncertainty;
 pub mod year;
 
@@ -142,6 +144,9 @@ pub struct WriteOff {
 /// Demand: EHCPs by placement category and how they grow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Demand {
+    /// Which demand model projects plans: `growth` (default) or `cohort`.
+    #[serde(default, skip_serializing_if = "cohort::DemandKind::is_growth")]
+    pub model: cohort::DemandKind,
     /// EHCPs in the base year by placement category id (plans). The keys define the
     /// categories; the DfE seven ids are listed in [`DFE_CATEGORIES`].
     #[serde(deserialize_with = "unique::map")]
@@ -153,11 +158,16 @@ pub struct Demand {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub labels: IndexMap<String, String>,
-    /// Annual growth of total plans from the year after the base year (fraction).
+    /// Annual growth from the year after the base year (fraction): of total plans in the
+    /// growth model, of new plans in the cohort model.
     pub growth: Schedule,
     /// Target placement mixes: shares glide linearly from the base-year mix to each target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mix: Vec<MixTarget>,
+    /// The cohort model's stock and flows (required with `model = "cohort"`, an error
+    /// otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<cohort::CohortInputs>,
 }
 
 /// Placement shares (summing to 1) to be reached in `year`.
@@ -249,6 +259,17 @@ pub enum Effect {
     Invest { amounts: Amounts },
     /// Save `amounts` (£ by year) not captured by the other levers.
     Save { amounts: Amounts },
+    /// Cohort model only: make `share` fewer new plans (0.2 = a fifth fewer), e.g. through
+    /// early help.
+    ReduceNewPlans { share: f64 },
+    /// Cohort model only: cease a further `share` of the plans held at `age` each year (from
+    /// `category` only, or every category when absent), e.g. "cease plans at 20".
+    CeaseAtAge {
+        age: i64,
+        share: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+    },
 }
 
 impl Effect {
@@ -261,6 +282,8 @@ impl Effect {
             Effect::UnitCost { .. } => "unit_cost",
             Effect::Invest { .. } => "invest",
             Effect::Save { .. } => "save",
+            Effect::ReduceNewPlans { .. } => "reduce_new_plans",
+            Effect::CeaseAtAge { .. } => "cease_at_age",
         }
     }
 
@@ -286,6 +309,16 @@ impl Effect {
             },
             Effect::Save { amounts } => Effect::Save {
                 amounts: amounts.scaled(k),
+            },
+            Effect::ReduceNewPlans { share } => Effect::ReduceNewPlans { share: share * k },
+            Effect::CeaseAtAge {
+                age,
+                share,
+                category,
+            } => Effect::CeaseAtAge {
+                age: *age,
+                share: share * k,
+                category: category.clone(),
             },
         }
     }

@@ -269,6 +269,8 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
             Effect::Invest { amounts } | Effect::Save { amounts } => {
                 amounts.validate(&format!("{e}.amounts"), base, h, &mut v);
             }
+            // Checked with the cohort inputs they act on (validate_cohort).
+            Effect::ReduceNewPlans { .. } | Effect::CeaseAtAge { .. } => {}
         }
     }
 
@@ -304,6 +306,7 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         }
     }
 
+    super::validate_cohort::validate_cohort(s, &mut v);
     super::validate_uncertainty::validate_uncertainty(s, &mut v);
     v
 }
@@ -390,7 +393,7 @@ fn fraction(v: &mut Vec<Issue>, path: &str, x: f64) {
     }
 }
 
-fn known(v: &mut Vec<Issue>, path: &str, id: &str, cats: &[String]) {
+pub(super) fn known(v: &mut Vec<Issue>, path: &str, id: &str, cats: &[String]) {
     if !cats.iter().any(|c| c == id) {
         v.push(
             Issue::new(

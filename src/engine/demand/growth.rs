@@ -1,7 +1,7 @@
 //! The growth-rate demand model: one EHCP growth rate, a placement mix, and mitigations that
 //! cut growth, cease plans or move them between categories.
 
-use super::{DemandModel, PlanTable, Shortfall};
+use super::{DemandModel, PlanTable, Shortfall, report_short};
 use crate::engine::model::{Lever, Model};
 
 /// The growth-rate model used by DfE management plans and DBV:
@@ -200,44 +200,34 @@ impl DemandLevers {
                 }
             }
         }
-        // Overflow can fill a category that has its own limit, so repeat; chains have no
-        // loops (validated), so plans settle within one pass per category.
         if self.has_capacity {
-            for _ in 0..nc {
-                let mut moved = false;
-                for (c, cap) in m.capacity.iter().enumerate() {
-                    if let Some((places, overflow)) = cap {
-                        for l in 0..L {
-                            let excess = row[c][l] - places[t];
-                            if excess > 0.0 {
-                                row[c][l] -= excess;
-                                row[*overflow][l] += excess;
-                                moved = true;
-                            }
-                        }
-                    }
-                }
-                if !moved {
-                    break;
-                }
-            }
+            overflow(m, t, row);
         }
     }
 }
 
-/// `short(i, lane, gap)` for every lane whose `gap` (plans) exceeds 10⁻⁹, testing all lanes at
-/// once first: shortfalls are rare, so the usual case stays in vector instructions.
+/// Capacity limits on plans by category in year `t`: plans above a category's limit go to
+/// its overflow category. Overflow can fill a category that has its own limit, so this
+/// repeats; chains have no loops (validated), so plans settle within one pass per category.
 #[inline(always)]
-fn report_short<const L: usize>(
-    i: usize,
-    gap: [f64; L],
-    short: &mut impl FnMut(usize, usize, f64),
-) {
-    if gap.iter().fold(false, |any, g| any | (*g > 1e-9)) {
-        for (l, g) in gap.into_iter().enumerate() {
-            if g > 1e-9 {
-                short(i, l, g);
+pub(super) fn overflow<const L: usize>(m: &Model, t: usize, row: &mut [[f64; L]]) {
+    let nc = row.len();
+    for _ in 0..nc {
+        let mut moved = false;
+        for (c, cap) in m.capacity.iter().enumerate() {
+            if let Some((places, overflow)) = cap {
+                for l in 0..L {
+                    let excess = row[c][l] - places[t];
+                    if excess > 0.0 {
+                        row[c][l] -= excess;
+                        row[*overflow][l] += excess;
+                        moved = true;
+                    }
+                }
             }
+        }
+        if !moved {
+            break;
         }
     }
 }

@@ -4,8 +4,10 @@
 //! (a cohort or flow model: new plans, cessations, ageing, transitions) can sit beside
 //! [`GrowthDemand`] without touching them. Each model lives in its own file.
 
+mod cohort;
 mod growth;
 
+pub use cohort::{CohortArrays, CohortDemand, CohortLevers, CohortState};
 pub use growth::{DemandLevers, DemandState, GrowthDemand};
 
 use crate::engine::model::Model;
@@ -15,6 +17,21 @@ use crate::engine::model::Model;
 pub struct PlanTable {
     pub n_categories: usize,
     pub data: Vec<f64>,
+    /// Flows of plans by year, from a model that has them (the cohort model).
+    pub flows: Option<Flows>,
+}
+
+/// A cohort model's flows by year (plans): `new[t]`, `ceased[t]` (by rate, `cease_at_age`
+/// and `cease_plans`), `aged_out[t]` (plans ending at 25), `net_other[t]` (as applied), and
+/// plans by the DfE age groups × category, `by_age_group[(t * 5 + g) * nc + c]` (before
+/// capacity limits, which act on categories only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Flows {
+    pub new: Vec<f64>,
+    pub ceased: Vec<f64>,
+    pub aged_out: Vec<f64>,
+    pub net_other: Vec<f64>,
+    pub by_age_group: Vec<f64>,
 }
 
 impl PlanTable {
@@ -44,4 +61,30 @@ pub trait DemandModel {
     /// mitigation asked to move or cease more plans than a category held (those categories are
     /// floored at zero).
     fn project(&self, m: &Model, out: &mut PlanTable) -> Vec<Shortfall>;
+}
+
+/// The demand model a model runs: the cohort model when it has cohort inputs, else growth.
+pub fn model_for(m: &Model) -> &'static dyn DemandModel {
+    if m.cohort.is_some() {
+        &CohortDemand
+    } else {
+        &GrowthDemand
+    }
+}
+
+/// `short(i, lane, gap)` for every lane whose `gap` (plans) exceeds 10⁻⁹, testing all lanes at
+/// once first: shortfalls are rare, so the usual case stays in vector instructions.
+#[inline(always)]
+fn report_short<const L: usize>(
+    i: usize,
+    gap: [f64; L],
+    short: &mut impl FnMut(usize, usize, f64),
+) {
+    if gap.iter().fold(false, |any, g| any | (*g > 1e-9)) {
+        for (l, g) in gap.into_iter().enumerate() {
+            if g > 1e-9 {
+                short(i, l, g);
+            }
+        }
+    }
 }

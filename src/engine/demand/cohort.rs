@@ -1,0 +1,420 @@
+//! The cohort (flow) demand model: plans by single year of age × placement category, moved
+//! each year by flows instead of one growth rate.
+//!
+//! From the stock `S[a, c]` in year t−1's January census to year t's (t ≥ 1), in this order:
+//!
+//! 1. **Cessations** during the year: `ceased[a, c] = S[a, c] × q[a, c]`, with
+//!    `q = min(1, rate[a, c] × m + Σ cease_at_age share × phase[t] × delivery)` (`rate` from
+//!    `cessation`, or `cessation_by_category`; `m` = 1, or a simulation's cessation shock; the
+//!    sum over `cease_at_age` mitigations for that age and category).
+//! 2. **Ageing** (unless switched off): every plan moves up one year of age; plans at 25
+//!    end (`aged_out`); age 0 starts empty.
+//! 3. **Transitions**, in the order listed: `x = S[age, from] × share` moves to `S[age, to]`
+//!    (children who have just reached `age`).
+//! 4. **New plans**: `N[t, a] = new_plans[a] × G[t] × max(0, 1 − Σ reduce_new_plans share ×
+//!    phase[t] × delivery)`, `G[t] = G[t−1] × (1 + g[t] − Σ reduce_growth points × phase[t] ×
+//!    delivery)`, `G[0] = 1`; placed `S[a, c] += N[t, a] × mix[a, c]`.
+//! 5. **Net other change**: `S[a, c] = max(0, S[a, c] + net_other[a] × mix[a, c])`.
+//!
+//! Then, in every year including the base year, the **mitigations on plans** as in the growth
+//! model, as flows that stay in the stock: `cease_plans` ceases `per_year × phase[t] ×
+//! delivery` plans from its category (or from every cell in proportion), `move_plans` moves
+//! that many from one category to another; each takes from every age in proportion to the
+//! plans held there and moved plans keep their ages. A mitigation asking for more than the
+//! category holds takes what there is and is reported (a scenario doing so is rejected).
+//! Finally plans by category `P[t, c] = Σ_a S[a, c]`, and capacity limits send plans above a
+//! limit to its overflow category in the reported plans (the stock keeps the placements the
+//! children need, so a limit raised later takes them back).
+//!
+//! **Lanes.** As [`super::DemandLevers::step`], `step` runs `L` models side by side with the
+//! same operations in the same order per lane, so results do not depend on `L`.
+
+use super::{DemandModel, Flows, PlanTable, Shortfall, report_short};
+use crate::engine::model::{Lever, Model};
+use crate::scenario::cohort::{AGE_GROUPS, CohortInputs};
+
+/// Cohort inputs as arrays: per age `[a]`, per age and category `[a * nc + c]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortArrays {
+    pub n_ages: usize,
+    pub ageing: bool,
+    /// Plans in the base-year census.
+    pub stock: Vec<f64>,
+    /// New plans a year in the base year.
+    pub new_plans: Vec<f64>,
+    /// Placement shares of new plans (and of net other change).
+    pub mix: Vec<f64>,
+    /// Cessation rate a year.
+    pub cessation: Vec<f64>,
+    /// (age, from, to, share), in the order listed.
+    pub transitions: Vec<(usize, usize, usize, f64)>,
+    /// Net other change a year (plans).
+    pub net_other: Vec<f64>,
+}
+
+impl CohortArrays {
+    /// Resolve validated inputs against the category order `cats`.
+    pub fn new(c: &CohortInputs, cats: &[String]) -> CohortArrays {
+        let n = c.n_ages();
+        let nc = cats.len();
+        let by_cat = |m: &indexmap::IndexMap<String, Vec<f64>>, default: &dyn Fn(usize) -> f64| {
+            let mut out = vec![0.0; n * nc];
+            for a in 0..n {
+                for (k, cat) in cats.iter().enumerate() {
+                    out[a * nc + k] = m.get(cat).map_or_else(|| default(a), |xs| xs[a]);
+                }
+            }
+            out
+        };
+        let idx = |id: &str| cats.iter().position(|x| x == id).unwrap_or(0);
+        CohortArrays {
+            n_ages: n,
+            ageing: c.ageing,
+            stock: by_cat(&c.stock, &|_| 0.0),
+            new_plans: c.new_plans.clone(),
+            mix: by_cat(&c.new_plan_mix, &|_| 0.0),
+            cessation: by_cat(&c.cessation_by_category, &|a| c.cessation[a]),
+            transitions: c
+                .transitions
+                .iter()
+                .map(|t| (t.age.max(0) as usize, idx(&t.from), idx(&t.to), t.share))
+                .collect(),
+            net_other: if c.net_other.is_empty() {
+                vec![0.0; n]
+            } else {
+                c.net_other.clone()
+            },
+        }
+    }
+}
+
+/// The cohort model (see the module documentation).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CohortDemand;
+
+impl DemandModel for CohortDemand {
+    fn project(&self, m: &Model, out: &mut PlanTable) -> Vec<Shortfall> {
+        let Some(co) = &m.cohort else {
+            return super::GrowthDemand.project(m, out);
+        };
+        let nc = m.n_categories();
+        let h = m.horizon;
+        out.n_categories = nc;
+        out.data.clear();
+        out.data.resize(h * nc, 0.0);
+        let levers = CohortLevers::new(m);
+        let delivery: Vec<[f64; 1]> = m.mitigations.iter().map(|x| [x.delivery]).collect();
+        let mut state = CohortState::default();
+        levers.start(m, &mut state);
+        let mut short = Vec::new();
+        let mut row = vec![[0.0]; nc];
+        let mut flows = Flows::default();
+        let ng = AGE_GROUPS.len();
+        flows.by_age_group.resize(h * ng * nc, 0.0);
+        for t in 0..h {
+            levers.step(
+                m,
+                t,
+                [m.plan_growth[t]],
+                [1.0],
+                &delivery,
+                &mut state,
+                &mut row,
+                |i, _, gap| short.push((i, t, gap)),
+            );
+            for (x, r) in out.data[t * nc..(t + 1) * nc].iter_mut().zip(&row) {
+                *x = r[0];
+            }
+            flows.new.push(state.new[0]);
+            flows.ceased.push(state.ceased[0]);
+            flows.aged_out.push(state.aged_out[0]);
+            flows.net_other.push(state.net_other[0]);
+            for a in 0..co.n_ages {
+                let g = AGE_GROUPS
+                    .iter()
+                    .position(|(_, lo, hi)| (*lo..=*hi).contains(&a))
+                    .unwrap_or(ng - 1);
+                for c in 0..nc {
+                    flows.by_age_group[(t * ng + g) * nc + c] += state.stock[a * nc + c][0];
+                }
+            }
+        }
+        out.flows = Some(flows);
+        short
+    }
+}
+
+/// The cohort model's levers, sorted once per model shape (as [`super::DemandLevers`]).
+#[derive(Debug, Clone, Default)]
+pub struct CohortLevers {
+    /// (mitigation index, points a year off new-plan growth).
+    growth_cuts: Vec<(usize, f64)>,
+    /// (mitigation index, share fewer new plans).
+    new_plan_cuts: Vec<(usize, f64)>,
+    /// (mitigation index, age, category or every one, further share ceasing).
+    age_ceases: Vec<(usize, usize, Option<usize>, f64)>,
+    /// (mitigation index, plans a year ceased from every cell in proportion).
+    pro_rata: Vec<(usize, f64)>,
+    /// (mitigation index, from, to or `None` for a cessation, plans a year).
+    shifts: Vec<(usize, usize, Option<usize>, f64)>,
+    has_capacity: bool,
+}
+
+/// The stock and this year's flows, per lane.
+#[derive(Debug, Clone)]
+pub struct CohortState<const L: usize = 1> {
+    /// Plans by age and category, `[a * nc + c]`.
+    pub stock: Vec<[f64; L]>,
+    /// New-plan growth factor `G[t]`.
+    growth: [f64; L],
+    /// Extra cessation rates this year, `[a * nc + c]` (scratch).
+    extra: Vec<[f64; L]>,
+    /// This year's flows (plans): new, ceased (rates, `cease_at_age` and `cease_plans`), aged
+    /// out at 25, net other change as applied.
+    pub new: [f64; L],
+    pub ceased: [f64; L],
+    pub aged_out: [f64; L],
+    pub net_other: [f64; L],
+}
+
+impl<const L: usize> Default for CohortState<L> {
+    fn default() -> Self {
+        CohortState {
+            stock: Vec::new(),
+            growth: [1.0; L],
+            extra: Vec::new(),
+            new: [0.0; L],
+            ceased: [0.0; L],
+            aged_out: [0.0; L],
+            net_other: [0.0; L],
+        }
+    }
+}
+
+impl CohortLevers {
+    /// Sort `m`'s mitigations by the lever they pull.
+    pub fn new(m: &Model) -> CohortLevers {
+        let mut l = CohortLevers {
+            has_capacity: m.capacity.iter().any(Option::is_some),
+            ..CohortLevers::default()
+        };
+        for (i, mit) in m.mitigations.iter().enumerate() {
+            match mit.lever {
+                Lever::ReduceGrowth { points } => l.growth_cuts.push((i, points)),
+                Lever::ReduceNewPlans { share } => l.new_plan_cuts.push((i, share)),
+                Lever::CeaseAtAge {
+                    age,
+                    share,
+                    category,
+                } => l.age_ceases.push((i, age, category, share)),
+                Lever::CeasePlans {
+                    per_year,
+                    category: None,
+                } => l.pro_rata.push((i, per_year)),
+                Lever::CeasePlans {
+                    per_year,
+                    category: Some(c),
+                } => l.shifts.push((i, c, None, per_year)),
+                Lever::MovePlans { from, to, per_year } => {
+                    l.shifts.push((i, from, Some(to), per_year))
+                }
+                _ => {}
+            }
+        }
+        l
+    }
+
+    /// Reset `state` to the base-year census (before year 0 is stepped).
+    pub fn start<const L: usize>(&self, m: &Model, state: &mut CohortState<L>) {
+        let co = m.cohort.as_ref().expect("a cohort model");
+        state.stock.clear();
+        state.stock.extend(co.stock.iter().map(|x| [*x; L]));
+        state.extra.clear();
+        state.extra.resize(co.stock.len(), [0.0; L]);
+        state.growth = [1.0; L];
+    }
+
+    /// Plans by category in year `t` into `row`, advancing `state` (years in order from 0).
+    /// `growth` is new-plan growth into year `t`, `cessation` the multiplier on cessation
+    /// rates (1 = as given), `delivery[i]` mitigation `i`'s delivery, per lane. `short(i,
+    /// lane, gap)` reports a mitigation asking for `gap` more plans than its category held.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn step<const L: usize>(
+        &self,
+        m: &Model,
+        t: usize,
+        growth: [f64; L],
+        cessation: [f64; L],
+        delivery: &[[f64; L]],
+        state: &mut CohortState<L>,
+        row: &mut [[f64; L]],
+        mut short: impl FnMut(usize, usize, f64),
+    ) {
+        let co = m.cohort.as_ref().expect("a cohort model");
+        let nc = row.len();
+        let n = co.n_ages;
+        let effect = |i: usize, x: f64| {
+            let xp = x * m.mitigations[i].phase[t];
+            delivery[i].map(|d| xp * d)
+        };
+        state.new = [0.0; L];
+        state.ceased = [0.0; L];
+        state.aged_out = [0.0; L];
+        state.net_other = [0.0; L];
+        if t > 0 {
+            // 1. Cessations.
+            for x in state.extra.iter_mut() {
+                *x = [0.0; L];
+            }
+            for &(i, age, cat, share) in &self.age_ceases {
+                let e = effect(i, share);
+                for c in 0..nc {
+                    if cat.is_none_or(|k| k == c) {
+                        for l in 0..L {
+                            state.extra[age * nc + c][l] += e[l];
+                        }
+                    }
+                }
+            }
+            for k in 0..n * nc {
+                let rate = co.cessation[k];
+                let (s, extra) = (&mut state.stock[k], &state.extra[k]);
+                for l in 0..L {
+                    let q = (rate * cessation[l] + extra[l]).clamp(0.0, 1.0);
+                    let x = s[l] * q;
+                    s[l] -= x;
+                    state.ceased[l] += x;
+                }
+            }
+            // 2. Ageing.
+            if co.ageing {
+                for c in 0..nc {
+                    for l in 0..L {
+                        state.aged_out[l] += state.stock[(n - 1) * nc + c][l];
+                    }
+                }
+                state.stock.copy_within(0..(n - 1) * nc, nc);
+                for x in &mut state.stock[..nc] {
+                    *x = [0.0; L];
+                }
+            }
+            // 3. Transitions.
+            for &(age, from, to, share) in &co.transitions {
+                for l in 0..L {
+                    let x = state.stock[age * nc + from][l] * share;
+                    state.stock[age * nc + from][l] -= x;
+                    state.stock[age * nc + to][l] += x;
+                }
+            }
+            // 4. New plans.
+            let mut g = growth;
+            for &(i, points) in &self.growth_cuts {
+                let e = effect(i, points);
+                for l in 0..L {
+                    g[l] -= e[l];
+                }
+            }
+            let mut cut = [0.0; L];
+            for &(i, share) in &self.new_plan_cuts {
+                let e = effect(i, share);
+                for l in 0..L {
+                    cut[l] += e[l];
+                }
+            }
+            let mut f = [0.0; L];
+            for l in 0..L {
+                state.growth[l] *= 1.0 + g[l];
+                f[l] = state.growth[l] * (1.0 - cut[l]).max(0.0);
+            }
+            for a in 0..n {
+                let base = co.new_plans[a];
+                if base == 0.0 {
+                    continue;
+                }
+                for l in 0..L {
+                    let x = base * f[l];
+                    state.new[l] += x;
+                    for c in 0..nc {
+                        state.stock[a * nc + c][l] += x * co.mix[a * nc + c];
+                    }
+                }
+            }
+            // 5. Net other change.
+            for a in 0..n {
+                let o = co.net_other[a];
+                if o == 0.0 {
+                    continue;
+                }
+                for c in 0..nc {
+                    let d = o * co.mix[a * nc + c];
+                    for l in 0..L {
+                        let before = state.stock[a * nc + c][l];
+                        let after = (before + d).max(0.0);
+                        state.stock[a * nc + c][l] = after;
+                        state.net_other[l] += after - before;
+                    }
+                }
+            }
+        }
+        // Mitigations on plans, as flows that stay in the stock.
+        for &(i, per_year) in &self.pro_rata {
+            let asked = effect(i, per_year);
+            let mut total = [0.0; L];
+            for x in &state.stock {
+                for l in 0..L {
+                    total[l] += x[l];
+                }
+            }
+            let gap: [f64; L] = std::array::from_fn(|l| asked[l] - total[l]);
+            report_short(i, gap, &mut short);
+            for l in 0..L {
+                let done = asked[l].min(total[l]);
+                let keep = if total[l] > 0.0 {
+                    1.0 - done / total[l]
+                } else {
+                    0.0
+                };
+                for x in state.stock.iter_mut() {
+                    x[l] *= keep;
+                }
+                state.ceased[l] += done;
+            }
+        }
+        for &(i, from, to, per_year) in &self.shifts {
+            let asked = effect(i, per_year);
+            let mut held = [0.0; L];
+            for a in 0..n {
+                for l in 0..L {
+                    held[l] += state.stock[a * nc + from][l];
+                }
+            }
+            let gap: [f64; L] = std::array::from_fn(|l| asked[l] - held[l]);
+            report_short(i, gap, &mut short);
+            for l in 0..L {
+                let done = asked[l].min(held[l]);
+                let share = if held[l] > 0.0 { done / held[l] } else { 0.0 };
+                for a in 0..n {
+                    let x = state.stock[a * nc + from][l] * share;
+                    state.stock[a * nc + from][l] -= x;
+                    match to {
+                        Some(to) => state.stock[a * nc + to][l] += x,
+                        None => state.ceased[l] += x,
+                    }
+                }
+            }
+        }
+        // Plans by category, then capacity limits on what is reported.
+        for (c, r) in row.iter_mut().enumerate() {
+            *r = [0.0; L];
+            for a in 0..n {
+                for l in 0..L {
+                    r[l] += state.stock[a * nc + c][l];
+                }
+            }
+        }
+        if self.has_capacity {
+            super::growth::overflow(m, t, row);
+        }
+    }
+}
