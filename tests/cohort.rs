@@ -238,3 +238,44 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn cohort_levers_in_goal_seek_and_tornado() {
+    use dsg_forecast::analysis::driver::Driver;
+    use dsg_forecast::analysis::goal_seek::{GoalSeek, goal_seek};
+    use dsg_forecast::analysis::sensitivity::{default_ranges, tornado};
+    let s = read(HAND);
+    // Applying a lever to the model and writing it into the scenario give the same plans.
+    for (name, value) in [("cessation_rate:1", 0.3), ("new_plan_growth", 0.2)] {
+        let d = Driver::parse(name, &s).unwrap();
+        let mut m = dsg_forecast::Model::new(&s);
+        d.apply(&mut m, value, 0);
+        let fast = dsg_forecast::run(&m);
+        let written = project(&d.write(&s, value, 0).unwrap());
+        for (c, id) in ["a", "b"].iter().enumerate() {
+            let col: Vec<f64> = (0..3).map(|t| fast.plans.get(t, c)).collect();
+            assert_eq!(col, line(&written, &format!("ehcps.{id}")), "{name}");
+        }
+    }
+    // The cessation rate at age 1 that brings 2026-27 plans (33.1 as given) to exactly 30:
+    // plans fall as the rate rises, so a root exists between 0.1 and 1.
+    let mut req = GoalSeek::new("cessation_rate:1", "closing_deficit");
+    req.year = Some("2026-27".into());
+    let base = project(&s);
+    let target = line(&base, "closing_deficit")[2] - 20_000.0;
+    req.amount = target;
+    req.exact = true;
+    req.tolerance = 1.0;
+    let r = goal_seek(&s, &req).unwrap();
+    assert!(r.achieved, "{}", r.message);
+    assert!(r.value > 0.1 && r.value < 1.0, "{}", r.value);
+    assert!((line(&project(&r.scenario), "closing_deficit")[2] - target).abs() <= 1.0);
+    // A cessation lever on a growth scenario is an error naming the lever.
+    let g = read(&growth_text(0.05));
+    let e = Driver::parse("cessation_rate:19", &g).unwrap_err();
+    assert!(e.to_string().contains("cohort model"), "{e}");
+    // The tornado runs every default range.
+    let ranges = default_ranges(&s);
+    let t = tornado(&s, "closing_deficit", &ranges).unwrap();
+    assert_eq!(t.bars.len(), ranges.len());
+}

@@ -13,6 +13,10 @@
 //! | `interest_rate` | cost of carrying the deficit a year | every year |
 //! | `unit_cost:<category>` | base-year cost per plan (£) | every year |
 //! | `mitigation:<name>` | size of the mitigation (1 = as planned, 0 = none) | every year |
+//! | `cessation_rate:<age>` | cohort model: share of plans at that age ceasing a year, every category | every year |
+//!
+//! With the cohort model `ehcp_growth` is the growth of new plans (also readable as
+//! `new_plan_growth`).
 
 use crate::engine::model::Model;
 use crate::error::{Issue, ScenarioError};
@@ -34,6 +38,8 @@ pub enum Driver {
     UnitCost(usize, String),
     /// Mitigation index and name.
     Mitigation(usize, String),
+    /// Cohort model: the cessation rate at an age, every category.
+    CessationRate(usize),
 }
 
 /// The fixed driver names (unit costs and mitigations are named per scenario).
@@ -54,6 +60,7 @@ impl Driver {
             "block_transfer" => Some(Driver::BlockTransfer),
             "hnb_growth" => Some(Driver::HnbGrowth),
             "ehcp_growth" => Some(Driver::EhcpGrowth),
+            "new_plan_growth" if s.demand.cohort.is_some() => Some(Driver::EhcpGrowth),
             "unit_cost_inflation" => Some(Driver::UnitCostInflation),
             "interest_rate" => Some(Driver::InterestRate),
             _ => None,
@@ -73,6 +80,23 @@ impl Driver {
                             cat.trim(),
                             cats.join(", ")
                         ),
+                    )
+                    .with_value(format!("{name:?}")),
+                )),
+            };
+        }
+        if let Some(age) = name.strip_prefix("cessation_rate:") {
+            let ages = s.demand.cohort.as_ref().map_or(0, |c| c.n_ages());
+            return match age.trim().parse::<usize>() {
+                Ok(a) if a < ages => Ok(Driver::CessationRate(a)),
+                _ => Err(invalid(
+                    Issue::new(
+                        "lever",
+                        if ages == 0 {
+                            "cessation rates are levers of the cohort model; this scenario uses the growth model".to_string()
+                        } else {
+                            format!("expected cessation_rate: followed by an age from 0 to {}", ages - 1)
+                        },
                     )
                     .with_value(format!("{name:?}")),
                 )),
@@ -124,6 +148,10 @@ impl Driver {
                 .enumerate()
                 .map(|(i, m)| Driver::Mitigation(i, m.name.clone())),
         );
+        // The cohort model's cessation rate in the last year of post-16 education.
+        if s.demand.cohort.as_ref().is_some_and(|c| c.n_ages() > 19) {
+            out.push(Driver::CessationRate(19));
+        }
         out
     }
 
@@ -137,6 +165,7 @@ impl Driver {
             Driver::InterestRate => "interest_rate".into(),
             Driver::UnitCost(_, id) => format!("unit_cost:{id}"),
             Driver::Mitigation(_, name) => format!("mitigation:{name}"),
+            Driver::CessationRate(a) => format!("cessation_rate:{a}"),
         }
     }
 
@@ -145,18 +174,20 @@ impl Driver {
         match self {
             Driver::BlockTransfer => "Block transfer (share of schools block)".into(),
             Driver::HnbGrowth => "HNB funding growth a year".into(),
+            Driver::EhcpGrowth if s.demand.cohort.is_some() => "New-plan growth a year".into(),
             Driver::EhcpGrowth => "EHCP growth a year".into(),
             Driver::UnitCostInflation => "Unit-cost inflation a year".into(),
             Driver::InterestRate => "Interest rate on the deficit".into(),
             Driver::UnitCost(_, id) => format!("Unit cost: {}", s.category_label(id)),
             Driver::Mitigation(_, name) => format!("Mitigation size: {name}"),
+            Driver::CessationRate(a) => format!("Plans ceasing a year at age {a}"),
         }
     }
 
     /// Unit of the driver's value: "share", "rate", "£ per plan" or "× planned".
     pub fn unit(&self) -> &'static str {
         match self {
-            Driver::BlockTransfer => "share",
+            Driver::BlockTransfer | Driver::CessationRate(_) => "share",
             Driver::HnbGrowth
             | Driver::EhcpGrowth
             | Driver::UnitCostInflation
@@ -174,6 +205,7 @@ impl Driver {
             Driver::InterestRate => (0.0, 0.25),
             Driver::UnitCost(..) => (0.0, 10_000_000.0),
             Driver::Mitigation(..) => (0.0, 10.0),
+            Driver::CessationRate(_) => (0.0, 1.0),
         }
     }
 
@@ -202,6 +234,7 @@ impl Driver {
             Driver::InterestRate => m.interest_rate,
             Driver::UnitCost(c, _) => m.unit_cost_base[*c],
             Driver::Mitigation(i, _) => m.mitigations[*i].delivery,
+            Driver::CessationRate(a) => s.demand.cohort.as_ref().map_or(0.0, |c| c.cessation[*a]),
         }
     }
 
@@ -218,6 +251,11 @@ impl Driver {
             Driver::InterestRate => m.interest_rate = value,
             Driver::UnitCost(c, _) => m.unit_cost_base[*c] = value,
             Driver::Mitigation(i, _) => m.mitigations[*i].delivery = value,
+            Driver::CessationRate(a) => {
+                if let Some(co) = &mut m.cohort {
+                    co.cessation[a * nc..(a + 1) * nc].fill(value);
+                }
+            }
         }
     }
 
@@ -243,6 +281,14 @@ impl Driver {
             }
             Driver::Mitigation(i, _) => {
                 out.mitigations[*i].effect = s.mitigations[*i].effect.scaled(value);
+            }
+            Driver::CessationRate(a) => {
+                if let Some(c) = &mut out.demand.cohort {
+                    c.cessation[*a] = value;
+                    for rates in c.cessation_by_category.values_mut() {
+                        rates[*a] = value;
+                    }
+                }
             }
         }
         out.validated().and_then(crate::engine::runnable)

@@ -137,6 +137,7 @@ pub fn default_bounds(d: &Driver, m: &Model) -> (f64, f64) {
         Driver::HnbGrowth | Driver::EhcpGrowth | Driver::UnitCostInflation => (-0.05, 0.15),
         Driver::UnitCost(c, _) => (0.0, 3.0 * m.unit_cost_base[*c]),
         Driver::Mitigation(..) => (0.0, 3.0),
+        Driver::CessationRate(_) => (0.0, 1.0),
     }
 }
 

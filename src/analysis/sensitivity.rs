@@ -71,7 +71,9 @@ pub struct Tornado {
 /// * `block_transfer` 0 to 1% of the schools block;
 /// * `ehcp_growth` the scenario's average yearly growth ± 3 points;
 /// * `unit_cost:<category>` the base-year cost ± 10%;
-/// * `mitigation:<name>` 0 (not delivered) to 1.2 (20% more than planned).
+/// * `mitigation:<name>` 0 (not delivered) to 1.2 (20% more than planned);
+/// * cohort model: `cessation_rate:19` (the last year of post-16 education) half to one and a
+///   half times its rate.
 ///
 /// Rates and shares are set for every year (a tornado compares whole paths).
 pub fn default_ranges(s: &Scenario) -> Vec<(String, f64, f64)> {
@@ -91,6 +93,10 @@ pub fn default_ranges(s: &Scenario) -> Vec<(String, f64, f64)> {
                 }
                 Driver::UnitCost(c, _) => (0.9 * m.unit_cost_base[*c], 1.1 * m.unit_cost_base[*c]),
                 Driver::Mitigation(..) => (0.0, 1.2),
+                Driver::CessationRate(_) => {
+                    let r = d.current(s, &m, 0);
+                    ((0.5 * r).max(0.0), (1.5 * r).min(1.0))
+                }
             };
             (d.name(), lo, hi)
         })
