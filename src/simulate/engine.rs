@@ -11,7 +11,7 @@
 use super::N_LINES;
 use super::kernel::{Scratch, SpendLevers};
 use super::shocks::{ShockLanes, Shocks};
-use crate::engine::demand::DemandLevers;
+use crate::engine::demand::{CohortLevers, DemandLevers};
 use crate::engine::model::Model;
 use crate::scenario::Scenario;
 use rand::SeedableRng;
@@ -33,6 +33,8 @@ pub struct Engine {
     /// Σ non-plan spend lines (£) by year.
     pub(super) non_plan_total: Vec<f64>,
     pub(super) demand: DemandLevers,
+    /// The cohort model's levers, when the scenario uses it (then `demand` is unused).
+    pub(super) cohort: Option<CohortLevers>,
     pub(super) spend: SpendLevers,
 }
 
@@ -121,6 +123,7 @@ impl Engine {
             block_transfer: inc.block_transfer,
             non_plan_total,
             demand: DemandLevers::new(&model),
+            cohort: model.cohort.is_some().then(|| CohortLevers::new(&model)),
             spend: SpendLevers::new(&model),
             model,
         }

@@ -9,7 +9,7 @@
 //! the corkscrew, instead of each line over every year in turn.
 
 use super::engine::{Engine, Workspace};
-use crate::engine::demand::DemandState;
+use crate::engine::demand::{CohortState, DemandState};
 use crate::engine::model::{Lever, Model};
 
 /// The spend levers of a model's mitigations, sorted by kind (built once per engine; each
@@ -47,6 +47,7 @@ impl SpendLevers {
 #[derive(Debug, Clone)]
 pub(super) struct Scratch<const L: usize> {
     demand: DemandState<L>,
+    cohort: CohortState<L>,
     /// Plans by category in the year being run.
     row: Vec<[f64; L]>,
     /// Unit cost by category (£ a plan) before mitigations, that year.
@@ -57,6 +58,7 @@ impl<const L: usize> Scratch<L> {
     pub(super) fn new(nc: usize) -> Scratch<L> {
         Scratch {
             demand: DemandState::default(),
+            cohort: CohortState::default(),
             row: vec![[0.0; L]; nc],
             level: vec![[0.0; L]; nc],
         }
@@ -67,7 +69,9 @@ impl Engine {
     /// Run every lane of `ws` on its inputs into its lines ([`Workspace::lane_out`]): per year, closing cumulative
     /// deficit, in-year deficit (spend − income) and total expenditure (£), and EHCPs.
     ///
-    /// * plans: [`crate::engine::demand::DemandLevers::step`];
+    /// * plans: [`crate::engine::demand::DemandLevers::step`], or
+    ///   [`crate::engine::demand::CohortLevers::step`] for the cohort model (its new-plan
+    ///   growth shocked as EHCP growth is);
     /// * unit cost `u[t][c] = u[t−1][c] × (1 + inflation[t][c])`, then × (1 + change × phase ×
     ///   delivery) for each unit-cost mitigation;
     /// * spend = Σ plans × unit cost + non-plan lines + Σ invest × delivery − Σ save × delivery;
@@ -123,21 +127,37 @@ impl Engine {
         } = ws;
         let Scratch {
             demand: state,
+            cohort: cohort_state,
             row,
             level,
         } = sc;
         capped.fill(false);
-        self.demand.start(m, state);
+        match &self.cohort {
+            Some(c) => c.start(m, cohort_state),
+            None => self.demand.start(m, state),
+        }
         for (l, b) in level.iter_mut().zip(&m.unit_cost_base) {
             *l = [*b; L];
         }
         let mut hnb = [m.hnb_base; L];
         let mut balance = [m.opening; L];
         for t in 0..h {
-            self.demand
-                .step(m, t, inp.growth[t], &inp.delivery, state, row, |i, l, _| {
-                    capped[l * nm + i] = true
-                });
+            let short = |i: usize, l: usize, _| capped[l * nm + i] = true;
+            match &self.cohort {
+                Some(c) => c.step(
+                    m,
+                    t,
+                    inp.growth[t],
+                    [1.0; L],
+                    &inp.delivery,
+                    cohort_state,
+                    row,
+                    short,
+                ),
+                None => self
+                    .demand
+                    .step(m, t, inp.growth[t], &inp.delivery, state, row, short),
+            }
             if t > 0 {
                 // One flat loop over categories × lanes (nested, the compiler vectorises across
                 // categories with gathers and scatters).

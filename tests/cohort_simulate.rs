@@ -1,0 +1,132 @@
+//! Monte Carlo with the cohort demand model: the fast kernel equals the deterministic engine
+//! on shocked models, every lane equals its path run alone, and results are bit-identical on
+//! any thread count.
+
+use dsg_forecast::simulate::{Engine, LANES, LINES, Options, Summary, simulate};
+use dsg_forecast::{Scenario, run};
+
+/// The hand-worked cohort with mitigations on flows and every kind of shock that acts on it.
+fn cohort_uncertain() -> Scenario {
+    let text = include_str!("data/cohort_hand.toml").to_string()
+        + r#"
+[capacity.b]
+places = 12
+overflow = "a"
+
+[[mitigations]]
+name = "early help"
+start = "2025-26"
+ramp_years = 2
+effect = { reduce_new_plans = { share = 0.2 } }
+
+[[mitigations]]
+name = "cease at 2"
+start = "2025-26"
+effect = { cease_at_age = { age = 2, share = 0.3 } }
+
+[[mitigations]]
+name = "move"
+start = "2025-26"
+effect = { move_plans = { from = "a", to = "b", per_year = 3 } }
+
+[uncertainty]
+persistence = 0.5
+ehcp_growth = { distribution = "normal", sd = 0.2 }
+inflation = { distribution = "normal", sd = 0.02 }
+hnb_growth = { distribution = "uniform", min = -0.01, max = 0.01 }
+[uncertainty.delivery]
+"early help" = { distribution = "uniform", min = 0.0, max = 2.0 }
+"move" = { distribution = "uniform", min = 0.0, max = 6.0 }
+"#;
+    Scenario::from_toml_str(&text)
+        .and_then(dsg_forecast::runnable)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_fast_kernel_equals_run_on_shocked_cohort_models() {
+    let s = cohort_uncertain();
+    let engine = Engine::new(&s, 11);
+    let base = engine.model.clone();
+    let mut ws = engine.workspace::<1>();
+    let h = engine.horizon();
+    let (mut moved, mut capped) = (0, 0);
+    for i in 0..300 {
+        engine.shock(&mut ws, i);
+        let m = engine.lane_model(&ws, 0);
+        moved += usize::from(m.plan_growth != base.plan_growth);
+        let r = run(&m);
+        engine.kernel(&mut ws);
+        let totals: Vec<f64> = (0..h).map(|t| r.plans.total(t)).collect();
+        let expect = [
+            &r.deficit.closing,
+            &r.in_year_deficit,
+            &r.spend.total,
+            &totals,
+        ];
+        for (l, e) in expect.iter().enumerate() {
+            assert_eq!(
+                &ws.out()[l * h..(l + 1) * h],
+                e.as_slice(),
+                "{}, path {i}",
+                LINES[l]
+            );
+        }
+        let mut flags = vec![false; m.mitigations.len()];
+        for (k, _, _) in &r.shortfalls {
+            flags[*k] = true;
+        }
+        assert_eq!(ws.capped(), flags.as_slice(), "path {i}");
+        capped += usize::from(!r.shortfalls.is_empty());
+    }
+    assert_eq!(moved, 300);
+    assert!(capped > 0 && capped < 300, "capped {capped}");
+}
+
+#[test]
+fn cohort_lanes_equal_paths_one_at_a_time() {
+    let s = cohort_uncertain();
+    let engine = Engine::new(&s, 5);
+    let mut one = engine.workspace::<1>();
+    let mut lanes = engine.workspace::<LANES>();
+    let mut first = 0u64;
+    for n in (1..=LANES).rev().cycle().take(40) {
+        engine.paths(&mut lanes, first, n);
+        for l in 0..n {
+            engine.path(&mut one, first + l as u64);
+            assert_eq!(lanes.lane_out(l), one.out(), "path {}", first + l as u64);
+            assert_eq!(lanes.lane_capped(l), one.capped());
+        }
+        first += n as u64;
+    }
+}
+
+fn in_pool(threads: usize, s: &Scenario, o: &Options) -> Summary {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| simulate(s, o).unwrap())
+}
+
+#[test]
+fn cohort_simulation_is_bit_identical_on_one_and_two_threads() {
+    let s = cohort_uncertain();
+    let o = Options {
+        n_paths: 3_000,
+        seed: 9,
+        ..Options::default()
+    };
+    let (a, b) = (in_pool(1, &s, &o), in_pool(2, &s, &o));
+    assert_eq!(a.quantile_values, b.quantile_values);
+    assert_eq!(a.mean, b.mean);
+    assert_eq!(a.min, b.min);
+    assert_eq!(a.max, b.max);
+    // Shocks to new-plan growth really move plans: the EHCP fan has width.
+    let ehcps = LINES.iter().position(|l| *l == "ehcps").unwrap();
+    // quantile_values is [line][quantile][year]: the last year's lowest and highest quantiles.
+    let (h, nq) = (s.horizon(), a.quantiles.len());
+    let at = |q: usize| a.quantile_values[(ehcps * nq + q) * h + h - 1];
+    let spread = at(nq - 1) - at(0);
+    assert!(spread > 1.0, "spread {spread}");
+}
