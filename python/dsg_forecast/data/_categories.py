@@ -157,6 +157,11 @@ def deduction_pool(group: str, places: str) -> str:
     """The pool of one deduction for directly funded places, from the allocation table's
     column group (e.g. "Special academies") and place type (e.g. "Post-16 SEN places")."""
     g, p = group.lower(), places.lower()
+    if g.startswith("mainstream"):
+        # "Mainstream academies (special educational needs (SEN) units and resourced provision)"
+        if "post-16" in p:
+            return "post16"
+        return "ap" if "ap" in p.split() or "alternative provision" in p else "mainstream"
     if "hospital" in g:
         return "hospital"
     if "ap places" in p or "alternative provision" in p:
