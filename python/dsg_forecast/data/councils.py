@@ -95,6 +95,11 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text)
 
 
+def _initials(name: str) -> str:
+    words = re.findall(r"[a-z]+", name.lower().replace("&", " "))
+    return "".join(w[0] for w in words if w not in ("and", "of", "the", "upon", "on"))
+
+
 def councils(include_former: bool = False) -> pd.DataFrame:
     """Every council in the statistics: name, old_code (e.g. "839"), new_code (ONS, e.g.
     "E06000058"), region, and the first and last January census it appears in.
@@ -139,6 +144,10 @@ def council(query: str | int | Council) -> Council:
     if matches:
         # A name used by a former and a current council (Dorset): the current one.
         return max(matches, key=lambda c: c.last_census)
+    initials = [c for c in everyone if c.level == "council" and _initials(c.name) == k
+                and c.last_census == max(x.last_census for x in everyone)]  # fmt: skip
+    if len(initials) == 1:  # "BCP"
+        return initials[0]
     names = sorted({c.name for c in everyone})
     close = difflib.get_close_matches(q, names, n=5, cutoff=0.5)
     close += [n for n in names if k and k in _key(n) and n not in close][:5]
