@@ -135,3 +135,12 @@ def test_outturn_lines_are_the_published_figures():
         pytest.approx(17_284_511.78)
     )
     assert dsg.data.deficit_share(839).loc["2021-22", "balance_pct"] == -6.8
+
+
+def test_plot_history_returns_axes_with_the_history_and_england():
+    ax = dsg.data.plot_history(839)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "all EHC plans" in labels and any("England" in s for s in labels)
+    total = next(line for line in ax.get_lines() if line.get_label() == "all EHC plans")
+    assert list(total.get_ydata()) == [2448, 2627, 3063, 3266, 3769]
+    assert len(ax.collections) == 7  # the seven stacked categories
