@@ -110,3 +110,25 @@ def test_new_councils_without_an_outturn_use_national_rates():
     s = dsg.Scenario.from_public_data("Cumberland", opening_deficit=0)
     assert "no s251 outturn" in s.sources["cost.unit_cost"]
     assert np.isfinite(dsg.project(s).to_frame().values).all()
+
+
+def test_readme_public_data_figures_are_what_the_data_give():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    t = unit_costs_table()
+    grow = (1 + COST_INFLATION_TO_BASE) ** 3
+    total = dsg.data.ehcps(839, by=None)["total"]
+    eng = dsg.data.ehcps("England", by=None)["total"]
+    special, independent = (t[k].median() * grow / 1e3 for k in ("special", "independent"))
+    figures = [
+        f"special £{t['special'].median():,.0f}",
+        f"independent £{t['independent'].median():,.0f}",
+        f"£{special:.1f}k and £{independent:.1f}k",
+        f"own trend ({(total[2023] / total[2020]) ** (1 / 3) - 1:.1%} a year",
+        f"= {(eng[2024] / eng[2010]) ** (1 / 14) - 1:.1%} a year",
+    ]
+    for f in figures:
+        assert f in text.replace("\n", " "), f
+    size = sum(p.stat().st_size for p in dsg.data._tables.HERE.glob("*.csv.gz"))
+    assert f"({size / 1e6:.1f} MB)" in text

@@ -74,3 +74,16 @@ def test_categories_are_a_dataframe_with_seven_columns():
     df = dsg.data.ehcps(839)
     assert list(df.columns) == SEVEN
     assert isinstance(df, pd.DataFrame)
+
+
+def test_readme_mapping_table_lists_every_column_under_its_category():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- category-map")[1].split("<!-- /category-map -->")[0]
+    rows = {
+        r.split("|")[1].strip().strip("`"): r.split("|")[2] for r in block.strip().splitlines()[3:]
+    }
+    assert list(rows) == SEVEN
+    for column, category in SEN2_COLUMNS.items():
+        assert column in [c.strip() for c in rows[category].split(",")], (column, category)
