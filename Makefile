@@ -8,14 +8,14 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.deps-installed
 EXAMPLE := examples/bcp_safety_valve_2024.toml
 
-.PHONY: demo test venv build rust-test python-test lint bench clean
+.PHONY: demo test venv build rust-test python-test lint bench clean data
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "maturin>=1.9.4,<2" "numpy>=1.26" "pandas>=2.1" "matplotlib>=3.8" \
 		"pytest>=8" "hypothesis>=6.100" "ruff>=0.6" "nbclient>=0.10" "nbformat>=5.10" \
-		"ipykernel>=6.29" "openpyxl>=3.1" "ipywidgets>=8" "tqdm>=4.66" "mypy>=1.11" "SALib>=1.5"
+		"ipykernel>=6.29" "openpyxl>=3.1" "ipywidgets>=8" "tqdm>=4.66" "mypy>=1.11" "SALib>=1.5" "odfpy>=1.4"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,8 +34,8 @@ lint: venv
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --features python -- -D warnings
-	$(VENV)/bin/ruff check python tests benches examples
-	$(VENV)/bin/ruff format --check python tests benches examples
+	$(VENV)/bin/ruff check python tests benches examples data
+	$(VENV)/bin/ruff format --check python tests benches examples data
 
 rust-test:
 	cargo test --quiet
@@ -53,6 +53,10 @@ bench: build
 	$(PY) benches/python_project.py
 	$(PY) benches/toolkit_speed.py
 	$(PY) benches/compare.py
+
+# Rebuild the package's public-data tables from data/raw/ (see data/build.py).
+data: venv
+	$(PY) data/build.py
 
 clean:
 	rm -rf target $(VENV) out

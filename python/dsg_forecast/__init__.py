@@ -10,6 +10,7 @@ The arithmetic runs in Rust (``dsg_forecast._core``); this package adds pandas t
 matplotlib charts and file handling.
 """
 
+from . import data
 from ._core import ScenarioError, __version__
 from .compare import Comparison, compare
 from .excel import write_input_workbook
@@ -38,6 +39,7 @@ __all__ = [
     "__version__",
     "batch_drivers",
     "compare",
+    "data",
     "evaluate_batch",
     "goal_seek",
     "project",

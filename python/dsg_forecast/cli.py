@@ -2,6 +2,9 @@
 
     dsg-forecast project FILE [--json | --csv [PATH]] [--all] [--unmitigated] [--chart PNG]
     dsg-forecast check FILE
+    dsg-forecast councils [SEARCH]
+    dsg-forecast history COUNCIL [--by placement|age|total]
+    dsg-forecast baseline COUNCIL [--base-year 2024-25] [--opening-deficit 63e6] [-o plan.toml]
 
 Exit codes: 0 success; 2 invalid input (messages on stderr, every problem listed); 1 for an
 unexpected internal error (reported in one line, never a traceback).
@@ -50,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="overwrite existing output files")
     ck = sub.add_parser("check", help="validate a scenario file and report every problem")
     ck.add_argument("file")
+    from ._cli_data import add_parsers
+
+    add_parsers(sub)
     return p
 
 
@@ -89,6 +95,10 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if getattr(args, "data_command", False):
+        from ._cli_data import run
+
+        return run(args)
     _check_outputs(args)
     scenario = Scenario.from_file(args.file)
     if args.command == "check":
@@ -166,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OutputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # unknown council, missing opening deficit, bad base year
         print(f"error: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -82,6 +82,27 @@ class Scenario:
         """Validate a nested dict with the scenario file's fields."""
         return cls(_core.Scenario.from_json_str(json.dumps(data, allow_nan=True)))
 
+    @classmethod
+    def from_public_data(
+        cls,
+        council: str | int,
+        base_year: str = "2024-25",
+        horizon: int = 15,
+        opening_deficit: float | None = None,
+        demand: str = "growth",
+    ) -> Scenario:
+        """A complete baseline for any council from the DfE data shipped in the package.
+
+        No mitigations; every value has a source note (dataset, year, arithmetic) in
+        ``sources``. The base year's plans are its January census (January 2025 for 2024-25).
+        ``opening_deficit`` (£) is needed when the published DSG balance does not cover the
+        year before the base year; without it ``OpeningDeficitError`` (a ValueError) says so.
+        Methods: ``dsg_forecast.data.baseline`` and the README's "Public data" section.
+        """
+        from .data.baseline import baseline_dict
+
+        return cls.from_dict(baseline_dict(council, base_year, horizon, opening_deficit, demand))
+
     # ---- writing ---------------------------------------------------------------------------
     def to_toml(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
         """TOML text; with ``path``, also write it there (atomically; no overwrite by default)."""

@@ -1,0 +1,86 @@
+"""The public-data commands of ``dsg-forecast``: councils, history, baseline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import data
+
+
+def add_parsers(sub) -> None:
+    c = sub.add_parser("councils", help="list councils (name, codes, region) matching SEARCH")
+    c.add_argument("search", nargs="?", default="", help="part of a name, or a code")
+    h = sub.add_parser("history", help="print a council's EHC plans by January census")
+    h.add_argument("council", help="name, old LA code (839) or ONS code (E06000058)")
+    h.add_argument("--by", choices=["placement", "age", "total"], default="placement")
+    b = sub.add_parser("baseline", help="write a sourced baseline scenario from public data")
+    b.add_argument("council", help="name, old LA code (839) or ONS code (E06000058)")
+    b.add_argument("--base-year", default="2024-25", help="first projected year (2024-25)")
+    b.add_argument("--horizon", type=int, default=15, help="years projected (15)")
+    b.add_argument(
+        "--opening-deficit",
+        type=float,
+        metavar="POUNDS",
+        help="cumulative DSG deficit at the start of the base year, e.g. 63e6",
+    )
+    b.add_argument("-o", "--output", metavar="FILE", help="write the TOML here (else stdout)")
+    b.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    for p in (c, h, b):
+        p.set_defaults(file="", data_command=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "councils":
+        found = data.search(args.search)
+        if found.empty:
+            data.council(args.search)  # raises with the closest names
+        print(found.to_string(index=False))
+        return 0
+    if args.command == "history":
+        by = None if args.by == "total" else args.by
+        df = data.ehcps(args.council, by=by)
+        print(f"{df.attrs['council']}: EHC plans at the January census")
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_columns", None):
+            print(df.to_string(float_format=lambda v: f"{v:,.0f}", na_rep="–"))
+        print(f"\nSource: {df.attrs['source']}")
+        for n in df.attrs["notes"]:
+            print(f"Note: {n}")
+        return 0
+    from pathlib import Path
+
+    from .scenario import Scenario
+
+    if args.output and Path(args.output).exists() and not args.force:
+        raise FileExistsError(f"-o {args.output}: already exists; pass --force to replace it")
+
+    s = Scenario.from_public_data(
+        args.council, base_year=args.base_year, horizon=args.horizon,
+        opening_deficit=args.opening_deficit,
+    )  # fmt: skip
+    text = commented_toml(s)
+    if args.output:
+        from ._io import write_text
+
+        write_text(args.output, text, overwrite=args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def commented_toml(s) -> str:
+    """The scenario's TOML with a header saying where it came from and how to use it."""
+    notes = s.to_dict()["meta"].get("notes", "")
+    header = [
+        f"# {s.name}",
+        "# Built by `dsg-forecast baseline` from DfE public statistics shipped with dsg-forecast.",
+        "# No mitigations. Every figure's source and arithmetic is in [sources] below.",
+        "# A financial year's plans are the January census within it (January 2025 for 2024-25).",
+        "# " + data.ATTRIBUTION + ": DfE SEN2, DSG allocations, high needs benchmarking.",
+    ]
+    if notes:
+        header.append("# Notes: " + notes)
+    return "\n".join(header) + "\n\n" + s.to_toml()

@@ -1,0 +1,134 @@
+"""Scenario.from_public_data: a complete, valid, sourced baseline for every council."""
+
+from __future__ import annotations
+
+import math
+
+import dsg_forecast as dsg
+import numpy as np
+import pytest
+from dsg_forecast.data.baseline import (
+    COST_INFLATION_TO_BASE,
+    PRIMER_2023_24,
+    OpeningDeficitError,
+    unit_costs_table,
+)
+
+COUNCILS = list(dsg.data.councils()["old_code"])
+
+
+@pytest.fixture(scope="module")
+def bcp_base():
+    return dsg.Scenario.from_public_data(839, opening_deficit=63e6)
+
+
+def test_every_council_builds_validates_and_projects():
+    assert len(COUNCILS) == 153
+    for code in COUNCILS:
+        s = dsg.Scenario.from_public_data(code, opening_deficit=0)
+        frame = dsg.project(s).to_frame()
+        assert not frame.isna().any().any(), code
+        assert (frame.loc["total_expenditure"] > 0).all(), code
+        assert min(s.to_dict()["cost"]["unit_cost"].values()) > 0, code
+        assert s.mitigation_names == []
+        assert dsg.Scenario.from_toml_str(s.to_toml()) == s
+
+
+def test_every_value_has_a_source_note(bcp_base):
+    d = bcp_base.to_dict()
+    for field in ("funding.hnb", "funding.schools_block", "funding.hnb_growth",
+                  "deficit.opening", "demand.base_plans", "demand.growth", "cost.unit_cost",
+                  "cost.inflation", "cost.non_plan"):  # fmt: skip
+        assert field in d["sources"], field
+    assert "January 2024 census 3,769" in d["sources"]["demand.base_plans"]
+    assert "£59,216,498" in d["sources"]["funding.hnb"]
+
+
+def test_bcp_base_year_plans_roll_january_2024_forward_by_its_trend(bcp_base):
+    d = bcp_base.to_dict()
+    g = (3769 / 2627) ** (1 / 3) - 1  # January 2021 to 2024, by hand
+    assert sum(d["demand"]["base_plans"].values()) == pytest.approx(3769 * (1 + g), abs=0.5)
+    growth = d["demand"]["growth"]
+    assert growth["2024-25"] == pytest.approx(g, abs=1e-6)
+    england = (576474 / 228221) ** (1 / 14) - 1
+    assert growth["2029-30"] == pytest.approx(england, abs=1e-6)
+    assert d["funding"]["hnb"] == pytest.approx(59_216_498 * 1.03, abs=1)
+
+
+def test_a_base_year_with_a_census_uses_it_and_the_published_balance():
+    s = dsg.Scenario.from_public_data("Bournemouth, Christchurch and Poole", base_year="2022-23")
+    d = s.to_dict()
+    assert sum(d["demand"]["base_plans"].values()) == pytest.approx(3266, abs=0.5)
+    # 6.8% of 2021-22 DSG after deductions, £96,620,593.
+    assert d["deficit"]["opening"] == pytest.approx(0.068 * 96_620_593, abs=1)
+
+
+def test_missing_opening_deficit_says_what_to_pass():
+    with pytest.raises(OpeningDeficitError, match="opening_deficit") as e:
+        dsg.Scenario.from_public_data(839)
+    assert isinstance(e.value, ValueError)
+    assert "Bournemouth" in str(e.value)
+
+
+def test_unknown_council_and_bad_arguments_raise_value_errors():
+    with pytest.raises(dsg.data.UnknownCouncilError, match="closest"):
+        dsg.Scenario.from_public_data("Bornemouth", opening_deficit=0)
+    with pytest.raises(ValueError, match="cohort"):
+        dsg.Scenario.from_public_data(839, opening_deficit=0, demand="cohort")
+    with pytest.raises(ValueError, match="2024-25"):
+        dsg.Scenario.from_public_data(839, base_year="2024", opening_deficit=0)
+    with pytest.raises(ValueError, match="no longer exists"):
+        dsg.Scenario.from_public_data("Poole", opening_deficit=0)
+
+
+def test_national_unit_costs_are_near_the_published_averages():
+    t = unit_costs_table()
+    years = 2023 - int(t.attrs["year"][:4])
+    for pool, published in PRIMER_2023_24.items():
+        median = t[pool].median() * (1 + COST_INFLATION_TO_BASE) ** years
+        assert abs(median / published - 1) < 0.15, (pool, median)
+
+
+def test_an_implausible_unit_cost_falls_back_to_the_median_with_a_note():
+    t = unit_costs_table()
+    med = t["independent"].median()
+    odd = t.index[(t["independent"] > 2.5 * med) | (t["independent"] < 0.4 * med)]
+    assert len(odd) > 0
+    code = next(a for a in odd if a in set(COUNCILS))
+    s = dsg.Scenario.from_public_data(code, opening_deficit=0)
+    assert "national median" in s.sources["cost.unit_cost"]
+    assert "unit cost independent" in s.to_dict()["meta"]["notes"]
+
+
+def test_council_without_an_allocation_gets_a_derived_hnb_with_a_note():
+    s = dsg.Scenario.from_public_data("Isles of Scilly", opening_deficit=0)
+    assert "not in the DSG allocation tables" in s.sources["funding.hnb"]
+    assert math.isfinite(s.to_dict()["funding"]["hnb"])
+
+
+def test_new_councils_without_an_outturn_use_national_rates():
+    s = dsg.Scenario.from_public_data("Cumberland", opening_deficit=0)
+    assert "no s251 outturn" in s.sources["cost.unit_cost"]
+    assert np.isfinite(dsg.project(s).to_frame().values).all()
+
+
+def test_readme_public_data_figures_are_what_the_data_give():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    t = unit_costs_table()
+    grow = (1 + COST_INFLATION_TO_BASE) ** 3
+    total = dsg.data.ehcps(839, by=None)["total"]
+    eng = dsg.data.ehcps("England", by=None)["total"]
+    special, independent = (t[k].median() * grow / 1e3 for k in ("special", "independent"))
+    figures = [
+        f"special £{t['special'].median():,.0f}",
+        f"independent £{t['independent'].median():,.0f}",
+        f"£{special:.1f}k and £{independent:.1f}k",
+        f"own trend ({(total[2023] / total[2020]) ** (1 / 3) - 1:.1%} a year",
+        f"= {(eng[2024] / eng[2010]) ** (1 / 14) - 1:.1%} a year",
+    ]
+    for f in figures:
+        assert f in text.replace("\n", " "), f
+    size = sum(p.stat().st_size for p in dsg.data._tables.HERE.glob("*.csv.gz"))
+    assert f"({size / 1e6:.1f} MB)" in text
