@@ -7,9 +7,13 @@
 
 Levers: ``block_transfer``, ``hnb_growth``, ``ehcp_growth``, ``unit_cost_inflation``,
 ``interest_rate``, ``unit_cost:<category>`` and ``mitigation:<name>`` (the size of a named
-mitigation: 1 = as planned). Targets: ``in_year_balance`` (in-year deficit ≤ 0 in ``year``),
-``closing_deficit`` (≤ ``amount`` £ at the end of ``year``), ``deficit_at_override_end``
-(≤ ``amount`` £ when the statutory override ends).
+mitigation: 1 = as planned); with the cohort demand model also ``new_plan_growth`` and
+``cessation_rate:<age>``. Targets: ``in_year_balance`` (in-year deficit ≤ 0 in ``year``),
+``in_year_deficit`` (≤ ``amount`` £ in ``year``), ``closing_deficit`` (≤ ``amount`` £ at the
+end of ``year``), ``deficit_at_override_end`` (≤ ``amount`` £ when the statutory override
+ends). With ``exact=True`` the target is met exactly: the lever value that makes the measure
+equal ``amount`` within ``tolerance`` (£1,000 by default); ``achieved`` is False when no value
+inside the bounds reaches it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from .projection import Projection
 from .scenario import Scenario, ScenarioError
 
 #: Target names.
-TARGETS = ["in_year_balance", "closing_deficit", "deficit_at_override_end"]
+TARGETS = ["in_year_balance", "in_year_deficit", "closing_deficit", "deficit_at_override_end"]
 
 
 def bad_argument(path: str, value: object, message: str) -> ScenarioError:
@@ -89,7 +93,8 @@ class GoalSeekResult:
     ``value`` is the lever value found (a share or rate as a fraction, £ per plan for a unit
     cost, a multiple of the planned size for a mitigation); when ``achieved`` is False it is
     the best the lever can do inside ``bounds``. ``measure`` is the in-year or closing deficit
-    (£) in ``year`` in the returned scenario, ``limit`` the most it may be.
+    (£) in ``year`` in the returned scenario, ``limit`` the most it may be (``mode`` "at_most")
+    or the amount it must equal within the tolerance (``mode`` "exact").
     """
 
     lever: str
@@ -98,6 +103,7 @@ class GoalSeekResult:
     year: str
     from_year: str
     limit: float
+    mode: str
     value: float
     start_value: float
     achieved: bool
@@ -119,7 +125,11 @@ class GoalSeekResult:
     def _repr_html_(self) -> str:
         rows = [
             ("Lever", self.lever),
-            ("Target", f"{self.target} in {self.year} (at most {pounds_m(self.limit)})"),
+            (
+                "Target",
+                f"{self.target} in {self.year} "
+                f"({'exactly' if self.mode == 'exact' else 'at most'} {pounds_m(self.limit)})",
+            ),
             ("Achieved", "yes" if self.achieved else "no: best achievable shown"),
             (
                 "Value",
@@ -148,6 +158,7 @@ def goal_seek(
     bounds: tuple[float, float] | None = None,
     from_year: str | None = None,
     tolerance: float = 1000.0,
+    exact: bool = False,
 ) -> GoalSeekResult:
     """Find the value of ``lever`` that meets ``target`` in ``year``.
 
@@ -157,7 +168,9 @@ def goal_seek(
     ``block_transfer``, −5% to 15% for rates, 0 to 3× for unit costs and mitigation sizes);
     ``from_year`` the first year a rate or share lever changes (default: the target year for
     ``block_transfer``, else the base year; an error for levers that apply to every year);
-    ``tolerance`` how close (£) to the limit the answer must land. The search brackets the
+    ``tolerance`` how close (£) to the limit the answer must land; ``exact`` asks for the
+    measure to equal ``amount`` (within ``tolerance``) rather than stay at most ``amount``
+    (not with ``in_year_balance``: use ``in_year_deficit``). The search brackets the
     answer and refines it by regula falsi (Illinois) with a bisection fallback, all in Rust,
     typically in 3 to 15 projections. Raises ScenarioError for an unknown lever or target, a
     year outside the projection, bounds the wrong way round or outside what is allowed, or an
@@ -182,7 +195,9 @@ def goal_seek(
             b = (real_number("bounds[0]", pair[0]), real_number("bounds[1]", pair[1]))
         except ScenarioError:
             raise bad_argument("bounds", bounds, "expected (low, high): two numbers") from None
-    d = _core.goal_seek(scenario._core, lever, target, year, amount, b, from_year, tolerance)
+    if not isinstance(exact, bool):
+        raise bad_argument("exact", exact, "expected True or False")
+    d = _core.goal_seek(scenario._core, lever, target, year, amount, b, from_year, tolerance, exact)
     new = Scenario(d.pop("scenario"))
     proj = Projection(d.pop("projection"), new)
     d["bounds"] = tuple(d["bounds"])

@@ -207,3 +207,47 @@ def test_a_year_not_written_like_2025_26_names_the_argument_and_the_form(arg, ba
     assert e.value.issues[0]["path"] == arg
     with pytest.raises(dsg.ScenarioError, match=f"from_year = {bad!r}"):
         set_lever(small(), "hnb_growth", 0.1, from_year=bad)
+
+
+def test_exact_target_meets_the_amount_where_at_most_stops_short():
+    # The BCP plan closes 2024-25 at about £91m; the outturn was £113.3m. With the special
+    # school unit cost searched up to £40k, "at most £113.3m" is met everywhere, so it reports
+    # success at its bound well short of the amount; "exactly £113.3m" is honest that the
+    # bounds cannot reach it, and with wider bounds finds the unit cost that does.
+    s = dsg.Scenario.from_toml("examples/bcp_safety_valve_2024.toml")
+    kwargs = dict(lever="unit_cost:special", target="closing_deficit", year="2024-25")
+    narrow = (20_000.0, 40_000.0)
+    at_most = dsg.goal_seek(s, amount=113.3e6, bounds=narrow, **kwargs)
+    assert at_most.mode == "at_most" and at_most.achieved
+    assert at_most.measure < 113.3e6 - 5e6
+    short = dsg.goal_seek(s, amount=113.3e6, bounds=narrow, exact=True, **kwargs)
+    assert short.mode == "exact" and not short.achieved
+    assert short.value == 40_000.0
+    exact = dsg.goal_seek(s, amount=113.3e6, exact=True, **kwargs)
+    assert exact.achieved, exact.message
+    closing = reproject(exact.scenario)["closing_deficit"]["2024-25"]
+    assert abs(closing - 113.3e6) <= 1_000
+    # About 1,100 special plans carry the extra £22m: roughly £20k a plan more than £26k.
+    assert 40_000 < exact.value < 50_000
+    assert "exactly" in exact._repr_html_()
+
+
+def test_exact_target_out_of_reach_is_not_achieved():
+    s = small()
+    r = dsg.goal_seek(
+        s, "hnb_growth", "closing_deficit", "2026-27", amount=3e6, bounds=(0.0, 0.1), exact=True
+    )
+    assert not r.achieved
+    assert r.message.startswith("No value of hnb_growth")
+
+
+def test_in_year_deficit_target_with_an_amount():
+    r = dsg.goal_seek(
+        small(), "block_transfer", "in_year_deficit", "2025-26", amount=200_000, exact=True
+    )
+    assert r.achieved, r.message
+    assert abs(reproject(r.scenario)["in_year_deficit"]["2025-26"] - 200_000) <= 1_000
+    with pytest.raises(dsg.ScenarioError, match="exact"):
+        dsg.goal_seek(small(), "block_transfer", "in_year_balance", exact=True)
+    with pytest.raises(dsg.ScenarioError, match="exact"):
+        dsg.goal_seek(small(), "block_transfer", "in_year_balance", exact="yes")
