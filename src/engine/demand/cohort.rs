@@ -111,6 +111,14 @@ impl DemandModel for CohortDemand {
         let mut flows = Flows::default();
         let ng = AGE_GROUPS.len();
         flows.by_age_group.resize(h * ng * nc, 0.0);
+        let group: Vec<usize> = (0..co.n_ages)
+            .map(|a| {
+                AGE_GROUPS
+                    .iter()
+                    .position(|(_, lo, hi)| (*lo..=*hi).contains(&a))
+                    .unwrap_or(ng - 1)
+            })
+            .collect();
         for t in 0..h {
             levers.step(
                 m,
@@ -129,13 +137,10 @@ impl DemandModel for CohortDemand {
             flows.ceased.push(state.ceased[0]);
             flows.aged_out.push(state.aged_out[0]);
             flows.net_other.push(state.net_other[0]);
-            for a in 0..co.n_ages {
-                let g = AGE_GROUPS
-                    .iter()
-                    .position(|(_, lo, hi)| (*lo..=*hi).contains(&a))
-                    .unwrap_or(ng - 1);
-                for c in 0..nc {
-                    flows.by_age_group[(t * ng + g) * nc + c] += state.stock[a * nc + c][0];
+            for (g, age) in group.iter().zip(state.stock.chunks_exact(nc)) {
+                let at = (t * ng + g) * nc;
+                for (d, s) in flows.by_age_group[at..at + nc].iter_mut().zip(age) {
+                    *d += s[0];
                 }
             }
         }
@@ -169,6 +174,8 @@ pub struct CohortState<const L: usize = 1> {
     growth: [f64; L],
     /// Extra cessation rates this year, `[a * nc + c]` (scratch).
     extra: Vec<[f64; L]>,
+    /// Sums by category (scratch).
+    acc: Vec<[f64; L]>,
     /// This year's flows (plans): new, ceased (rates, `cease_at_age` and `cease_plans`), aged
     /// out at 25, net other change as applied.
     pub new: [f64; L],
@@ -183,6 +190,7 @@ impl<const L: usize> Default for CohortState<L> {
             stock: Vec::new(),
             growth: [1.0; L],
             extra: Vec::new(),
+            acc: Vec::new(),
             new: [0.0; L],
             ceased: [0.0; L],
             aged_out: [0.0; L],
@@ -263,28 +271,47 @@ impl CohortLevers {
         state.aged_out = [0.0; L];
         state.net_other = [0.0; L];
         if t > 0 {
-            // 1. Cessations.
-            for x in state.extra.iter_mut() {
-                *x = [0.0; L];
-            }
-            for &(i, age, cat, share) in &self.age_ceases {
-                let e = effect(i, share);
-                for c in 0..nc {
-                    if cat.is_none_or(|k| k == c) {
-                        for l in 0..L {
-                            state.extra[age * nc + c][l] += e[l];
+            // 1. Cessations. Extra rates only where a cease_at_age mitigation acts (adding 0
+            // changes nothing, so without one the extra term is skipped).
+            let has_extra = !self.age_ceases.is_empty();
+            if has_extra {
+                state.extra.fill([0.0; L]);
+                for &(i, age, cat, share) in &self.age_ceases {
+                    let e = effect(i, share);
+                    for (c, x) in state.extra[age * nc..(age + 1) * nc].iter_mut().enumerate() {
+                        if cat.is_none_or(|k| k == c) {
+                            for l in 0..L {
+                                x[l] += e[l];
+                            }
                         }
                     }
                 }
             }
-            for k in 0..n * nc {
-                let rate = co.cessation[k];
-                let (s, extra) = (&mut state.stock[k], &state.extra[k]);
+            // Ceased plans summed per category (independent sums), then over categories.
+            let acc = &mut state.acc;
+            acc.clear();
+            acc.resize(nc, [0.0; L]);
+            for ((stock, rates), extra) in state
+                .stock
+                .chunks_exact_mut(nc)
+                .zip(co.cessation.chunks_exact(nc))
+                .zip(state.extra.chunks_exact(nc))
+            {
+                for (((s, rate), e), sum) in
+                    stock.iter_mut().zip(rates).zip(extra).zip(acc.iter_mut())
+                {
+                    for l in 0..L {
+                        let r = rate * cessation[l];
+                        let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
+                        let x = s[l] * q;
+                        s[l] -= x;
+                        sum[l] += x;
+                    }
+                }
+            }
+            for x in acc.iter() {
                 for l in 0..L {
-                    let q = (rate * cessation[l] + extra[l]).clamp(0.0, 1.0);
-                    let x = s[l] * q;
-                    s[l] -= x;
-                    state.ceased[l] += x;
+                    state.ceased[l] += x[l];
                 }
             }
             // 2. Ageing.
@@ -360,8 +387,10 @@ impl CohortLevers {
         // Mitigations on plans, as flows that stay in the stock.
         for &(i, per_year) in &self.pro_rata {
             let asked = effect(i, per_year);
+            state.acc.resize(nc, [0.0; L]);
+            sum_by_category(&state.stock, nc, &mut state.acc);
             let mut total = [0.0; L];
-            for x in &state.stock {
+            for x in state.acc.iter() {
                 for l in 0..L {
                     total[l] += x[l];
                 }
@@ -384,37 +413,51 @@ impl CohortLevers {
         for &(i, from, to, per_year) in &self.shifts {
             let asked = effect(i, per_year);
             let mut held = [0.0; L];
-            for a in 0..n {
+            for age in state.stock.chunks_exact(nc) {
                 for l in 0..L {
-                    held[l] += state.stock[a * nc + from][l];
+                    held[l] += age[from][l];
                 }
             }
             let gap: [f64; L] = std::array::from_fn(|l| asked[l] - held[l]);
             report_short(i, gap, &mut short);
+            let mut share = [0.0; L];
             for l in 0..L {
                 let done = asked[l].min(held[l]);
-                let share = if held[l] > 0.0 { done / held[l] } else { 0.0 };
-                for a in 0..n {
-                    let x = state.stock[a * nc + from][l] * share;
-                    state.stock[a * nc + from][l] -= x;
-                    match to {
-                        Some(to) => state.stock[a * nc + to][l] += x,
-                        None => state.ceased[l] += x,
+                share[l] = if held[l] > 0.0 { done / held[l] } else { 0.0 };
+                if to.is_none() {
+                    // Taken from every age in proportion: the plans taken add up to `done`.
+                    state.ceased[l] += done;
+                }
+            }
+            for age in state.stock.chunks_exact_mut(nc) {
+                for l in 0..L {
+                    let x = age[from][l] * share[l];
+                    age[from][l] -= x;
+                    if let Some(to) = to {
+                        age[to][l] += x;
                     }
                 }
             }
         }
         // Plans by category, then capacity limits on what is reported.
-        for (c, r) in row.iter_mut().enumerate() {
-            *r = [0.0; L];
-            for a in 0..n {
-                for l in 0..L {
-                    r[l] += state.stock[a * nc + c][l];
-                }
-            }
-        }
+        sum_by_category(&state.stock, nc, row);
         if self.has_capacity {
             super::growth::overflow(m, t, row);
+        }
+    }
+}
+
+/// `out[c] = Σ_a stock[a * nc + c]`, summed in age order: ages outer, categories inner, so
+/// the categories' sums run side by side along memory.
+#[inline(always)]
+fn sum_by_category<const L: usize>(stock: &[[f64; L]], nc: usize, out: &mut [[f64; L]]) {
+    debug_assert_eq!(out.len(), nc);
+    out.fill([0.0; L]);
+    for age in stock.chunks_exact(nc) {
+        for (o, x) in out.iter_mut().zip(age) {
+            for l in 0..L {
+                o[l] += x[l];
+            }
         }
     }
 }
