@@ -9,13 +9,15 @@ use crate::engine::model::{Lever, Model};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spend {
     /// Unit cost per plan, `unit_cost[t * nc + c]` (£ a year):
-    /// `base[c] × Π(1 + inflation) × (1 + Σ unit_cost change × phase[t] × delivery)`.
+    /// `base[c] × Π(1 + inflation) × Π(1 + unit_cost change × phase[t] × delivery)`, one factor
+    /// per `unit_cost` mitigation on the category (they multiply, so cuts never go negative).
     pub unit_cost: Vec<f64>,
     /// Spend on plans, `by_category[t * nc + c] = plans × unit_cost`.
     pub by_category: Vec<f64>,
     /// Spend not tied to plans, one vector per `non_plan` line.
     pub non_plan: Vec<Vec<f64>>,
-    /// Mitigation investment: Σ invest amounts × delivery.
+    /// Mitigation investment: Σ invest amounts × delivery (amounts as given; start and ramp
+    /// cannot phase them, which validation enforces).
     pub mitigation_costs: Vec<f64>,
     /// Mitigation savings: Σ save amounts × delivery (a reduction in spend).
     pub mitigation_savings: Vec<f64>,

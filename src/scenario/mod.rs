@@ -255,9 +255,12 @@ pub enum Effect {
     },
     /// Change one category's unit cost by `change` (−0.05 = 5% cheaper).
     UnitCost { category: String, change: f64 },
-    /// Spend `amounts` (£ by year), e.g. an invest-to-save budget.
+    /// Spend `amounts` (£ by year) exactly as given, e.g. an invest-to-save budget. The start
+    /// and ramp cannot phase them: an amount before the start, or a ramp other than 1, is an
+    /// error.
     Invest { amounts: Amounts },
-    /// Save `amounts` (£ by year) not captured by the other levers.
+    /// Save `amounts` (£ by year) not captured by the other levers, exactly as given (the same
+    /// rules as `Invest`).
     Save { amounts: Amounts },
     /// Cohort model only: make `share` fewer new plans (0.2 = a fifth fewer), e.g. through
     /// early help.

@@ -229,7 +229,7 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
             );
         }
         names.push(&m.name);
-        check_year(&format!("{p}.start"), &m.start, base, h, &mut v);
+        let start = check_year(&format!("{p}.start"), &m.start, base, h, &mut v);
         if !(1..=MAX_HORIZON).contains(&m.ramp_years) {
             v.push(
                 Issue::new(
@@ -268,6 +268,7 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
             }
             Effect::Invest { amounts } | Effect::Save { amounts } => {
                 amounts.validate(&format!("{e}.amounts"), base, h, &mut v);
+                fixed_amounts_rules(&mut v, &p, &e, m.ramp_years, start, &amounts.0);
             }
             // Checked with the cohort inputs they act on (validate_cohort).
             Effect::ReduceNewPlans { .. } | Effect::CeaseAtAge { .. } => {}
@@ -309,6 +310,42 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
     super::validate_cohort::validate_cohort(s, &mut v);
     super::validate_uncertainty::validate_uncertainty(s, &mut v);
     v
+}
+
+/// The rules of an `invest` or `save` mitigation, whose amounts are spent or saved exactly as
+/// given, year by year: `start` and `ramp_years` cannot phase them, so a ramp other than 1
+/// and an amount in a year before the start (which the start would not stop) are errors
+/// rather than settings silently ignored. `p` is the mitigation's path, `e` its effect's.
+fn fixed_amounts_rules(
+    v: &mut Vec<Issue>,
+    p: &str,
+    e: &str,
+    ramp_years: i64,
+    start: Option<FinancialYear>,
+    amounts: &IndexMap<String, f64>,
+) {
+    if ramp_years != 1 && (1..=MAX_HORIZON).contains(&ramp_years) {
+        v.push(
+            Issue::new(
+                format!("{p}.ramp_years"),
+                "has no effect on an invest or save mitigation: its amounts are used exactly as given, year by year; phase the amounts themselves and remove ramp_years (or set it to 1)",
+            )
+            .with_value(ramp_years),
+        );
+    }
+    let Some(start) = start else { return };
+    for (label, x) in amounts {
+        if FinancialYear::parse(label).is_some_and(|y| y < start) {
+            v.push(
+                Issue::new(
+                    format!("{e}.amounts"),
+                    format!("is before the mitigation's start {start}; invest and save amounts are used exactly as given whatever the start, so start the mitigation no later than its first amount, or move the amount"),
+                )
+                .in_year(label.clone())
+                .with_number(*x),
+            );
+        }
+    }
 }
 
 /// The financial year that ends on the override date ("2028-03-31" → 2027-28).
