@@ -261,8 +261,8 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
     high, largest swing at the top; the vertical line is the scenario as planned. Each bar is
     labelled with the driver's low and high values ("1.00% to 5.00%"); the title names the
     metric's year and the plan (see :func:`tornado_title`)."""
+    from ._args import format_value
     from ._format import METRIC_LABELS
-    from .goal_seek import format_value
 
     bars = t._bars[:top] if top else t._bars
     ax = new_axes(ax, figsize=(11, 0.45 * len(bars) + 1.8))

@@ -64,7 +64,7 @@ class Comparison:
             if all(n in p.line_info.index for p in self.projections)
         ]
         if not isinstance(line, str) or line not in common:
-            from .goal_seek import bad_argument
+            from ._args import bad_argument
 
             raise bad_argument(
                 "line",
