@@ -11,6 +11,7 @@ matplotlib charts and file handling.
 """
 
 from ._core import ScenarioError, __version__
+from ._io import OutputPathError
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
@@ -30,6 +31,7 @@ from .widgets import what_if
 __all__ = [
     "Comparison",
     "GoalSeekResult",
+    "OutputPathError",
     "Projection",
     "Scenario",
     "ScenarioError",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._format import METRIC_LABELS
-from ._io import atomic_write
+from ._io import atomic_write, resolve_output
 from .scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -84,8 +84,9 @@ def _save(wb, path: str | os.PathLike[str], overwrite: bool) -> Path:
 
 
 def _refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
-    if Path(path).exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists; pass overwrite=True to replace it")
+    """Refuse, before building a workbook, a path that must not be written (see
+    :func:`dsg_forecast._io.resolve_output`)."""
+    resolve_output(path, overwrite=overwrite)
 
 
 # ---- Excel out -------------------------------------------------------------------------------
