@@ -37,6 +37,8 @@ ScenarioError = _core.ScenarioError
 DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 #: Most paths one simulation may run.
 MAX_PATHS: int = _core.MAX_PATHS
+#: Most worker threads a simulation or batch may ask for (each is an OS thread).
+MAX_THREADS = 256
 #: Summarised lines: (label, unit).
 LINES = {
     "closing_deficit": ("Closing cumulative deficit", "£"),
@@ -403,6 +405,25 @@ class _Progress:
             self.bar.close()
 
 
+def _check_threads(threads: object) -> int | None:
+    """``threads`` as an int from 1 to :data:`MAX_THREADS`, or None (all cores); anything else
+    is a ScenarioError naming ``threads``, the value and the allowed range, raised before any
+    work starts (each thread is an OS thread: ``threads=10**6`` would start a million)."""
+    if threads is None:
+        return None
+    if (
+        isinstance(threads, bool)
+        or not isinstance(threads, (int, np.integer))
+        or not 1 <= threads <= MAX_THREADS
+    ):
+        raise _bad(
+            "threads",
+            threads,
+            f"expected a whole number of threads from 1 to {MAX_THREADS}, or None for all cores",
+        )
+    return int(threads)
+
+
 def simulate(
     scenario: Scenario,
     n_paths: int = 10_000,
@@ -423,7 +444,7 @@ def simulate(
     ``thresholds`` (£) are counted exactly for :meth:`Simulation.prob_exceeds`
     (the reserves always are). ``keep_paths=True`` also returns every path (memory: 4 × paths
     × years × 8 bytes, at most 1 GiB: 2,236,962 paths over 15 years).
-    ``threads`` limits the worker threads (default: all cores).
+    ``threads`` limits the worker threads: 1 to 256 (default None: all cores).
     ``progress``: None shows a tqdm bar for runs over about a second, True always, False never,
     or a callable ``f(done, total)``. Ctrl-C stops the run with ``KeyboardInterrupt``.
     """
@@ -435,8 +456,7 @@ def simulate(
         raise _bad("n_paths", n_paths, f"expected a whole number of paths from 1 to {MAX_PATHS}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**64):
         raise _bad("seed", seed, "expected a whole number from 0 to 2**64 − 1")
-    if threads is not None and (not isinstance(threads, int) or threads < 1):
-        raise _bad("threads", threads, "expected a number of threads of 1 or more, or None")
+    threads = _check_threads(threads)
     qs = _check_quantiles(quantiles)
     ths = _check_thresholds(thresholds)
     callback: Callable[[int, int], None] | None
@@ -507,8 +527,9 @@ def evaluate_batch(
     ``names`` (or a DataFrame whose columns are the names). Each row is a deterministic
     projection with those drivers changed. ``metric``: the final year's ``closing_deficit``,
     ``in_year_deficit``, ``total_expenditure`` or ``ehcps``, or the ``peak_deficit`` (£).
-    Returns one number per row.
+    ``threads``: 1 to 256 worker threads (default None: all cores). Returns one number per row.
     """
+    threads = _check_threads(threads)
     if isinstance(values, pd.DataFrame):
         names = list(values.columns) if names is None else names
         values = values.to_numpy()
