@@ -468,6 +468,7 @@ def simulate(
     else:
         bar = _Progress(progress)
         callback = bar
+    _mark_threads_started()
     try:
         data = _core.simulate(
             scenario._core,
@@ -486,21 +487,82 @@ def simulate(
 
 
 def simulate_many(
-    scenarios: Iterable[Scenario], executor: Any = None, **kwargs: Any
+    scenarios: Iterable[Scenario],
+    executor: Any = None,
+    *,
+    processes: int | None = None,
+    **kwargs: Any,
 ) -> list[Simulation]:
     """Simulate several scenarios, in order, with the same keyword arguments.
 
     ``executor`` is anything with a ``concurrent.futures``-style ``submit`` (a
     ``ProcessPoolExecutor``, a Dask ``Client`` or ``distributed`` executor, Ray's
-    ``RayExecutor``): each scenario is pickled to a worker and its Simulation pickled back. With
-    no executor the scenarios run here one after another (each already uses every core).
+    ``RayExecutor``): each scenario is pickled to a worker and its Simulation pickled back.
+    ``processes=N`` (instead of an executor) runs them on a pool of N worker processes that this
+    function creates, started with ``spawn``, and shuts down. With neither, the scenarios run
+    here one after another (each already uses every core).
+
+    A process pool that starts its workers by ``fork`` (``ProcessPoolExecutor()`` on Linux before
+    Python 3.14) is refused with a ScenarioError once this process has run a simulation or a
+    batch: the engine's worker threads do not survive ``fork``, so such a worker would wait for
+    ever. Create the pool with ``mp_context=multiprocessing.get_context("spawn")`` (or
+    ``"forkserver"``), or pass ``processes=N``. A fork pool given before any simulation has run
+    here is accepted.
     """
     scenarios = list(scenarios)
+    if processes is not None:
+        if executor is not None:
+            raise _bad("processes", processes, "give an executor or processes, not both")
+        if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)):
+            raise _bad("processes", processes, "expected a whole number of worker processes")
+        if not 1 <= processes <= MAX_THREADS:
+            raise _bad("processes", processes, f"expected 1 to {MAX_THREADS} worker processes")
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=int(processes), mp_context=ctx) as pool:
+            return simulate_many(scenarios, pool, **kwargs)
     if executor is None:
         return [simulate(s, **kwargs) for s in scenarios]
+    _refuse_fork_after_threads(executor)
     kwargs.setdefault("progress", False)
     futures = [executor.submit(simulate, s, **kwargs) for s in scenarios]
     return [f.result() for f in futures]
+
+
+#: Set once this process has run the engine's thread pool (a simulation or a batch).
+_THREADS_STARTED = False
+
+
+def _mark_threads_started() -> None:
+    global _THREADS_STARTED
+    _THREADS_STARTED = True
+
+
+def _start_method(executor: Any) -> str | None:
+    """The multiprocessing start method of a ``ProcessPoolExecutor``-like ``executor`` (its
+    ``_mp_context``), or None when it is not a local process pool (threads, Dask, Ray)."""
+    ctx = getattr(executor, "_mp_context", None)
+    get = getattr(ctx, "get_start_method", None)
+    if get is None:
+        return None
+    try:
+        return get()
+    except Exception:  # noqa: BLE001 - an unknown context is not ours to judge
+        return None
+
+
+def _refuse_fork_after_threads(executor: Any) -> None:
+    if _THREADS_STARTED and _start_method(executor) == "fork":
+        raise _bad(
+            "executor",
+            executor,
+            "this process pool starts its workers by fork, and a simulation has already run "
+            "here: the engine's worker threads do not survive fork, so the workers would hang. "
+            "Create the pool with mp_context=multiprocessing.get_context('spawn') (or "
+            "'forkserver'), or pass processes=N instead of an executor",
+        )
 
 
 # ---- batch evaluation for sensitivity analysis ----------------------------------------------
@@ -540,6 +602,7 @@ def evaluate_batch(
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:
         raise _bad("values", f"array of shape {arr.shape}", "expected a 2-D array: rows × drivers")
+    _mark_threads_started()
     return _core.evaluate_batch(
         scenario._core, [str(n) for n in names], arr, metric, threads=threads
     )
