@@ -37,6 +37,9 @@ ScenarioError = _core.ScenarioError
 DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 #: Most paths one simulation may run.
 MAX_PATHS: int = _core.MAX_PATHS
+#: Largest magnitude a path's value can add to a mean exactly (2**43 £, about £8.8tn): the
+#: engine sums means in fixed point (value × 2**20 in an i64), and a larger value saturates.
+MEAN_LIMIT = float(2**43)
 #: Most worker threads a simulation or batch may ask for (each is an OS thread).
 MAX_THREADS = 256
 #: Summarised lines: (label, unit).
@@ -118,6 +121,12 @@ class Simulation:
 
     Money in £ (EHCPs in plans). Quantiles come from fixed-size histograms (accurate to about
     0.05% of the spread; see docs/uncertainty.md); means and probabilities are exact.
+
+    Means are summed exactly in fixed point (so they do not depend on the thread count), which
+    holds each path's value to ±2⁴³ (about ±£8.8 trillion, :data:`MEAN_LIMIT`): a path beyond
+    that counts as exactly ±2⁴³, so the mean of a line where any path passes £8.8tn is too
+    small. :attr:`notes` says so when it happens; quantiles, minima, maxima and probabilities
+    are not affected. No council's plan comes near; a mistyped rate over a long horizon can.
     """
 
     def __init__(self, data: dict[str, Any], scenario: Scenario):
@@ -160,13 +169,35 @@ class Simulation:
         )
 
     @property
+    def saturated(self) -> pd.DataFrame:
+        """True for each line and year whose mean is not exact because some path's value
+        passed ±:data:`MEAN_LIMIT` (about ±£8.8tn); see the class docstring."""
+        d = self._data
+        hit = (np.asarray(d["max"]) >= MEAN_LIMIT) | (np.asarray(d["min"]) <= -MEAN_LIMIT)
+        return pd.DataFrame(
+            hit, index=pd.Index(self._lines, name="line"), columns=pd.Index(self.years, name="year")
+        )
+
+    @property
     def notes(self) -> list[str]:
         """Warnings about the results a reader should see (empty when there are none)."""
+        out = []
+        sat = self.saturated
+        if sat.to_numpy().any():
+            lines = [LINES[n][0] for n in sat.index if sat.loc[n].any()]
+            first = sat.columns[sat.any(axis=0)][0]
+            out.append(
+                f"Some paths pass £8.8 trillion (2^43 pounds) from {first} on "
+                f"({', '.join(lines)}): "
+                "the simulation's exact means hold each path to ±2^43, so those means are too "
+                "small and should not be used (check the inputs: such values usually come from "
+                "a mistyped rate). Quantiles and probabilities are not affected."
+            )
         if not self.capped_paths:
-            return []
+            return out
         shares = self.capped_by_mitigation
         which = ", ".join(f"{name} ({v:.1%})" for name, v in shares[shares > 0].items())
-        return [
+        return out + [
             f"In {self.capped_share:.1%} of paths ({self.capped_paths:,}) a mitigation asked to "
             f"move or cease more plans than a category held, so the move was capped at the "
             f"plans there were: {which}. Those paths deliver less than the drawn delivery; "
@@ -192,7 +223,8 @@ class Simulation:
 
     @property
     def mean(self) -> pd.DataFrame:
-        """Mean of each line by year: index line, columns years."""
+        """Mean of each line by year: index line, columns years. Exact, but a path's value
+        counts at most ±2**43 (about £8.8tn): see :attr:`saturated` and :attr:`notes`."""
         return pd.DataFrame(
             self._data["mean"],
             index=pd.Index(self._lines, name="line"),
@@ -292,19 +324,26 @@ class Simulation:
 
     def __repr__(self) -> str:
         last = self.years[-1]
-        med = self._median("closing_deficit")[-1]
+        if 0.5 in self.quantile_levels:
+            centre = (
+                f"median closing deficit {last} {pounds_m(self._median('closing_deficit')[-1])}"
+            )
+        elif self.saturated.loc["closing_deficit"].iloc[-1]:
+            centre = f"mean closing deficit {last} not exact (paths pass £8.8tn)"
+        else:
+            centre = (
+                f"mean closing deficit {last} {pounds_m(self.mean.loc['closing_deficit'].iloc[-1])}"
+            )
         capped = f", {self.capped_share:.1%} of paths capped" if self.capped_paths else ""
         return (
             f"<Simulation {self.scenario.name!r}: {self.n_paths:,} paths, seed {self.seed}, "
-            f"median closing deficit {last} {pounds_m(med)}, "
+            f"{centre}, "
             f"P(balanced by {last}) {self.prob_balanced_by.iloc[-1]:.0%}{capped}>"
         )
 
     def _median(self, line: str) -> np.ndarray:
-        q = self.quantile_levels
-        if 0.5 in q:
-            return self.quantile_frame(line).loc[0.5].to_numpy()
-        return self.mean.loc[line].to_numpy()
+        """The median of ``line`` by year (only when 0.5 is among the quantiles)."""
+        return self.quantile_frame(line).loc[0.5].to_numpy()
 
     def _repr_html_(self) -> str:
         head = (
