@@ -11,6 +11,7 @@ matplotlib charts and file handling.
 """
 
 from ._core import ScenarioError, __version__
+from ._format import year_position
 from ._io import OutputPathError
 from .compare import Comparison, compare
 from .excel import write_input_workbook
@@ -49,4 +50,5 @@ __all__ = [
     "tornado",
     "what_if",
     "write_input_workbook",
+    "year_position",
 ]

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._format import pounds_m
+from ._format import fixed, money_scale, pounds_m
 from .projection import project
 from .scenario import Scenario
 
@@ -236,14 +236,26 @@ class Simulation:
         return self.quantiles.loc[self._check_line(line)]
 
     def summary_frame(self, line: str = "closing_deficit") -> pd.DataFrame:
-        """Display table for one line: quantiles, mean and the plan, £m to one decimal."""
+        """Display table for one line: quantiles, mean and the plan, £m to one decimal (£bn
+        when a value passes £10bn: see :meth:`summary_unit`)."""
         frame = self.quantile_frame(line).copy()
         frame.index = [f"{q:.0%} quantile" for q in frame.index]
         frame.loc["Mean"] = self.mean.loc[line]
         frame.loc["Plan (no uncertainty)"] = self.deterministic.loc[line]
         if LINES[line][1] == "£":
-            return frame.map(lambda v: f"{v / 1e6:,.1f}")
-        return frame.map(lambda v: f"{v:,.0f}")
+            div, _ = money_scale(frame.to_numpy())
+            return frame.map(lambda v: fixed(v, div))
+        return frame.map(lambda v: fixed(v, 1, 0))
+
+    def summary_unit(self, line: str = "closing_deficit") -> str:
+        """The unit :meth:`summary_frame` shows ``line`` in: "£m", "£bn" or "plans"."""
+        if LINES[self._check_line(line)][1] != "£":
+            return LINES[line][1]
+        frame = self.quantile_frame(line)
+        values = np.concatenate(
+            [frame.to_numpy().ravel(), self.mean.loc[line], self.deterministic.loc[line]]
+        )
+        return money_scale(values)[1]
 
     # ---- probabilities ---------------------------------------------------------------------
     @property
@@ -358,7 +370,7 @@ class Simulation:
         ).T
         notes = "".join(f"<p><b>Note:</b> {html.escape(n)}</p>" for n in self.notes)
         return (
-            f"<div>{head}<br><i>Closing cumulative deficit (£m)</i>"
+            f"<div>{head}<br><i>Closing cumulative deficit ({self.summary_unit()})</i>"
             f"{self.summary_frame().to_html(border=0)}{probs.to_html(border=0)}{notes}</div>"
         )
 
@@ -372,13 +384,13 @@ def plot_fan(sim: Simulation, line: str = "closing_deficit", ax: Axes | None = N
 
     Bands whose quantiles were not simulated are left out. Money lines are drawn in £m.
     """
-    from .plotting import money_axis, new_axes, year_axis
+    from .plotting import money_axis, new_axes, year_axis, year_positions
 
     sim._check_line(line)
     ax = new_axes(ax)
     label, unit = LINES[line]
     scale = 1e6 if unit == "£" else 1.0
-    x = np.arange(len(sim.years))
+    x = year_positions(sim.years)
     q = sim.quantile_frame(line) / scale
     levels = set(sim.quantile_levels)
     colour = "#08519c"
