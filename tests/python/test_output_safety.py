@@ -136,3 +136,12 @@ def test_a_stale_temporary_file_is_removed_by_the_next_write(run_cli, small_path
     assert out.read_text().startswith(",") or out.read_text()[:4]
     assert not stale.exists() and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [other.name]
+
+
+def test_a_link_to_dev_null_is_refused_and_dev_null_untouched(run_cli, small_path, tmp_path):
+    # Through a link, so even the old code (which replaced the link itself) left /dev/null be.
+    link = tmp_path / "out.csv"
+    link.symlink_to("/dev/null")
+    r = run_cli("project", small_path, "--csv", link, "--force")
+    assert_refused(r, "/dev/null", "character device", "not a regular file")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and link.is_symlink()
