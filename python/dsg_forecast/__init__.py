@@ -12,6 +12,8 @@ matplotlib charts and file handling.
 
 from . import data
 from ._core import ScenarioError, __version__
+from ._format import year_position
+from ._io import OutputPathError
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
@@ -31,6 +33,7 @@ from .widgets import what_if
 __all__ = [
     "Comparison",
     "GoalSeekResult",
+    "OutputPathError",
     "Projection",
     "Scenario",
     "ScenarioError",
@@ -49,4 +52,5 @@ __all__ = [
     "tornado",
     "what_if",
     "write_input_workbook",
+    "year_position",
 ]

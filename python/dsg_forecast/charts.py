@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .plotting import money_axis, new_axes, year_axis
+from ._format import money
+from .plotting import money_axis, new_axes, year_axis, year_positions
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -61,7 +62,7 @@ def plot_trajectory(p: Projection, ax: Axes | None = None) -> Axes:
     in-year deficit (bars) for every year."""
     ax = new_axes(ax)
     f = p.to_frame() / 1e6
-    x = np.arange(len(p.years))
+    x = year_positions(p.years)
     ax.bar(x, f.loc["in_year_deficit"], color="#9ecae1", label="In-year deficit (+) / surplus (−)")
     ax.plot(
         x,
@@ -91,7 +92,7 @@ def plot_income_expenditure(p: Projection, ax: Axes | None = None) -> Axes:
     deficit (shaded)."""
     ax = new_axes(ax)
     f = p.to_frame() / 1e6
-    x = np.arange(len(p.years))
+    x = year_positions(p.years)
     inc, exp = f.loc["total_income"].to_numpy(), f.loc["total_expenditure"].to_numpy()
     ax.plot(x, inc, color="#238b45", marker="o", lw=2, label="Total income")
     ax.plot(x, exp, color="#cb181d", marker="o", lw=2, label="Total expenditure")
@@ -129,7 +130,7 @@ def _stack_categories(ax: Axes, p: Projection, f, prefix: str, label_prefix: str
     for k, cat in enumerate(_categories(p, prefix)):
         v = f.loc[f"{prefix}{cat}"].to_numpy()
         ax.bar(
-            np.arange(len(p.years)),
+            year_positions(p.years),
             v,
             bottom=bottom,
             color=_colour(cat, k),
@@ -144,7 +145,7 @@ def plot_spend_by_placement(p: Projection, ax: Axes | None = None) -> Axes:
     stacked on top."""
     ax = new_axes(ax)
     f = p.to_frame() / 1e6
-    x = np.arange(len(p.years))
+    x = year_positions(p.years)
     bottom = _stack_categories(ax, p, f, "spend.", "Spend: ")
     non_plan = [n for n in f.index if n.startswith("non_plan.")]
     if non_plan:
@@ -215,12 +216,12 @@ def plot_waterfall(p: Projection, ax: Axes | None = None) -> Axes:
         if i == 0 or i == len(steps) - 1:
             ax.bar(i, v_m, color="#08519c")
             level = v_m
-            ax.annotate(f"£{v_m:,.1f}m", (i, v_m), ha="center", va="bottom", fontsize="small")
+            ax.annotate(money(v), (i, v_m), ha="center", va="bottom", fontsize="small")
         else:
             colour = "#41ab5d" if v_m < 0 else "#cb181d"
             ax.bar(i, v_m, bottom=level, color=colour)
             ax.annotate(
-                f"{'−' if v_m < 0 else '+'}£{abs(v_m):,.1f}m",
+                money(v) if money(v).startswith("−") else f"+{money(v)}",
                 (i, max(level, level + v_m)),
                 ha="center",
                 va="bottom",
@@ -261,8 +262,8 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
     high, largest swing at the top; the vertical line is the scenario as planned. Each bar is
     labelled with the driver's low and high values ("1.00% to 5.00%"); the title names the
     metric's year and the plan (see :func:`tornado_title`)."""
+    from ._args import format_value
     from ._format import METRIC_LABELS
-    from .goal_seek import format_value
 
     bars = t._bars[:top] if top else t._bars
     ax = new_axes(ax, figsize=(11, 0.45 * len(bars) + 1.8))
@@ -310,11 +311,8 @@ def plot_tornado(t: Tornado, ax: Axes | None = None, top: int | None = 12) -> Ax
             fontsize="x-small",
             color="#555555",
         )
-    from .plotting import POUNDS_M
-
-    ax.xaxis.set_major_formatter(POUNDS_M)
     label = METRIC_LABELS.get(t.metric, t.metric)
-    ax.set_xlabel(f"{label} (£m)")
+    money_axis(ax, f"{label} (£m)", axis="x")
     left, right = ax.get_xlim()
     ax.set_xlim(left, right + 0.3 * (right - left))  # room for the value labels
     ax.set_title(tornado_title(t))
@@ -328,7 +326,7 @@ def plot_overlay(c: Comparison, ax: Axes | None = None, line: str = "closing_def
     scenario: the base (first scenario) dashed grey, as ``p.plot()`` draws the path without
     mitigations, and the others solid in colour."""
     ax = new_axes(ax)
-    x = np.arange(len(c.years))
+    x = year_positions(c.years)
     colours = ["#08519c", "#cb181d", "#238b45", "#6a51a3", "#d94801", "#17becf"]
     for k, (name, p) in enumerate(zip(c.names, c.projections, strict=False)):
         ax.plot(

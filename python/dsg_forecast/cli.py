@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._io import OutputPathError
 from .projection import project
 from .scenario import Scenario, ScenarioError
 
@@ -85,13 +86,19 @@ def _check_outputs(args: argparse.Namespace) -> None:
                     f"--chart {args.chart}: unknown chart format; "
                     f"use a file name ending {', '.join(CHART_FORMATS)}"
                 )
+    from ._io import check_distinct, resolve_output
+
     source = Path(args.file).resolve()
     for flag, out in outputs:
         target = Path(out).resolve()
         if target == source:
             raise OutputError(f"{flag} {out}: that is the scenario file; choose another name")
-        if target.exists() and not args.force:
+        # Not a regular file, a link to nowhere, a missing or unwritable folder: refused even
+        # with --force (OutputPathError, exit 2).
+        resolve_output(out, overwrite=True)
+        if os.path.lexists(out) and not args.force:
             raise OutputError(f"{flag} {out}: already exists; pass --force to replace it")
+    check_distinct(outputs)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -175,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except OutputError as e:
+    except (OutputError, OutputPathError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except ValueError as e:  # unknown council, missing opening deficit, bad base year

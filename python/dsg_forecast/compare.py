@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._format import metric_text, pounds_m
+from ._format import metric_text, money_scale, pounds_m
 from .projection import Projection, project
 from .scenario import Scenario, ScenarioError
 
@@ -56,7 +56,8 @@ class Comparison:
     def to_frame(self, line: str = "closing_deficit") -> pd.DataFrame:
         """``line`` for every scenario and year: index (scenario, measure) with measures "£m",
         "change vs base (£m)" and "change vs base (%)"; columns the year labels. Money lines are
-        in £m; EHCP lines in plans. A line missing from any scenario (or not text) raises
+        in £m (in £bn, and the measures say so, when any scenario's line passes £10bn); EHCP
+        lines in plans. A line missing from any scenario (or not text) raises
         ScenarioError listing the lines every scenario has."""
         common = [
             n
@@ -64,7 +65,7 @@ class Comparison:
             if all(n in p.line_info.index for p in self.projections)
         ]
         if not isinstance(line, str) or line not in common:
-            from .goal_seek import bad_argument
+            from ._args import bad_argument
 
             raise bad_argument(
                 "line",
@@ -73,7 +74,9 @@ class Comparison:
             )
         base = self.base[line].to_numpy(dtype=float)
         unit = self.base.line_info.at[line, "unit"]
-        scale = 1e6 if unit.startswith("£") else 1.0
+        scale, shown = 1.0, unit
+        if unit.startswith("£"):
+            scale, shown = money_scale([p[line].to_numpy(dtype=float) for p in self.projections])
         rows, index = [], []
         for name, p in zip(self.names, self.projections, strict=False):
             v = p[line].to_numpy(dtype=float)
@@ -81,12 +84,7 @@ class Comparison:
             with np.errstate(divide="ignore", invalid="ignore"):
                 pct = np.where(base != 0, diff / np.abs(base) * 100, np.nan)
             for measure, values in zip(MEASURES, (v / scale, diff / scale, pct), strict=False):
-                index.append(
-                    (
-                        name,
-                        measure if scale == 1e6 or "%" in measure else measure.replace("£m", unit),
-                    )
-                )
+                index.append((name, measure.replace("£m", shown)))
                 rows.append(values)
         frame = pd.DataFrame(
             rows,
@@ -143,7 +141,9 @@ class Comparison:
         return pd.DataFrame(rows).set_index("scenario")
 
     def plot(self, ax: Axes | None = None) -> Axes:
-        """Overlay the closing-deficit paths (£m) of every scenario."""
+        """Overlay the closing-deficit paths (£m) of every scenario. x is the year's starting
+        calendar year (``dsg.year_position("2025-26")`` = 2025), y is in £m: overlay your own
+        figures with ``ax.plot([dsg.year_position(y) for y in years], pounds / 1e6)``."""
         from .charts import plot_overlay
 
         return plot_overlay(self, ax=ax)

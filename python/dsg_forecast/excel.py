@@ -13,8 +13,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import _sheets
 from ._format import METRIC_LABELS
-from ._io import atomic_write
+from ._io import atomic_write, resolve_output
 from .scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -84,8 +85,9 @@ def _save(wb, path: str | os.PathLike[str], overwrite: bool) -> Path:
 
 
 def _refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
-    if Path(path).exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists; pass overwrite=True to replace it")
+    """Refuse, before building a workbook, a path that must not be written (see
+    :func:`dsg_forecast._io.resolve_output`)."""
+    resolve_output(path, overwrite=overwrite)
 
 
 # ---- Excel out -------------------------------------------------------------------------------
@@ -511,14 +513,18 @@ def _read_uncertainty(r: _Reader, sources: dict[str, str]) -> dict[str, Any]:
     """The [uncertainty] section from the Uncertainty sheet ({} when the sheet is absent or
     blank). Cells are checked here (naming sheet and cell); values by the scenario's own
     validation."""
-    if "Uncertainty" not in r.wb.sheetnames:
+    ws = r.sheet("Uncertainty", optional=True)
+    if ws is None:
         return {}
-    ws = r.wb["Uncertainty"]
     where = f"{r.path}: sheet 'Uncertainty'"
     u: dict[str, Any] = {}
-    for row in ws.iter_rows(min_row=2):
+    seen: dict[str, str] = {}
+    for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
-        if field is None or field.startswith("Distributions: "):
+        if field is None:
+            r.key_blank(ws, row, "field")
+            continue
+        if field.startswith("Distributions: ") or not r.once(ws, seen, field, row[0], "field"):
             continue
         cells = dict(zip(_UNC_PARAMS, row[2 : 2 + len(_UNC_PARAMS)], strict=False))
         note_col = 2 + len(_UNC_PARAMS) + 1
@@ -583,13 +589,34 @@ def _get(d: dict, dotted: str) -> Any:
     return node
 
 
+#: The table on each input sheet: (template columns, first year column or None, note-row
+#: prefixes the template writes below the table).
+_LAYOUT = {
+    "Assumptions": (5, None, ()),
+    "Yearly": (3, 4, ()),
+    "Placements": (5, 6, ()),
+    "Mitigations": (9, 10, ("Effects: ",)),
+    "Write-offs": (3, None, ()),
+    "Uncertainty": (2 + len(_UNC_PARAMS) + 2, None, ("Distributions: ",)),
+    "Sources": (2, None, ()),
+}
+
+
+#: Values outside a table listed one by one on each sheet (the rest are counted).
+_MAX_STRAY = 20
+
+
 class _Reader:
     """Cell access that names the sheet and cell in every problem. Problems are collected
-    (the bad cell reads as None) so that one error can list every problem in the workbook."""
+    (the bad cell reads as None) so that one error can list every problem in the workbook.
+    Sheets are read sparsely, one table each (see ``_sheets``): a value outside the table is a
+    problem, and nothing walks the empty cells between the data and a stray value."""
 
     def __init__(self, wb, path: str):
         self.wb, self.path = wb, path
         self.problems: list[str] = []
+        self.tables: dict[str, _sheets.Table] = {}
+        self._counted = [0]
 
     def bad(self, message: str) -> None:
         """Record a problem (a message naming the sheet and cell); the cell reads as None."""
@@ -609,40 +636,75 @@ class _Reader:
         ]
         raise err
 
-    def sheet(self, name: str):
+    def where(self, ws, cell) -> str:
+        return f"{self.path}: sheet {ws.title!r} cell {cell.coordinate}"
+
+    def sheet(self, name: str, optional: bool = False):
         if name not in self.wb.sheetnames:
+            if not optional:
+                self.bad(
+                    f"{self.path}: missing sheet {name!r}; an input workbook has the sheets "
+                    f"{', '.join(INPUT_SHEETS)} (write one with dsg.write_input_workbook)"
+                )
+            return None
+        try:
+            ws = _sheets.load_sheet(self.wb, name, self._counted)
+        except _sheets.TooLarge as e:
             self.bad(
-                f"{self.path}: missing sheet {name!r}; an input workbook has the sheets "
-                f"{', '.join(INPUT_SHEETS)} (write one with dsg.write_input_workbook)"
+                f"{self.path}: sheet {name!r} holds {e}; an input workbook holds a few hundred "
+                "values (write one with dsg.write_input_workbook)"
             )
             return None
-        return self.wb[name]
+        fixed, years_from, notes = _LAYOUT[name]
+        table = _sheets.table_bounds(ws, fixed, years_from)
+        self.tables[name] = table
+        for ref in table.merged_headings:
+            self.bad(
+                f"{self.path}: sheet {name!r} cells {ref} are merged in the heading row; "
+                "give each year its own heading in its own cell"
+            )
+        last_col = _sheets.column_letter(table.width)
+        stray = _sheets.outside(ws, table, notes)
+        if len(stray) > _MAX_STRAY:
+            self.bad(
+                f"{self.path}: sheet {name!r} has {len(stray):,} values outside its table "
+                f"(columns A to {last_col}, rows 1 to {table.last_row}); the first "
+                f"{_MAX_STRAY} are listed; clear them"
+            )
+        for cell in stray[:_MAX_STRAY]:
+            self.bad(
+                f"{self.where(ws, cell)} = {cell.value!r}: outside the sheet's table (columns A "
+                f"to {last_col}, rows 1 to {table.last_row}, ending at the first blank row); "
+                "clear the cell, or move it into the table"
+            )
+        return ws
 
     def number(self, ws, cell, what: str, required: bool) -> float | None:
         v = cell.value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                self.bad(
-                    f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
-                    "expected a number"
-                )
+                self.bad(f"{self.where(ws, cell)} ({what}) is blank; expected a number")
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            self.bad(
-                f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) = {v!r}: "
-                "expected a number, not text"
-            )
+            self.bad(f"{self.where(ws, cell)} ({what}) = {v!r}: expected a number, not text")
             return None
         return float(v)
+
+    def whole(self, ws, cell, what: str, required: bool) -> int | None:
+        """A whole number (a count of years): 1.5 is a problem, as it is in a TOML file."""
+        v = self.number(ws, cell, what, required)
+        if v is None:
+            return None
+        if not v.is_integer():
+            self.bad(f"{self.where(ws, cell)} ({what}) = {cell.value!r}: expected a whole number")
+            return None
+        return int(v)
 
     def text(self, ws, cell, what: str, required: bool) -> str | None:
         v = cell.value
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                self.bad(
-                    f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
-                    "expected text"
-                )
+                self.bad(f"{self.where(ws, cell)} ({what}) is blank; expected text")
             return None
         return str(v).strip()
 
@@ -661,7 +723,7 @@ class _Reader:
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
                 self.bad(
-                    f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) is blank; "
+                    f"{self.where(ws, cell)} ({what}) is blank; "
                     'expected a financial year such as "2025-26"'
                 )
             return None
@@ -674,26 +736,67 @@ class _Reader:
             start = v.year if v.month >= 4 else v.year - 1
         label = f"{start}-{(start + 1) % 100:02d}" if start is not None else "2025-26"
         self.bad(
-            f"{self.path}: sheet {ws.title!r} cell {cell.coordinate} ({what}) = {v!r}: "
+            f"{self.where(ws, cell)} ({what}) = {v!r}: "
             f'expected a financial year as text; write "{label}" (April to March)'
         )
         return None
 
     def rows(self, ws):
-        """The sheet's rows below its heading row (none for a missing sheet)."""
-        return [] if ws is None else ws.iter_rows(min_row=2)
-
-    def year_header(self, ws, row: int, first_col: int, what: str) -> list[tuple[int, str]]:
-        """The year labels in ``row`` from column ``first_col`` (1-based), each with its
-        column offset from ``first_col``; a blank heading is skipped, and a number or date is
-        refused (see :meth:`year`) without moving the columns after it."""
+        """The rows of the sheet's table below its heading row, each padded to the table's
+        width (none for a missing sheet)."""
         if ws is None:
             return []
+        t = self.tables[ws.title]
+        return [ws.row(r, t.width) for r in range(2, t.last_row + 1)]
+
+    def key_blank(self, ws, row, what: str) -> None:
+        """Row ``row``'s key cell (column A) is blank: a problem if any other cell of the row
+        holds a value (its values would otherwise be dropped without a word)."""
+        filled = [c for c in row[1:] if c.value is not None]
+        if filled:
+            self.bad(
+                f"{self.where(ws, row[0])} ({what}) is blank but cell {filled[0].coordinate} = "
+                f"{filled[0].value!r} is not; fill in the {what} or clear the row"
+            )
+
+    def once(self, ws, seen: dict[str, str], key: str, cell, what: str) -> bool:
+        """False (and a problem naming both cells) if ``key`` was already given on this sheet."""
+        if key in seen:
+            self.bad(
+                f"{self.where(ws, cell)} ({what}) = {key!r}: repeats cell {seen[key]}; "
+                f"give each {what} once"
+            )
+            return False
+        seen[key] = cell.coordinate
+        return True
+
+    def year_header(self, ws, row: int, first_col: int, what: str) -> list[tuple[int, str]]:
+        """The year labels in ``row`` from column ``first_col`` (1-based) to the table's last
+        column, each with its column offset from ``first_col``. A number or date is refused
+        (see :meth:`year`) without moving the columns after it; a repeated heading is a problem
+        naming both cells; a value under a blank heading (as under a merged one) is a problem
+        naming its cell."""
+        if ws is None:
+            return []
+        t = self.tables[ws.title]
         out = []
-        for k, cell in enumerate(ws[row][first_col - 1 :]):
+        seen: dict[str, str] = {}
+        for k, col in enumerate(range(first_col, t.width + 1)):
+            cell = ws.cell(row, col)
             label = self.year(ws, cell, what, False)
             if label is not None:
-                out.append((k, label.removeprefix("Share in ").strip()))
+                label = label.removeprefix("Share in ").strip()
+                if self.once(ws, seen, label, cell, what):
+                    out.append((k, label))
+            elif cell.value is None:
+                for r in range(row + 1, t.last_row + 1):
+                    below = ws.cell(r, col)
+                    if below.value is not None:
+                        self.bad(
+                            f"{self.where(ws, below)} = {below.value!r}: its column has no "
+                            f"year heading ({cell.coordinate} is blank or merged); give the "
+                            "column its year"
+                        )
         return out
 
     @staticmethod
@@ -711,12 +814,21 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     left out (no ``[uncertainty]`` section)."""
     openpyxl = _openpyxl()
     try:
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
+        # Read-only: sheets are streamed when read, never expanded into a grid of cells.
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file") from None
     except Exception as e:  # openpyxl raises several types for a file that is not xlsx
         raise ScenarioError(f"{path}: not an Excel workbook ({e})") from None
-    r = _Reader(wb, str(path))
+    try:
+        data = _read_tables(_Reader(wb, str(path)), path)
+    finally:
+        wb.close()
+    return Scenario.from_dict(data)
+
+
+def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The scenario dict from the input workbook's tables; every cell problem at once."""
     data: dict[str, Any] = {}
     sources: dict[str, str] = {}
 
@@ -730,9 +842,13 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     ws = r.sheet("Assumptions")
     units = {f: (u, req) for f, _, u, req in _SCALARS}
     base_year_row = False
+    seen: dict[str, str] = {}
     for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
         if field is None:
+            r.key_blank(ws, row, "field")
+            continue
+        if not r.once(ws, seen, field, row[0], "field"):
             continue
         if field in units:
             unit, required = units[field]
@@ -751,10 +867,10 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
             v = r.year(ws, row[1], field, required)
         elif unit == "text":
             v = r.text(ws, row[1], field, required)
+        elif field == "meta.horizon":
+            v = r.whole(ws, row[1], field, required)
         else:
             v = r.number(ws, row[1], field, required)
-            if v is not None and field == "meta.horizon":
-                v = int(v)
         if v is not None:
             put(field, v)
         note = r.text(ws, row[4], "source note", False) if len(row) > 4 else None
@@ -776,9 +892,13 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
             'financial years such as "2024-25"'
         )
     kinds = {f: k for f, _, _, k in _YEARLY}
+    seen = {}
     for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
         if field is None:
+            r.key_blank(ws, row, "field")
+            continue
+        if not r.once(ws, seen, field, row[0], "field"):
             continue
         if field in kinds:
             kind = kinds[field]
@@ -808,9 +928,13 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     mix_header = r.year_header(ws, 1, 6, "share year column heading")
     mix_years = [y for _, y in mix_header]
     mixes: list[dict[str, float]] = [{} for _ in mix_years]
+    seen = {}
     for row in r.rows(ws):
         cat = r.text(ws, row[0], "category", False)
         if cat is None:
+            r.key_blank(ws, row, "category")
+            continue
+        if not r.once(ws, seen, cat, row[0], "category"):
             continue
         label = r.text(ws, row[1], "label", False)
         if label and label != dict(DFE_CATEGORIES).get(cat, cat):
@@ -832,7 +956,10 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     mitigations = []
     for row in r.rows(ws):
         name = r.text(ws, row[0], "name", False)
-        if name is None or name.startswith("Effects: "):
+        if name is None:
+            r.key_blank(ws, row, "mitigation name")
+            continue
+        if name.startswith("Effects: "):
             continue
         kind = r.text(ws, row[3], f"effect of {name!r}", True)
         if kind is None:
@@ -859,12 +986,12 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
             )
             if v is not None:
                 body[k] = v
-        ramp = r.number(ws, row[2], f"ramp years of {name!r}", False)
+        ramp = r.whole(ws, row[2], f"ramp years of {name!r}", False)
         mitigations.append(
             {
                 "name": name,
                 "start": r.year(ws, row[1], f"start of {name!r}", True),
-                "ramp_years": int(ramp) if ramp is not None else 1,
+                "ramp_years": ramp if ramp is not None else 1,
                 "effect": {kind: body},
             }
         )
@@ -879,6 +1006,8 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     for row in r.rows(ws):
         year = r.year(ws, row[0], "year", False)
         if year is None:
+            if row[0].value is None:
+                r.key_blank(ws, row, "year")
             continue
         w: dict[str, Any] = {"year": year}
         for col, k in ((1, "amount"), (2, "share")):
@@ -894,17 +1023,20 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         data["uncertainty"] = uncertainty
 
     ws = r.sheet("Sources")
+    seen = {}
     for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
         note = r.text(ws, row[1], "note", False) if len(row) > 1 else None
-        if field and note:
+        if field is None:
+            r.key_blank(ws, row, "field")
+        elif r.once(ws, seen, field, row[0], "field") and note:
             sources[field] = note
     if sources:
         data["sources"] = sources
     # Every cell problem at once, before the scenario's own validation (which lists every
     # problem in the values).
     r.check()
-    return Scenario.from_dict(data)
+    return data
 
 
 def _compress(values: list[float], years: list[str]) -> float | dict[str, float]:

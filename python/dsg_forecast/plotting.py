@@ -1,6 +1,14 @@
-"""Charts a committee can read: £m axes, "2024-25" labels, plain titles.
+"""Charts a committee can read: £m axes (£bn from £10bn), "2024-25" labels, plain titles.
 
 Every function takes ``ax=None`` (a new figure when None) and returns the matplotlib Axes.
+
+Data coordinates are the same on every chart, so your own figures can be drawn on top: x is
+the calendar year a financial year starts in (``dsg.year_position("2025-26")`` = 2025; the
+ticks read "2025-26"), and money is in £m, whatever the axis shows (an axis whose values pass
+£10bn labels its ticks in £bn, but the data stay in £m). For example, actual closing deficits::
+
+    ax = p.plot()
+    ax.plot([dsg.year_position(y) for y in actuals.index], actuals / 1e6, "k*", label="Actual")
 """
 
 from __future__ import annotations
@@ -15,8 +23,29 @@ if TYPE_CHECKING:
 
     from .projection import Projection
 
-#: Formatter for £m axes: 28.0 -> "£28m".
-POUNDS_M = FuncFormatter(lambda v, _pos: f"−£{abs(v):,.0f}m" if v < 0 else f"£{v:,.0f}m")
+
+def _tick_m(v: float, _pos=None) -> str:
+    text = f"{abs(v):,.0f}"
+    return f"{'−' if v < 0 and text.strip('0,') else ''}£{text}m"
+
+
+def _tick_bn(v: float, _pos=None) -> str:
+    bn = abs(v) / 1000
+    text = f"{bn:,.0f}" if bn >= 100 or float(bn).is_integer() else f"{bn:,.1f}"
+    return f"{'−' if v < 0 and text.strip('0,.') else ''}£{text}bn"
+
+
+#: Formatter for £m axes (data in £m): 28.0 -> "£28m"; never "−£0m".
+POUNDS_M = FuncFormatter(_tick_m)
+#: Formatter for the same data shown in £bn: 350000.0 -> "£350bn".
+POUNDS_BN = FuncFormatter(_tick_bn)
+
+
+def year_positions(years: list[str]) -> np.ndarray:
+    """The x positions of ``years`` on every chart: the calendar year each starts in."""
+    from ._format import year_positions as positions
+
+    return np.asarray(positions(years), dtype=float)
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (9, 4.5)) -> Axes:
@@ -30,16 +59,22 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (9, 4.5)) -> Axes:
 
 
 def year_axis(ax: Axes, years: list[str]) -> None:
-    """Label the x axis with financial years, rotated so 15 of them fit."""
-    ax.set_xticks(np.arange(len(years)))
+    """Label the x axis with financial years at their positions (see :func:`year_positions`),
+    rotated so 15 of them fit."""
+    ax.set_xticks(year_positions(years))
     ax.set_xticklabels(years, rotation=45, ha="right")
     ax.set_xlabel("Financial year")
 
 
-def money_axis(ax: Axes, label: str = "£m") -> None:
-    """Format the y axis in £m."""
-    ax.yaxis.set_major_formatter(POUNDS_M)
-    ax.set_ylabel(label)
+def money_axis(ax: Axes, label: str = "£m", axis: str = "y") -> None:
+    """Format an axis whose data are in £m: ticks in £m, or in £bn (and "£m" in the label
+    read "£bn") when the data drawn so far pass £10bn in size."""
+    lo, hi = ax.dataLim.intervaly if axis == "y" else ax.dataLim.intervalx
+    big = np.isfinite([lo, hi]).all() and max(abs(lo), abs(hi)) >= 10_000
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(POUNDS_BN if big else POUNDS_M)
+    text = label.replace("£m", "£bn") if big else label
+    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(text)
 
 
 def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
@@ -47,7 +82,7 @@ def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
     with the general fund reserves (dotted), the end of the statutory override and any
     write-offs marked."""
     ax = new_axes(ax)
-    x = np.arange(len(p.years))
+    x = year_positions(p.years)
     frame = p.to_frame() / 1e6
     ax.bar(x, frame.loc["in_year_deficit"], color="#9ecae1", label="In-year deficit")
     ax.plot(
@@ -80,6 +115,9 @@ def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
 def _mark_policy_events(ax: Axes, p: Projection, frame) -> None:
     """Reserves as a dotted level, the override end as a line at the end of its year, and
     each write-off as a labelled arrow at its year (all in £m on the deficit chart)."""
+    from ._format import money
+    from ._format import year_position as year_position_of
+
     financing = p.scenario.to_dict().get("financing", {})
     reserves = financing.get("reserves")
     if reserves is not None:
@@ -88,23 +126,24 @@ def _mark_policy_events(ax: Axes, p: Projection, frame) -> None:
             color="#636363",
             ls=":",
             lw=1.2,
-            label=f"General fund reserves (£{reserves / 1e6:,.0f}m)",
+            label=f"General fund reserves ({money(reserves, 0)})",
         )
     end = financing.get("override_end", "2028-03-31")
     year = f"{int(end[:4]) - 1}-{end[2:4]}"
     if year in p.years:
         ax.axvline(
-            p.years.index(year) + 0.5,
+            year_position_of(year) + 0.5,
             color="#756bb1",
             ls="-.",
             lw=1.2,
             label=f"Statutory override ends ({end})",
         )
+    x = year_positions(p.years)
     for i, amount in enumerate(frame.loc["write_offs"]):
         if amount > 0:
             ax.annotate(
-                f"Write-off £{amount:,.1f}m",
-                xy=(i, frame.loc["closing_deficit"].iloc[i]),
+                f"Write-off {money(amount * 1e6)}",
+                xy=(x[i], frame.loc["closing_deficit"].iloc[i]),
                 xytext=(0, 18),
                 textcoords="offset points",
                 ha="center",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._format import METRIC_LABELS, metric_text
+from ._format import METRIC_LABELS, fixed, metric_text, money_scale
 from ._io import atomic_write
 from .scenario import Scenario
 
@@ -146,16 +146,19 @@ class Projection:
 
     # ---- display ---------------------------------------------------------------------------
     def summary_frame(self, lines: list[str] | None = None) -> pd.DataFrame:
-        """The headline lines as strings in £m to one decimal (plans as whole numbers)."""
+        """The headline lines as strings in £m to one decimal (a line passing £10bn in £bn, as
+        its label says), plans as whole numbers."""
         frame = self.to_frame()
         info = self.line_info
         names = [n for n in (lines or SUMMARY_LINES) if n in frame.index]
         rows = {}
         for n in names:
             unit = info.at[n, "unit"]
-            fmt = (lambda v: f"{v / 1e6:,.1f}") if unit == "£" else (lambda v: f"{v:,.0f}")
-            label = info.at[n, "label"] + (" (£m)" if unit == "£" else f" ({unit})")
-            rows[label] = [fmt(v) for v in frame.loc[n]]
+            if unit == "£":
+                div, shown = money_scale(frame.loc[n])
+                rows[info.at[n, "label"] + f" ({shown})"] = [fixed(v, div) for v in frame.loc[n]]
+            else:
+                rows[info.at[n, "label"] + f" ({unit})"] = [fixed(v, 1, 0) for v in frame.loc[n]]
         return pd.DataFrame.from_dict(rows, orient="index", columns=self.years)
 
     def __repr__(self) -> str:
@@ -181,7 +184,10 @@ class Projection:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The deficit trajectory in £m: closing cumulative deficit (line), in-year deficit
-        (bars), and the unmitigated closing deficit (dashed) where there are mitigations."""
+        (bars), and the unmitigated closing deficit (dashed) where there are mitigations.
+        x is the year's starting calendar year (``dsg.year_position("2025-26")`` = 2025, ticks
+        labelled "2025-26") and y is in £m (ticks in £bn past £10bn), so actuals by year label
+        overlay as ``ax.plot([dsg.year_position(y) for y in years], pounds / 1e6)``."""
         from .plotting import plot_deficit
 
         return plot_deficit(self, ax=ax)

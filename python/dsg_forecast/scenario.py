@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import copy
+import datetime
+import decimal
 import html
 import json
+import numbers
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +82,15 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scenario:
-        """Validate a nested dict with the scenario file's fields."""
-        return cls(_core.Scenario.from_json_str(json.dumps(data, allow_nan=True)))
+        """Validate a nested dict with the scenario file's fields.
+
+        Values may be Python or numpy numbers (``np.float64``, ``np.int64``, ``np.bool_``, 0-d
+        arrays), text, booleans, lists and dicts. Anything else (a ``datetime.date``, a set, an
+        object, a dict that contains itself) raises one ScenarioError naming every such field;
+        years are written as text, e.g. ``"2024-25"``."""
+        if not isinstance(data, Mapping):
+            raise _problems([("(scenario)", data, "expected a dict of sections")])
+        return cls(_core.Scenario.from_json_str(json.dumps(_plain_tree(data), allow_nan=True)))
 
     @classmethod
     def from_public_data(
@@ -130,11 +140,20 @@ class Scenario:
         keywords, ``s.replace(funding__hnb_growth=0.04)``. A value of ``None`` removes an
         optional field. The result is validated like a file; a bad value raises ScenarioError.
         """
+        if changes is not None and not isinstance(changes, Mapping):
+            raise _problems([("changes", changes, "expected a dict of {dotted path: value}")])
         edits = dict(changes or {})
         edits.update({k.replace("__", "."): v for k, v in kwargs.items()})
+        bad = [
+            (repr(k), k, "expected a dotted field path as text")
+            for k in edits
+            if not isinstance(k, str)
+        ]
+        if bad:
+            raise _problems(bad)
         data = self.to_dict()
         for path, value in edits.items():
-            _set_path(data, path, copy.deepcopy(value))
+            _set_path(data, path, value)
         return Scenario.from_dict(data)
 
     def without_mitigations(self) -> Scenario:
@@ -243,3 +262,114 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
         if not isinstance(node.get(key), dict):
             node[key] = {}
         node = node[key]
+
+
+# ---- Python values to scenario values --------------------------------------------------------
+#: Deepest nesting accepted in a dict passed to from_dict (scenario files nest 5 levels).
+_MAX_DEPTH = 32
+
+
+def _problems(problems: list[tuple[str, object, str]]) -> ScenarioError:
+    """One ScenarioError listing every (path, value, message), with ``.issues``."""
+    n = len(problems)
+    lines = [f"{n} problem{'s' if n != 1 else ''} in the scenario:"]
+    lines += [f"  - {path} = {_short(value)}: {message}" for path, value, message in problems]
+    err = ScenarioError("\n".join(lines))
+    err.issues = [
+        {"path": path, "year": None, "value": _short(value), "message": message}
+        for path, value, message in problems
+    ]
+    return err
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _plain_tree(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` as plain JSON-ready values (numpy scalars and 0-d arrays become numbers), or one
+    ScenarioError naming every field whose value is of a type a scenario cannot hold."""
+    problems: list[tuple[str, object, str]] = []
+    out = _plain(data, "", problems, set(), 0)
+    if problems:
+        raise _problems(problems)
+    return out
+
+
+def _date_message(path: str, value: datetime.date) -> str:
+    if path.endswith("override_end"):
+        return f"a date is written as text here, e.g. '{value.isoformat()[:10]}'"
+    y = value.year if value.month >= 4 else value.year - 1
+    return (
+        f"a financial year is written '{y}-{(y + 1) % 100:02d}' (text), not a date; "
+        f"a date in {y}-{(y + 1) % 100:02d} falls between 1 April {y} and 31 March {y + 1}"
+    )
+
+
+def _plain(value: Any, path: str, problems: list, active: set[int], depth: int) -> Any:
+    where = path or "(scenario)"
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy comes with pandas
+        np = None
+    if np is not None:
+        if isinstance(value, np.ndarray):
+            if value.ndim == 0:
+                return _plain(value.item(), path, problems, active, depth)
+            return _plain(value.tolist(), path, problems, active, depth)
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        problems.append((where, value, _date_message(where, value)))
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, (numbers.Real, decimal.Decimal)):
+        return float(value)
+    if isinstance(value, (Mapping, list, tuple)):
+        if id(value) in active:
+            problems.append((where, value, "contains itself; give plain values, not a loop"))
+            return None
+        if depth >= _MAX_DEPTH:
+            problems.append((where, value, f"nested more than {_MAX_DEPTH} levels deep"))
+            return None
+        active.add(id(value))
+        try:
+            if isinstance(value, Mapping):
+                out = {}
+                for k, v in value.items():
+                    if not isinstance(k, str):
+                        problems.append(
+                            (f"{path}[{_short(k)}]" if path else _short(k), k, "keys are text")
+                        )
+                        continue
+                    out[k] = _plain(v, f"{path}.{k}" if path else k, problems, active, depth + 1)
+                return out
+            return [
+                _plain(v, f"{path}[{i}]", problems, active, depth + 1) for i, v in enumerate(value)
+            ]
+        finally:
+            active.discard(id(value))
+    problems.append(
+        (
+            where,
+            value,
+            f"a {type(value).__name__} is not a scenario value; expected a number, text, "
+            "true/false, a list or a table (dict)",
+        )
+    )
+    return None

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import _core
+from ._args import bad_argument, format_value, real_number
 from ._format import METRIC_LABELS, pounds_m
-from .goal_seek import bad_argument, format_value, real_number
 from .scenario import Scenario
 
 if TYPE_CHECKING:

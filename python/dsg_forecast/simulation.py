@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._format import pounds_m
+from ._format import fixed, money_scale, pounds_m
 from .projection import project
 from .scenario import Scenario
 
@@ -37,6 +37,11 @@ ScenarioError = _core.ScenarioError
 DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 #: Most paths one simulation may run.
 MAX_PATHS: int = _core.MAX_PATHS
+#: Largest magnitude a path's value can add to a mean exactly (2**43 £, about £8.8tn): the
+#: engine sums means in fixed point (value × 2**20 in an i64), and a larger value saturates.
+MEAN_LIMIT = float(2**43)
+#: Most worker threads a simulation or batch may ask for (each is an OS thread).
+MAX_THREADS = 256
 #: Summarised lines: (label, unit).
 LINES = {
     "closing_deficit": ("Closing cumulative deficit", "£"),
@@ -116,6 +121,12 @@ class Simulation:
 
     Money in £ (EHCPs in plans). Quantiles come from fixed-size histograms (accurate to about
     0.05% of the spread; see docs/uncertainty.md); means and probabilities are exact.
+
+    Means are summed exactly in fixed point (so they do not depend on the thread count), which
+    holds each path's value to ±2⁴³ (about ±£8.8 trillion, :data:`MEAN_LIMIT`): a path beyond
+    that counts as exactly ±2⁴³, so the mean of a line where any path passes £8.8tn is too
+    small. :attr:`notes` says so when it happens; quantiles, minima, maxima and probabilities
+    are not affected. No council's plan comes near; a mistyped rate over a long horizon can.
     """
 
     def __init__(self, data: dict[str, Any], scenario: Scenario):
@@ -158,13 +169,35 @@ class Simulation:
         )
 
     @property
+    def saturated(self) -> pd.DataFrame:
+        """True for each line and year whose mean is not exact because some path's value
+        passed ±:data:`MEAN_LIMIT` (about ±£8.8tn); see the class docstring."""
+        d = self._data
+        hit = (np.asarray(d["max"]) >= MEAN_LIMIT) | (np.asarray(d["min"]) <= -MEAN_LIMIT)
+        return pd.DataFrame(
+            hit, index=pd.Index(self._lines, name="line"), columns=pd.Index(self.years, name="year")
+        )
+
+    @property
     def notes(self) -> list[str]:
         """Warnings about the results a reader should see (empty when there are none)."""
+        out = []
+        sat = self.saturated
+        if sat.to_numpy().any():
+            lines = [LINES[n][0] for n in sat.index if sat.loc[n].any()]
+            first = sat.columns[sat.any(axis=0)][0]
+            out.append(
+                f"Some paths pass £8.8 trillion (2^43 pounds) from {first} on "
+                f"({', '.join(lines)}): "
+                "the simulation's exact means hold each path to ±2^43, so those means are too "
+                "small and should not be used (check the inputs: such values usually come from "
+                "a mistyped rate). Quantiles and probabilities are not affected."
+            )
         if not self.capped_paths:
-            return []
+            return out
         shares = self.capped_by_mitigation
         which = ", ".join(f"{name} ({v:.1%})" for name, v in shares[shares > 0].items())
-        return [
+        return out + [
             f"In {self.capped_share:.1%} of paths ({self.capped_paths:,}) a mitigation asked to "
             f"move or cease more plans than a category held, so the move was capped at the "
             f"plans there were: {which}. Those paths deliver less than the drawn delivery; "
@@ -190,7 +223,8 @@ class Simulation:
 
     @property
     def mean(self) -> pd.DataFrame:
-        """Mean of each line by year: index line, columns years."""
+        """Mean of each line by year: index line, columns years. Exact, but a path's value
+        counts at most ±2**43 (about £8.8tn): see :attr:`saturated` and :attr:`notes`."""
         return pd.DataFrame(
             self._data["mean"],
             index=pd.Index(self._lines, name="line"),
@@ -202,14 +236,26 @@ class Simulation:
         return self.quantiles.loc[self._check_line(line)]
 
     def summary_frame(self, line: str = "closing_deficit") -> pd.DataFrame:
-        """Display table for one line: quantiles, mean and the plan, £m to one decimal."""
+        """Display table for one line: quantiles, mean and the plan, £m to one decimal (£bn
+        when a value passes £10bn: see :meth:`summary_unit`)."""
         frame = self.quantile_frame(line).copy()
         frame.index = [f"{q:.0%} quantile" for q in frame.index]
         frame.loc["Mean"] = self.mean.loc[line]
         frame.loc["Plan (no uncertainty)"] = self.deterministic.loc[line]
         if LINES[line][1] == "£":
-            return frame.map(lambda v: f"{v / 1e6:,.1f}")
-        return frame.map(lambda v: f"{v:,.0f}")
+            div, _ = money_scale(frame.to_numpy())
+            return frame.map(lambda v: fixed(v, div))
+        return frame.map(lambda v: fixed(v, 1, 0))
+
+    def summary_unit(self, line: str = "closing_deficit") -> str:
+        """The unit :meth:`summary_frame` shows ``line`` in: "£m", "£bn" or "plans"."""
+        if LINES[self._check_line(line)][1] != "£":
+            return LINES[line][1]
+        frame = self.quantile_frame(line)
+        values = np.concatenate(
+            [frame.to_numpy().ravel(), self.mean.loc[line], self.deterministic.loc[line]]
+        )
+        return money_scale(values)[1]
 
     # ---- probabilities ---------------------------------------------------------------------
     @property
@@ -290,19 +336,26 @@ class Simulation:
 
     def __repr__(self) -> str:
         last = self.years[-1]
-        med = self._median("closing_deficit")[-1]
+        if 0.5 in self.quantile_levels:
+            centre = (
+                f"median closing deficit {last} {pounds_m(self._median('closing_deficit')[-1])}"
+            )
+        elif self.saturated.loc["closing_deficit"].iloc[-1]:
+            centre = f"mean closing deficit {last} not exact (paths pass £8.8tn)"
+        else:
+            centre = (
+                f"mean closing deficit {last} {pounds_m(self.mean.loc['closing_deficit'].iloc[-1])}"
+            )
         capped = f", {self.capped_share:.1%} of paths capped" if self.capped_paths else ""
         return (
             f"<Simulation {self.scenario.name!r}: {self.n_paths:,} paths, seed {self.seed}, "
-            f"median closing deficit {last} {pounds_m(med)}, "
+            f"{centre}, "
             f"P(balanced by {last}) {self.prob_balanced_by.iloc[-1]:.0%}{capped}>"
         )
 
     def _median(self, line: str) -> np.ndarray:
-        q = self.quantile_levels
-        if 0.5 in q:
-            return self.quantile_frame(line).loc[0.5].to_numpy()
-        return self.mean.loc[line].to_numpy()
+        """The median of ``line`` by year (only when 0.5 is among the quantiles)."""
+        return self.quantile_frame(line).loc[0.5].to_numpy()
 
     def _repr_html_(self) -> str:
         head = (
@@ -317,7 +370,7 @@ class Simulation:
         ).T
         notes = "".join(f"<p><b>Note:</b> {html.escape(n)}</p>" for n in self.notes)
         return (
-            f"<div>{head}<br><i>Closing cumulative deficit (£m)</i>"
+            f"<div>{head}<br><i>Closing cumulative deficit ({self.summary_unit()})</i>"
             f"{self.summary_frame().to_html(border=0)}{probs.to_html(border=0)}{notes}</div>"
         )
 
@@ -331,13 +384,13 @@ def plot_fan(sim: Simulation, line: str = "closing_deficit", ax: Axes | None = N
 
     Bands whose quantiles were not simulated are left out. Money lines are drawn in £m.
     """
-    from .plotting import money_axis, new_axes, year_axis
+    from .plotting import money_axis, new_axes, year_axis, year_positions
 
     sim._check_line(line)
     ax = new_axes(ax)
     label, unit = LINES[line]
     scale = 1e6 if unit == "£" else 1.0
-    x = np.arange(len(sim.years))
+    x = year_positions(sim.years)
     q = sim.quantile_frame(line) / scale
     levels = set(sim.quantile_levels)
     colour = "#08519c"
@@ -403,6 +456,25 @@ class _Progress:
             self.bar.close()
 
 
+def _check_threads(threads: object) -> int | None:
+    """``threads`` as an int from 1 to :data:`MAX_THREADS`, or None (all cores); anything else
+    is a ScenarioError naming ``threads``, the value and the allowed range, raised before any
+    work starts (each thread is an OS thread: ``threads=10**6`` would start a million)."""
+    if threads is None:
+        return None
+    if (
+        isinstance(threads, bool)
+        or not isinstance(threads, (int, np.integer))
+        or not 1 <= threads <= MAX_THREADS
+    ):
+        raise _bad(
+            "threads",
+            threads,
+            f"expected a whole number of threads from 1 to {MAX_THREADS}, or None for all cores",
+        )
+    return int(threads)
+
+
 def simulate(
     scenario: Scenario,
     n_paths: int = 10_000,
@@ -423,7 +495,7 @@ def simulate(
     ``thresholds`` (£) are counted exactly for :meth:`Simulation.prob_exceeds`
     (the reserves always are). ``keep_paths=True`` also returns every path (memory: 4 × paths
     × years × 8 bytes, at most 1 GiB: 2,236,962 paths over 15 years).
-    ``threads`` limits the worker threads (default: all cores).
+    ``threads`` limits the worker threads: 1 to 256 (default None: all cores).
     ``progress``: None shows a tqdm bar for runs over about a second, True always, False never,
     or a callable ``f(done, total)``. Ctrl-C stops the run with ``KeyboardInterrupt``.
     """
@@ -435,8 +507,7 @@ def simulate(
         raise _bad("n_paths", n_paths, f"expected a whole number of paths from 1 to {MAX_PATHS}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**64):
         raise _bad("seed", seed, "expected a whole number from 0 to 2**64 − 1")
-    if threads is not None and (not isinstance(threads, int) or threads < 1):
-        raise _bad("threads", threads, "expected a number of threads of 1 or more, or None")
+    threads = _check_threads(threads)
     qs = _check_quantiles(quantiles)
     ths = _check_thresholds(thresholds)
     callback: Callable[[int, int], None] | None
@@ -448,6 +519,7 @@ def simulate(
     else:
         bar = _Progress(progress)
         callback = bar
+    _mark_threads_started()
     try:
         data = _core.simulate(
             scenario._core,
@@ -466,21 +538,82 @@ def simulate(
 
 
 def simulate_many(
-    scenarios: Iterable[Scenario], executor: Any = None, **kwargs: Any
+    scenarios: Iterable[Scenario],
+    executor: Any = None,
+    *,
+    processes: int | None = None,
+    **kwargs: Any,
 ) -> list[Simulation]:
     """Simulate several scenarios, in order, with the same keyword arguments.
 
     ``executor`` is anything with a ``concurrent.futures``-style ``submit`` (a
     ``ProcessPoolExecutor``, a Dask ``Client`` or ``distributed`` executor, Ray's
-    ``RayExecutor``): each scenario is pickled to a worker and its Simulation pickled back. With
-    no executor the scenarios run here one after another (each already uses every core).
+    ``RayExecutor``): each scenario is pickled to a worker and its Simulation pickled back.
+    ``processes=N`` (instead of an executor) runs them on a pool of N worker processes that this
+    function creates, started with ``spawn``, and shuts down. With neither, the scenarios run
+    here one after another (each already uses every core).
+
+    A process pool that starts its workers by ``fork`` (``ProcessPoolExecutor()`` on Linux before
+    Python 3.14) is refused with a ScenarioError once this process has run a simulation or a
+    batch: the engine's worker threads do not survive ``fork``, so such a worker would wait for
+    ever. Create the pool with ``mp_context=multiprocessing.get_context("spawn")`` (or
+    ``"forkserver"``), or pass ``processes=N``. A fork pool given before any simulation has run
+    here is accepted.
     """
     scenarios = list(scenarios)
+    if processes is not None:
+        if executor is not None:
+            raise _bad("processes", processes, "give an executor or processes, not both")
+        if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)):
+            raise _bad("processes", processes, "expected a whole number of worker processes")
+        if not 1 <= processes <= MAX_THREADS:
+            raise _bad("processes", processes, f"expected 1 to {MAX_THREADS} worker processes")
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=int(processes), mp_context=ctx) as pool:
+            return simulate_many(scenarios, pool, **kwargs)
     if executor is None:
         return [simulate(s, **kwargs) for s in scenarios]
+    _refuse_fork_after_threads(executor)
     kwargs.setdefault("progress", False)
     futures = [executor.submit(simulate, s, **kwargs) for s in scenarios]
     return [f.result() for f in futures]
+
+
+#: Set once this process has run the engine's thread pool (a simulation or a batch).
+_THREADS_STARTED = False
+
+
+def _mark_threads_started() -> None:
+    global _THREADS_STARTED
+    _THREADS_STARTED = True
+
+
+def _start_method(executor: Any) -> str | None:
+    """The multiprocessing start method of a ``ProcessPoolExecutor``-like ``executor`` (its
+    ``_mp_context``), or None when it is not a local process pool (threads, Dask, Ray)."""
+    ctx = getattr(executor, "_mp_context", None)
+    get = getattr(ctx, "get_start_method", None)
+    if get is None:
+        return None
+    try:
+        return get()
+    except Exception:  # noqa: BLE001 - an unknown context is not ours to judge
+        return None
+
+
+def _refuse_fork_after_threads(executor: Any) -> None:
+    if _THREADS_STARTED and _start_method(executor) == "fork":
+        raise _bad(
+            "executor",
+            executor,
+            "this process pool starts its workers by fork, and a simulation has already run "
+            "here: the engine's worker threads do not survive fork, so the workers would hang. "
+            "Create the pool with mp_context=multiprocessing.get_context('spawn') (or "
+            "'forkserver'), or pass processes=N instead of an executor",
+        )
 
 
 # ---- batch evaluation for sensitivity analysis ----------------------------------------------
@@ -507,8 +640,9 @@ def evaluate_batch(
     ``names`` (or a DataFrame whose columns are the names). Each row is a deterministic
     projection with those drivers changed. ``metric``: the final year's ``closing_deficit``,
     ``in_year_deficit``, ``total_expenditure`` or ``ehcps``, or the ``peak_deficit`` (£).
-    Returns one number per row.
+    ``threads``: 1 to 256 worker threads (default None: all cores). Returns one number per row.
     """
+    threads = _check_threads(threads)
     if isinstance(values, pd.DataFrame):
         names = list(values.columns) if names is None else names
         values = values.to_numpy()
@@ -519,6 +653,7 @@ def evaluate_batch(
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:
         raise _bad("values", f"array of shape {arr.shape}", "expected a 2-D array: rows × drivers")
+    _mark_threads_started()
     return _core.evaluate_batch(
         scenario._core, [str(n) for n in names], arr, metric, threads=threads
     )

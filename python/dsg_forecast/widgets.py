@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._format import METRIC_LABELS, metric_text
+from ._format import METRIC_LABELS, metric_text, year_positions
 from .goal_seek import set_lever
 from .projection import project
 from .scenario import Scenario, ScenarioError
@@ -119,7 +119,7 @@ def what_if(scenario: Scenario) -> Any:
             out.clear_output(wait=True)
             ax = p.plot()
             ax.plot(
-                range(len(p0.years)),
+                year_positions(p0.years),
                 p0["closing_deficit"] / 1e6,
                 color="grey",
                 lw=1,

@@ -8,7 +8,7 @@ from notebooks import errors, execute, outputs
 
 @pytest.fixture(scope="module")
 def executed():
-    return execute("bcp.ipynb", timeout=300)
+    return execute("bcp.ipynb")
 
 
 def test_notebook_runs_without_errors(executed):

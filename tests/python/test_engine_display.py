@@ -92,7 +92,8 @@ def test_deficit_chart_marks_reserves_override_end_and_write_offs(bcp):
     assert "Statutory override ends (2028-03-31)" in labels
     override = next(x for x in ax.get_lines() if x.get_label().startswith("Statutory"))
     # The line sits at the end of 2027-28, the year that ends on 31 March 2028.
-    assert override.get_xdata()[0] == p.years.index("2027-28") + 0.5
+    # x is the year's starting calendar year: 2027-28 is at 2027.
+    assert override.get_xdata()[0] == dsg.year_position("2027-28") + 0.5 == 2027.5
     written = p["write_offs"]["2025-26"] / 1e6
     notes = [t.get_text() for t in ax.texts]
     assert notes == [f"Write-off £{written:,.1f}m"]

@@ -8,7 +8,7 @@ from notebooks import errors, execute, outputs, text
 
 @pytest.fixture(scope="module")
 def executed():
-    return execute("uncertainty.ipynb", timeout=300)
+    return execute("uncertainty.ipynb")
 
 
 def test_notebook_runs_without_errors(executed):

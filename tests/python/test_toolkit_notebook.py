@@ -8,7 +8,7 @@ from notebooks import errors, execute, outputs
 
 @pytest.fixture(scope="module")
 def executed():
-    return execute("scenarios.ipynb", timeout=300)
+    return execute("scenarios.ipynb")
 
 
 def test_runs_without_errors(executed):

@@ -1,0 +1,166 @@
+"""Reading an input workbook's sheets without walking empty cells.
+
+openpyxl's ordinary reader (and ``iter_rows`` without bounds) fills every cell of the sheet's
+rectangle up to its farthest value: one value typed at ``XFD100000`` makes a 7 KB workbook
+1.6 billion cells. Here each sheet's XML is streamed once (openpyxl's own parser, on a
+read-only workbook) and only the cells holding a value are kept, so time and memory follow the
+size of the file, not the position of its farthest cell. A sheet is then read as one table:
+
+* its columns are the template's fixed columns plus, on sheets with year columns, the run of
+  year headings in row 1 that starts after them (a merged heading counts as part of the run,
+  and is reported);
+* its rows run from row 2 down to the first row that is blank across those columns (a note
+  row the template writes below the table, such as "Effects: ...", is allowed after it);
+* any value outside the table is a problem naming its cell, never silently read or ignored.
+
+The limits below bound a crafted file: more values or more parsed cells than any input
+workbook needs is an error, raised before the rest of the sheet is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Most cells holding a value in one workbook (an input workbook has a few hundred).
+MAX_VALUES = 200_000
+#: Most cells (filled or only formatted) parsed from one sheet's XML.
+MAX_PARSED = 2_000_000
+
+
+def column_letter(c: int) -> str:
+    s = ""
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell's value (None when blank) and its address."""
+
+    value: Any
+    row: int
+    column: int
+
+    @property
+    def coordinate(self) -> str:
+        return f"{column_letter(self.column)}{self.row}"
+
+
+class TooLarge(Exception):
+    """A sheet holds more than an input workbook ever needs (see MAX_VALUES, MAX_PARSED)."""
+
+
+class Sheet:
+    """The values of one worksheet, kept sparsely: {(row, column): value}."""
+
+    def __init__(self, title: str, values: dict[tuple[int, int], Any], merged: list[str]):
+        self.title = title
+        self.values = values
+        self.merged = merged
+
+    def cell(self, row: int, column: int) -> Cell:
+        return Cell(self.values.get((row, column)), row, column)
+
+    def row(self, row: int, width: int) -> list[Cell]:
+        return [self.cell(row, c) for c in range(1, width + 1)]
+
+    def blank(self, row: int, width: int) -> bool:
+        return all((row, c) not in self.values for c in range(1, width + 1))
+
+    def merged_in_row(self, row: int) -> list[tuple[str, int, int]]:
+        """Merged ranges touching ``row``: (range, first column, last column)."""
+        from openpyxl.utils.cell import range_boundaries
+
+        out = []
+        for ref in self.merged:
+            try:
+                c1, r1, c2, r2 = range_boundaries(ref)
+            except ValueError:
+                continue
+            if r1 <= row <= r2:
+                out.append((ref, c1, c2))
+        return out
+
+
+def load_sheet(wb: Any, name: str, counted: list[int]) -> Sheet:
+    """Stream sheet ``name`` of the read-only workbook ``wb``, keeping only cells with a value
+    (text that is only spaces counts as blank). ``counted`` is a one-item list carrying the
+    number of values kept so far in the workbook. Raises :class:`TooLarge` past the limits."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    ws = wb[name]
+    values: dict[tuple[int, int], Any] = {}
+    parsed = 0
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for _, cells in parser.parse():
+            parsed += len(cells)
+            if parsed > MAX_PARSED:
+                raise TooLarge(f"more than {MAX_PARSED:,} cells")
+            for c in cells:
+                v = c["value"]
+                if v is None or (isinstance(v, str) and not v.strip()):
+                    continue
+                values[(c["row"], c["column"])] = v
+                counted[0] += 1
+                if counted[0] > MAX_VALUES:
+                    raise TooLarge(f"more than {MAX_VALUES:,} filled cells")
+        merged = [str(m.ref) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
+    return Sheet(name, values, merged)
+
+
+@dataclass
+class Table:
+    """The bounds of a sheet's one table: columns 1..width, rows 2..last_row."""
+
+    width: int
+    last_row: int
+    #: Merged ranges inside the heading row's year columns.
+    merged_headings: list[str]
+
+
+def table_bounds(sheet: Sheet, fixed: int, years_from: int | None) -> Table:
+    """The table of ``sheet``: ``fixed`` template columns, then (when ``years_from`` is given)
+    the run of non-blank year headings in row 1 from that column (a merged range continues the
+    run); rows from 2 to the last before the first row blank across the table's columns."""
+    width = fixed
+    merged_headings: list[str] = []
+    if years_from is not None:
+        merges = {c: ref for ref, c1, c2 in sheet.merged_in_row(1) for c in range(c1, c2 + 1)}
+        c = years_from
+        while (1, c) in sheet.values or c in merges:
+            if c in merges and merges[c] not in merged_headings:
+                merged_headings.append(merges[c])
+            width = c
+            c += 1
+    rows = sorted({r for r, c in sheet.values if r >= 2 and c <= width})
+    last = 1
+    for r in rows:
+        if r != last + 1:
+            break
+        last = r
+    return Table(width, last, merged_headings)
+
+
+def outside(sheet: Sheet, table: Table, notes: tuple[str, ...] = ()) -> list[Cell]:
+    """Cells holding a value outside ``table``: right of its columns, or below its first blank
+    row (except a note row: text in column A starting with one of ``notes``, the rest blank)."""
+    out = []
+    for (r, c), v in sorted(sheet.values.items()):
+        if c > table.width:
+            out.append(Cell(v, r, c))
+        elif r > table.last_row:
+            if c == 1 and isinstance(v, str) and v.startswith(notes) and notes:
+                continue
+            out.append(Cell(v, r, c))
+    return out
