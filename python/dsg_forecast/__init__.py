@@ -12,6 +12,7 @@ matplotlib charts and file handling.
 
 from . import data
 from ._core import ScenarioError, __version__
+from .calibration import Calibration, CalibrationError, calibrate, calibrate_frames
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
@@ -29,6 +30,8 @@ from .simulation import (
 from .widgets import what_if
 
 __all__ = [
+    "Calibration",
+    "CalibrationError",
     "Comparison",
     "GoalSeekResult",
     "Projection",
@@ -38,6 +41,8 @@ __all__ = [
     "Tornado",
     "__version__",
     "batch_drivers",
+    "calibrate",
+    "calibrate_frames",
     "compare",
     "data",
     "evaluate_batch",
