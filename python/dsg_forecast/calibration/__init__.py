@@ -93,7 +93,9 @@ class Calibration:
         self._diagnostics: pd.DataFrame | None = None
 
     # ---- the scenario section -------------------------------------------------------------
-    def demand_for(self, base_year: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    def demand_for(
+        self, base_year: str | None = None, horizon: int = 15
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         """The ``[demand]`` section and its source notes for ``base_year`` (default: the
         financial year of the ``through`` census). A later base year's stock is the
         calibration census stepped forward by the calibrated flows (new plans grown by the
@@ -116,7 +118,7 @@ class Calibration:
         stock = np.round(stock, 4)
         cats = e.categories
         growth: dict[str, float] = {_fy(census): round(e.growth_rate(k0 + 1), 6)}
-        for t in range(1, TAPER_YEARS + 2):
+        for t in range(1, min(TAPER_YEARS + 2, horizon)):
             growth[_fy(census + t)] = round(e.growth_rate(k0 + t), 6)
         cohort: dict[str, Any] = {
             "stock": {c: stock[:, i].tolist() for i, c in enumerate(cats)},

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..data._categories import AGE_GROUPS
 from ._frames import AGES, CalibrationError, Frames
 from ._step import step
 
@@ -74,6 +75,14 @@ class Estimate:
             yield fl
 
 
+def _uniform_seed(cats: list[str]) -> np.ndarray:
+    seed = np.ones((AGES, len(cats)))
+    seed[:2] = 0.0  # ages 0-1 are published with age 2 ("under 3")
+    if "post16" in cats:
+        seed[:16, cats.index("post16")] = 0.0
+    return seed
+
+
 def _profile(s: np.ndarray) -> np.ndarray:
     t = s.sum()
     return s / t if t > 0 else s
@@ -116,8 +125,6 @@ def stock_at(f: Frames, pool: Estimate | None, year: int, src: list[str]) -> np.
     cat_target = shares.to_numpy(float) / max(float(shares.sum()), 1e-12) * total
     groups = None
     gy = f.groups.loc[f.groups.index <= year].dropna()
-    from ..data._categories import AGE_GROUPS
-
     if len(gy):
         g = gy.iloc[-1]
         gsum = float(g.sum())
@@ -126,10 +133,7 @@ def stock_at(f: Frames, pool: Estimate | None, year: int, src: list[str]) -> np.
         seed = pool.stock + 1e-9
         what = f"{pool.name}'s age x category profile"
     else:
-        seed = np.ones((AGES, len(cats)))
-        seed[:2] = 0.0  # ages 0-1 are published with age 2 ("under 3")
-        if "post16" in cats:
-            seed[:16, cats.index("post16")] = 0.0
+        seed = _uniform_seed(cats)
         what = "a uniform seed (ages 2-25; post-16 placements from 16 only)"
     src.append(
         f"{f.name} January {year}: no complete single-age census, so {what} raked (IPF) to "
@@ -200,6 +204,23 @@ def estimate(
         if pd.notna(scale) and n_ac.sum() > 0 and abs(scale - n_ac.sum()) > 0.5:
             n_src += f", scaled from {n_ac.sum():,.0f} to the published total {scale:,.0f}"
             n_ac = n_ac * scale / n_ac.sum()
+    elif (
+        T - 1 in f.new_groups.index
+        and f.new_groups.loc[T - 1].notna().all()
+        and (T - 1 in f.new_cats.index and f.new_cats.loc[T - 1].notna().all())
+    ):
+        groups = {AGE_GROUPS[k]: float(v) for k, v in f.new_groups.loc[T - 1].items()}
+        cat_t = f.new_cats.loc[T - 1, cats].to_numpy(float)
+        cat_t = cat_t / max(cat_t.sum(), 1e-12) * sum(groups.values())
+        if pool is not None:
+            seed, what = pool.new_plans[:, None] * pool.mix + 1e-9, f"{pool.name}'s"
+        else:
+            seed, what = _uniform_seed(cats), "a uniform"
+        n_ac = _rake(seed, cat_t, groups)
+        n_src = (
+            f"{f.name} new plans in calendar {T - 1} by DfE age group and by category "
+            f"(no single ages published): {what} age x category shape raked (IPF) to both"
+        )
     elif pool is not None:
         tot = f.new_totals.get(T - 1, math.nan)
         if pd.isna(tot):

@@ -65,6 +65,9 @@ class Frames:
     ceased_totals: pd.Series
     #: census year x DfE age groups ("Under 5", ...), where published
     groups: pd.DataFrame
+    #: calendar year x categories and x DfE age groups: new plans without single ages
+    new_cats: pd.DataFrame = field(default_factory=pd.DataFrame)
+    new_groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the age that stands for itself and every older age in new and ceased (None: exact)
     open_age: int | None = None
     notes: list[str] = field(default_factory=list)
@@ -116,7 +119,11 @@ def public_frames(c: Council, through: int) -> Frames:
         grid = _grid(g.set_index("age")[cats], cats)
         grid.loc[~grid.index.isin(g["age"])] = 0.0
         new[int(y)] = grid
-    nt = _area_rows("new_plans_placement", c.area, flows_to).set_index("year")["total"]
+    np_rows = _area_rows("new_plans_placement", c.area, flows_to).set_index("year").sort_index()
+    nt = np_rows["total"]
+    ng = _area_rows("new_plans_age", c.area, flows_to)
+    new_groups = ng.pivot(index="year", columns="group", values="plans")
+    new_groups = new_groups.reindex(columns=list(AGE_GROUPS)).astype(float)
     ceased = {}
     rows = _area_rows("ceased_age", c.area, flows_to)
     for y, g in rows.groupby("year"):
@@ -137,6 +144,8 @@ def public_frames(c: Council, through: int) -> Frames:
         ceased=ceased,
         ceased_totals=ct.astype(float).sort_index(),
         groups=groups.astype(float),
+        new_cats=np_rows[cats].astype(float),
+        new_groups=new_groups,
         open_age=20,
     )
 

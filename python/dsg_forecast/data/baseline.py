@@ -153,7 +153,9 @@ def demand(c: Council, base: int, horizon: int, sources: dict, notes: list) -> d
     return {"base_plans": base_plans, "growth": growth, "labels": dict(CATEGORIES)}
 
 
-def cohort_demand(c: Council, base: int, sources: dict, notes: list) -> dict[str, Any]:
+def cohort_demand(
+    c: Council, base: int, horizon: int, sources: dict, notes: list
+) -> dict[str, Any]:
     """The cohort model's demand section: ``dsg.calibrate(c, through=J)`` with J the base
     year's January census or the latest published one, stepped forward to the base year's
     census by the calibrated flows (README, "The cohort model")."""
@@ -161,7 +163,7 @@ def cohort_demand(c: Council, base: int, sources: dict, notes: list) -> dict[str
 
     latest = int(table("areas")["last_census"].max())
     cal = calibrate(c, through=min(base + 1, latest))
-    dem, src = cal.demand_for(_label(base))
+    dem, src = cal.demand_for(_label(base), horizon)
     sources.update(src)
     notes.extend(n for n in cal.notes if n not in notes)
     return dem
@@ -395,7 +397,7 @@ def baseline_dict(
     sources: dict[str, str] = {}
     notes = list(reorganisation_notes(c))
     if demand_model == "cohort":
-        dem = cohort_demand(c, base, sources, notes)
+        dem = cohort_demand(c, base, horizon, sources, notes)
     else:
         dem = demand(c, base, horizon, sources, notes)
     fund = funding(c, base, sources, notes)
