@@ -360,7 +360,13 @@ def write_input_workbook(
     Write-offs, Uncertainty (the ``[uncertainty]`` section: persistence, correlation and one
     row per uncertain driver) and Sources. With ``scenario``, it is filled in from it (read it
     back with ``Scenario.from_excel``); without, it holds the DfE seven categories and blank
-    values."""
+    values. A cohort-model scenario is refused (the workbook has no Cohort sheet yet; keep it
+    as TOML or JSON) rather than written without its ages and flows."""
+    if scenario is not None and scenario.to_dict()["demand"].get("model") == "cohort":
+        raise ValueError(
+            'demand.model = "cohort": the input workbook cannot hold the cohort model\'s '
+            "stock and flows yet; save the scenario with to_toml or to_json instead"
+        )
     _refuse_existing(path, overwrite)
     from openpyxl.styles import Font
 

@@ -61,3 +61,10 @@ def test_age_profile_chart(cohort):
     with pytest.raises(ValueError, match="cohort"):
         dsg.project(dsg.Scenario.from_toml(BCP_PATH)).plot_age_profile()
     assert dsg.calibrate("BCP").plot().get_xlabel() == "January census"
+
+
+def test_input_workbook_refuses_a_cohort_scenario_rather_than_dropping_it(cohort, tmp_path):
+    pytest.importorskip("openpyxl")
+    with pytest.raises(ValueError, match="cohort"):
+        dsg.write_input_workbook(tmp_path / "in.xlsx", cohort.scenario)
+    assert not (tmp_path / "in.xlsx").exists()
