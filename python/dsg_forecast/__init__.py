@@ -14,6 +14,7 @@ from . import data
 from ._core import ScenarioError, __version__
 from ._format import year_position
 from ._io import OutputPathError
+from .calibration import Calibration, CalibrationError, calibrate, calibrate_frames
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
@@ -31,6 +32,8 @@ from .simulation import (
 from .widgets import what_if
 
 __all__ = [
+    "Calibration",
+    "CalibrationError",
     "Comparison",
     "GoalSeekResult",
     "OutputPathError",
@@ -41,6 +44,8 @@ __all__ = [
     "Tornado",
     "__version__",
     "batch_drivers",
+    "calibrate",
+    "calibrate_frames",
     "compare",
     "data",
     "evaluate_batch",

@@ -181,6 +181,42 @@ def plot_ehcps(p: Projection, ax: Axes | None = None) -> Axes:
     return _finish(ax, "EHCPs by placement", legend=None)
 
 
+#: The engine's age-group line ids and the DfE template's labels, youngest first.
+AGE_GROUP_LINES = {
+    "under_5": "Under 5",
+    "5_to_10": "5-10",
+    "11_to_15": "11-15",
+    "16_to_19": "16-19",
+    "20_to_25": "20-25",
+}
+AGE_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#fd8d3c", "#a63603"]
+
+
+def age_profile(p: Projection, ax: Axes | None = None) -> Axes:
+    """EHCPs by DfE age group through the years (stacked areas, plans): the cohort model's
+    ``ehcps_age.<group>`` lines, so a large intake can be seen moving up the ages. Raises
+    ValueError for a projection without them (the growth model has no ages)."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    f = p.to_frame()
+    lines = [f"ehcps_age.{g}" for g in AGE_GROUP_LINES]
+    if not all(n in f.index for n in lines):
+        raise ValueError(
+            'this projection has no EHCPs by age: only demand.model = "cohort" projects '
+            "plans by age (see dsg.calibrate)"
+        )
+    ax = new_axes(ax)
+    x = np.arange(len(p.years))
+    ax.stackplot(x, f.loc[lines].to_numpy(), labels=list(AGE_GROUP_LINES.values()),
+                 colors=AGE_COLOURS, alpha=0.9)  # fmt: skip
+    year_axis(ax, p.years)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylabel("EHCPs (plans)")
+    ax.set_ylim(0, float(f.loc["ehcps"].max()) * 1.3 or 1.0)
+    ax.legend(loc="upper left", frameon=False, fontsize="x-small", ncol=5, title="age")
+    return _finish(ax, "EHCPs by age group", legend=None)
+
+
 def waterfall_steps(p: Projection) -> list[tuple[str, float]]:
     """The waterfall's steps (label, £): the unmitigated deficit at the horizon, minus what each
     mitigation buys (the sum over the years of its in-year effect), the interaction between

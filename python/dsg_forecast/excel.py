@@ -127,6 +127,9 @@ def _assumptions_sheet(wb, scenario: Scenario, title: str = "Assumptions") -> No
     _bold_header(ws, ["Field", "Value", "Source note"], {1: 58, 2: 22, 3: 100})
     data = scenario.to_dict()
     data.pop("sources", None)
+    cohort = data.get("demand", {}).pop("cohort", None)
+    if cohort is not None:  # arrays by age: on their own sheet (_cohort_sheet)
+        ws.append(["demand.cohort", "see the Cohort sheet", source_note(scenario, "demand.cohort")])
     for path, value in flatten(data):
         ws.append([path, value, source_note(scenario, path)])
         cell = ws.cell(row=ws.max_row, column=2)
@@ -191,6 +194,18 @@ def _ehcp_sheet(wb, p: Projection) -> None:
         values = frame.loc[line] if line in frame.index else [0.0] * len(p.years)
         ws.append([label, *[float(v) for v in values]])
     ws.append(["Total", *[float(v) for v in frame.loc["ehcps"]]])
+    if "new_plans" in frame.index:  # the cohort model's flows and age groups
+        ws.append([])
+        for line, label in (("new_plans", "New plans in the year"),
+                            ("ceased_plans", "Plans ceased in the year"),
+                            ("aged_out", "Plans ended at 25 (aged out)"),
+                            ("net_other_change", "Net other change")):  # fmt: skip
+            ws.append([label, *[float(v) for v in frame.loc[line]]])
+        ws.append([])
+        ws.append(["By DfE age group"])
+        for gid, label in (("under_5", "Under 5"), ("5_to_10", "5-10"), ("11_to_15", "11-15"),
+                           ("16_to_19", "16-19"), ("20_to_25", "20-25")):  # fmt: skip
+            ws.append([label, *[float(v) for v in frame.loc[f"ehcps_age.{gid}"]]])
     for row in ws.iter_rows(min_row=2, min_col=2):
         for cell in row:
             cell.number_format = PLANS
@@ -210,7 +225,34 @@ def projection_to_excel(
     _projection_sheet(wb, p)
     _metrics_sheet(wb, [p], [p.scenario.name])
     _ehcp_sheet(wb, p)
+    _cohort_sheet(wb, p.scenario)
     return _save(wb, path, overwrite)
+
+
+def _cohort_sheet(wb, scenario: Scenario) -> None:
+    """The cohort model's inputs by age (rows 0-25): the stock and new-plan mix by category,
+    new plans, cessation (and by category), net other change; then the transitions."""
+    d = scenario.to_dict()["demand"]
+    co = d.get("cohort")
+    if co is None:
+        return
+    ws = wb.create_sheet("Cohort")
+    cats = list(co["stock"])
+    by_cat = [("stock", c) for c in cats] + [("new_plan_mix", c) for c in cats]
+    by_cat += [("cessation_by_category", c) for c in co.get("cessation_by_category", {})]
+    single = ["new_plans", "cessation"] + (["net_other"] if co.get("net_other") else [])
+    heads = ["age", *[f"{k}.{c}" for k, c in by_cat], *single]
+    _bold_header(ws, heads, {i + 1: 16 for i in range(len(heads))})
+    for a in range(len(co["new_plans"])):
+        ws.append([a, *[float(co[k][c][a]) for k, c in by_cat],
+                   *[float(co[k][a]) for k in single]])  # fmt: skip
+        for cell, h in zip(ws[ws.max_row][1:], heads[1:], strict=True):
+            cell.number_format = "0.0%" if ("mix" in h or "cessation" in h) else "#,##0.0"
+    ws.append([])
+    ws.append(["transitions: age", "from", "to", "share"])
+    for t in co.get("transitions", []):
+        ws.append([t["age"], t["from"], t["to"], float(t["share"])])
+        ws.cell(row=ws.max_row, column=4).number_format = "0.00%"
 
 
 def comparison_to_excel(
@@ -320,7 +362,13 @@ def write_input_workbook(
     Write-offs, Uncertainty (the ``[uncertainty]`` section: persistence, correlation and one
     row per uncertain driver) and Sources. With ``scenario``, it is filled in from it (read it
     back with ``Scenario.from_excel``); without, it holds the DfE seven categories and blank
-    values."""
+    values. A cohort-model scenario is refused (the workbook has no Cohort sheet yet; keep it
+    as TOML or JSON) rather than written without its ages and flows."""
+    if scenario is not None and scenario.to_dict()["demand"].get("model") == "cohort":
+        raise ValueError(
+            'demand.model = "cohort": the input workbook cannot hold the cohort model\'s '
+            "stock and flows yet; save the scenario with to_toml or to_json instead"
+        )
     _refuse_existing(path, overwrite)
     from openpyxl.styles import Font
 

@@ -30,6 +30,11 @@ SUMMARY_LINES = [
     "closing_deficit",
     "financing_cost",
     "ehcps",
+    # The cohort model's flows (absent, so not shown, for the growth model).
+    "new_plans",
+    "ceased_plans",
+    "aged_out",
+    "net_other_change",
 ]
 
 
@@ -216,6 +221,12 @@ class Projection:
         from .charts import plot_ehcps
 
         return plot_ehcps(self, ax=ax)
+
+    def plot_age_profile(self, ax: Axes | None = None) -> Axes:
+        """EHCPs by DfE age group through the years (cohort model only), stacked areas."""
+        from .charts import age_profile
+
+        return age_profile(self, ax=ax)
 
     def plot_waterfall(self, ax: Axes | None = None) -> Axes:
         """What each mitigation buys by the horizon (£m), unmitigated to planned deficit."""

@@ -107,6 +107,8 @@ class Scenario:
         ``sources``. The base year's plans are its January census (January 2025 for 2024-25).
         ``opening_deficit`` (£) is needed when the published DSG balance does not cover the
         year before the base year; without it ``OpeningDeficitError`` (a ValueError) says so.
+        ``demand="cohort"`` uses the cohort model calibrated by :func:`dsg_forecast.calibrate`
+        (through the latest census, stepped forward to the base year's census).
         Methods: ``dsg_forecast.data.baseline`` and the README's "Public data" section.
         """
         from .data.baseline import baseline_dict

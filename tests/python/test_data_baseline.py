@@ -73,8 +73,8 @@ def test_missing_opening_deficit_says_what_to_pass():
 def test_unknown_council_and_bad_arguments_raise_value_errors():
     with pytest.raises(dsg.data.UnknownCouncilError, match="closest"):
         dsg.Scenario.from_public_data("Bornemouth", opening_deficit=0)
-    with pytest.raises(ValueError, match="cohort"):
-        dsg.Scenario.from_public_data(839, opening_deficit=0, demand="cohort")
+    with pytest.raises(ValueError, match="'growth' or 'cohort'"):
+        dsg.Scenario.from_public_data(839, opening_deficit=0, demand="flow")
     with pytest.raises(ValueError, match="2024-25"):
         dsg.Scenario.from_public_data(839, base_year="2024", opening_deficit=0)
     with pytest.raises(ValueError, match="no longer exists"):

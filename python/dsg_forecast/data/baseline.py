@@ -153,6 +153,22 @@ def demand(c: Council, base: int, horizon: int, sources: dict, notes: list) -> d
     return {"base_plans": base_plans, "growth": growth, "labels": dict(CATEGORIES)}
 
 
+def cohort_demand(
+    c: Council, base: int, horizon: int, sources: dict, notes: list
+) -> dict[str, Any]:
+    """The cohort model's demand section: ``dsg.calibrate(c, through=J)`` with J the base
+    year's January census or the latest published one, stepped forward to the base year's
+    census by the calibrated flows (README, "The cohort model")."""
+    from ..calibration import calibrate
+
+    latest = int(table("areas")["last_census"].max())
+    cal = calibrate(c, through=min(base + 1, latest))
+    dem, src = cal.demand_for(_label(base), horizon)
+    sources.update(src)
+    notes.extend(n for n in cal.notes if n not in notes)
+    return dem
+
+
 def _latest(df: pd.DataFrame, col: str, upto: int) -> tuple[str, float]:
     ok = df[col].dropna()
     ok = ok[[_fy(y) <= upto for y in ok.index]]
@@ -366,10 +382,8 @@ def baseline_dict(
     demand_model: str = "growth",
 ) -> dict[str, Any]:  # fmt: skip
     """The scenario dict of :meth:`dsg_forecast.Scenario.from_public_data`."""
-    if demand_model != "growth":
-        raise ValueError(
-            f"demand={demand_model!r}: only 'growth' is available; a cohort model is planned"
-        )
+    if demand_model not in ("growth", "cohort"):
+        raise ValueError(f"demand={demand_model!r}: expected 'growth' or 'cohort'")
     c = council(council_)
     if c.level != "council":
         raise BaselineError(f"{c.name}: a baseline is built for one council, not a {c.level}")
@@ -382,7 +396,10 @@ def baseline_dict(
     base = _fy(base_year)
     sources: dict[str, str] = {}
     notes = list(reorganisation_notes(c))
-    dem = demand(c, base, horizon, sources, notes)
+    if demand_model == "cohort":
+        dem = cohort_demand(c, base, horizon, sources, notes)
+    else:
+        dem = demand(c, base, horizon, sources, notes)
     fund = funding(c, base, sources, notes)
     cost = costs(c, base, dem["base_plans"], sources, notes)
     open_ = opening(c, base, opening_deficit, sources)

@@ -1,0 +1,70 @@
+"""The cohort model's lines in the outputs: to_frame, --json, the notebook display, the Excel
+output workbook, and the age-profile chart."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import dsg_forecast as dsg
+import pytest
+from conftest import BCP_PATH, ROOT
+
+COHORT_LINES = ["new_plans", "ceased_plans", "aged_out", "net_other_change",
+                "ehcps_age.under_5", "ehcps_age.20_to_25.post16"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return dsg.project(dsg.Scenario.from_public_data("BCP", opening_deficit=63e6, demand="cohort"))
+
+
+def test_lines_in_frame_json_and_display(cohort, tmp_path):
+    f = cohort.to_frame()
+    for line in COHORT_LINES:
+        assert line in f.index
+    groups = f.loc[[f"ehcps_age.{g}" for g in ("under_5", "5_to_10", "11_to_15", "16_to_19",
+                                                "20_to_25")]].sum()  # fmt: skip
+    assert (groups - f.loc["ehcps"]).abs().max() < 1e-6
+    html = cohort._repr_html_()
+    assert "Net other change" in html and "New plans" in html
+    growth = dsg.project(dsg.Scenario.from_toml(BCP_PATH))
+    assert "New plans" not in growth._repr_html_()
+    path = tmp_path / "cohort.toml"
+    cohort.scenario.to_toml(path)
+    out = subprocess.run([sys.executable, "-m", "dsg_forecast", "project", str(path), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
+    d = json.loads(out.stdout)
+    assert d["lines"]["net_other_change"][1] == pytest.approx(f.loc["net_other_change"].iloc[1])
+    assert "demand.cohort.cessation" in d["sources"]
+
+
+def test_excel_output_has_flows_and_a_cohort_sheet(cohort, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = cohort.to_excel(tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert "Cohort" in wb.sheetnames
+    ws = wb["Cohort"]
+    assert ws["A1"].value == "age" and ws["B1"].value == "stock.mainstream"
+    assert ws.cell(row=2 + 11, column=1).value == 11  # ages 0-25 in rows 2-27
+    labels = [r[0].value for r in wb["EHCPs"].iter_rows()]
+    assert "Net other change" in labels and "16-19" in labels
+    cells = [r[0].value for r in wb["Assumptions"].iter_rows()]
+    assert "demand.cohort" in cells and not any(str(c).startswith("demand.cohort.") for c in cells)
+
+
+def test_age_profile_chart(cohort):
+    ax = cohort.plot_age_profile()
+    assert ax.get_title() == "EHCPs by age group"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "Under 5"
+    with pytest.raises(ValueError, match="cohort"):
+        dsg.project(dsg.Scenario.from_toml(BCP_PATH)).plot_age_profile()
+    assert dsg.calibrate("BCP").plot().get_xlabel() == "January census"
+
+
+def test_input_workbook_refuses_a_cohort_scenario_rather_than_dropping_it(cohort, tmp_path):
+    pytest.importorskip("openpyxl")
+    with pytest.raises(ValueError, match="cohort"):
+        dsg.write_input_workbook(tmp_path / "in.xlsx", cohort.scenario)
+    assert not (tmp_path / "in.xlsx").exists()
