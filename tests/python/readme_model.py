@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import readme_cohort
+
 Lines = dict[str, list[float]]
 
 
@@ -89,6 +91,8 @@ def ehcps(d: dict[str, Any], mits: list[dict[str, Any]]) -> list[dict[str, float
         c: (schedule(cap["places"], base, h), cap["overflow"])
         for c, cap in d.get("capacity", {}).items()
     }
+    if readme_cohort.is_cohort(d):
+        return readme_cohort.project(d, mits, g, phases, capacity, cats)[0]
     U = sum(d["demand"]["base_plans"].values())
     C = 0.0
     asked = [0.0] * len(mits)
@@ -282,6 +286,22 @@ def project(d: dict[str, Any]) -> tuple[Lines, dict[str, Any]]:
     _, h, cats = _frame(d)
     mits = d.get("mitigations", [])
     plan = run(d, mits)
+    cohort_lines: list[str] = []
+    if readme_cohort.is_cohort(d):
+        base, _, _ = _frame(d)
+        flows = readme_cohort.project(
+            d,
+            mits,
+            growth(d["demand"]["growth"], base, h),
+            [phase(m, base, h) for m in mits],
+            {
+                c: (schedule(cap["places"], base, h), cap["overflow"])
+                for c, cap in d.get("capacity", {}).items()
+            },
+            cats,
+        )[1]
+        plan.update(flows)
+        cohort_lines = list(flows)
     order = [
         "hnb_funding",
         "block_transfer",
@@ -301,6 +321,7 @@ def project(d: dict[str, Any]) -> tuple[Lines, dict[str, Any]]:
         "financing_cost",
         *(f"ehcps.{c}" for c in cats),
         "ehcps",
+        *cohort_lines,
         *(f"unit_cost.{c}" for c in cats),
         "schools_block",
     ]
