@@ -61,8 +61,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _json_safe(x):
+    """``x`` with every non-finite number (a missing actual, say) as None, at any depth, so
+    the output is always valid JSON (which has no NaN or Infinity)."""
     if isinstance(x, float) and not math.isfinite(x):
         return None
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_safe(v) for v in x]
     return x
 
 
@@ -115,9 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         scenario = scenario.without_mitigations()
     p = project(scenario)
     if args.json:
-        d = p.to_dict()
-        d["lines"] = {k: [_json_safe(v) for v in vs] for k, vs in d["lines"].items()}
-        print(json.dumps(d, indent=2))
+        print(json.dumps(_json_safe(p.to_dict()), indent=2, allow_nan=False))
     elif args.csv is not None:
         if args.csv == "-":
             sys.stdout.write(p.to_csv())

@@ -267,3 +267,35 @@ def test_a_mitigation_absorbed_by_a_full_category_is_noted(run_cli, tmp_path, bc
     assert r.returncode == 0, r.stderr
     assert "Note:" in r.stdout and "at its limit of 1100 places" in r.stdout
     assert dsg.project(bcp).notes == []
+
+
+def _strict_json(text: str):
+    """Parse JSON as the standard defines it: NaN, Infinity and -Infinity are not JSON."""
+
+    def refuse(name):
+        raise ValueError(f"{name} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_project_json_is_always_valid_json(run_cli, tmp_path):
+    # The largest plan a scenario accepts: £1 trillion a year of spend growing 100% a year
+    # for 50 years. Every value stays finite (money is capped at £1tn) and the JSON is strict.
+    text = (
+        '[meta]\nname = "extreme"\nbase_year = "2024-25"\nhorizon = 50\n'
+        "[funding]\nhnb = 1e12\nhnb_growth = 1.0\n"
+        "[deficit]\nopening = -1e12\n"
+        "[demand]\ngrowth = 1.0\nbase_plans = { special = 1e7 }\n"
+        "[cost]\nunit_cost = { special = 1e12 }\ninflation = 1.0\n"
+    )
+    path = tmp_path / "extreme.toml"
+    path.write_text(text)
+    r = run_cli("project", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    d = _strict_json(r.stdout)
+    assert d["years"][-1] == "2073-74"
+    # A bound rejected value (1e300 as in the report) is an error naming the field, exit 2.
+    path.write_text(text.replace("hnb = 1e12", "hnb = 1e300"))
+    r = run_cli("check", str(path))
+    assert r.returncode == 2
+    assert "funding.hnb" in r.stderr and "1 trillion" in r.stderr
