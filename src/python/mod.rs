@@ -165,6 +165,11 @@ impl PyProjection {
         self.inner.notes.clone()
     }
 
+    /// Every actual in the scenario as (line, year label, value), history included.
+    fn actuals(&self) -> Vec<(String, String, f64)> {
+        self.inner.actuals.clone()
+    }
+
     /// The projection with every mitigation removed, or None when there are none.
     #[getter]
     fn unmitigated(&self) -> Option<PyProjection> {

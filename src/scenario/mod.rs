@@ -3,6 +3,7 @@
 //! Money is in pounds, rates are fractions (0.03 = 3%), years are financial-year labels
 //! ("2024-25"). Field names here are the names in the scenario file; `README.md` documents them.
 
+pub mod actuals;
 pub mod cohort;
 mod more_errors;
 pub mod schedule;
@@ -65,6 +66,9 @@ pub struct Scenario {
     /// Optional uncertain inputs for simulation (see [`crate::scenario::uncertainty`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<crate::scenario::uncertainty::Uncertainty>,
+    /// Outturn figures beside the plan (see [`actuals`]); they never change the projection.
+    #[serde(default, skip_serializing_if = "actuals::Actuals::is_empty")]
+    pub actuals: actuals::Actuals,
 }
 
 /// Who and when: the plan's name, council, first projected year and length.

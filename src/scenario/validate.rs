@@ -298,6 +298,8 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         );
     }
 
+    s.actuals.validate(base, h, &cats, &mut v);
+
     // Source notes must name real fields, so a typo does not silently detach a note.
     let tree = serde_json::to_value(s).unwrap_or_default();
     for key in s.sources.keys() {
