@@ -45,6 +45,9 @@ class Projection:
     def actuals(self) -> list[tuple[str, str, float]]: ...
 
 def project(scenario: Scenario) -> Projection: ...
+def roll_forward(
+    scenario: Scenario, to: str, horizon_end: str | None = None
+) -> tuple[Scenario, list[str]]: ...
 
 # Goal seek, tornado and drivers (src/python/goal_seek.rs).
 def goal_seek(
