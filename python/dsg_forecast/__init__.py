@@ -12,6 +12,7 @@ matplotlib charts and file handling.
 
 from . import data
 from ._core import ScenarioError, __version__
+from .accounts import ActualsFit, RequiredSavings, calibrate_to_actuals, required_savings
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
@@ -29,20 +30,24 @@ from .simulation import (
 from .widgets import what_if
 
 __all__ = [
+    "ActualsFit",
     "Comparison",
     "GoalSeekResult",
     "Projection",
+    "RequiredSavings",
     "Scenario",
     "ScenarioError",
     "Simulation",
     "Tornado",
     "__version__",
     "batch_drivers",
+    "calibrate_to_actuals",
     "compare",
     "data",
     "evaluate_batch",
     "goal_seek",
     "project",
+    "required_savings",
     "simulate",
     "simulate_many",
     "sobol_problem",
