@@ -14,6 +14,7 @@ from . import data
 from ._core import ScenarioError, __version__
 from ._format import year_position
 from ._io import OutputPathError
+from .accounts import ActualsFit, RequiredSavings, calibrate_to_actuals, required_savings
 from .calibration import Calibration, CalibrationError, calibrate, calibrate_frames
 from .compare import Comparison, compare
 from .excel import write_input_workbook
@@ -32,12 +33,14 @@ from .simulation import (
 from .widgets import what_if
 
 __all__ = [
+    "ActualsFit",
     "Calibration",
     "CalibrationError",
     "Comparison",
     "GoalSeekResult",
     "OutputPathError",
     "Projection",
+    "RequiredSavings",
     "Scenario",
     "ScenarioError",
     "Simulation",
@@ -46,11 +49,13 @@ __all__ = [
     "batch_drivers",
     "calibrate",
     "calibrate_frames",
+    "calibrate_to_actuals",
     "compare",
     "data",
     "evaluate_batch",
     "goal_seek",
     "project",
+    "required_savings",
     "simulate",
     "simulate_many",
     "sobol_problem",

@@ -173,6 +173,18 @@ def plot_ehcps(p: Projection, ax: Axes | None = None) -> Axes:
 
     ax = new_axes(ax)
     bottom = _stack_categories(ax, p, p.to_frame(), "ehcps.", "EHCPs: ")
+    a = p.actuals() if p.has_actuals else None
+    if a is not None:
+        rows = a[(a["line"] == "ehcps") & a["year"].isin(p.years)]
+        if not rows.empty:
+            ax.scatter(
+                [p.years.index(y) for y in rows["year"]],
+                rows["actual"],
+                marker="D",
+                color="black",
+                zorder=5,
+                label="Actual EHCPs (total)",
+            )
     year_axis(ax, p.years)
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_ylabel("EHCPs (plans)")

@@ -2,6 +2,7 @@
 
     dsg-forecast project FILE [--json | --csv [PATH]] [--all] [--unmitigated] [--chart PNG]
     dsg-forecast check FILE
+    dsg-forecast roll-forward FILE --to 2025-26 [--horizon-end 2039-40] -o NEW.toml [--force]
     dsg-forecast councils [SEARCH]
     dsg-forecast history COUNCIL [--by placement|age|total]
     dsg-forecast baseline COUNCIL [--base-year 2024-25] [--opening-deficit 63e6] [-o plan.toml]
@@ -54,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="overwrite existing output files")
     ck = sub.add_parser("check", help="validate a scenario file and report every problem")
     ck.add_argument("file")
+    rf = sub.add_parser(
+        "roll-forward",
+        help="write the plan rolled forward to a later base year (actuals where given)",
+    )
+    rf.add_argument("file", help="scenario file (.toml or .json)")
+    rf.add_argument("--to", required=True, metavar="YEAR", help="new base year, e.g. 2025-26")
+    rf.add_argument(
+        "--horizon-end", metavar="YEAR", help="last projected year (default: the plan's)"
+    )
+    rf.add_argument("-o", "--output", required=True, metavar="FILE", help="new TOML or JSON file")
+    rf.add_argument("--force", action="store_true", help="overwrite an existing output file")
     from ._cli_data import add_parsers
 
     add_parsers(sub)
@@ -94,6 +106,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
                 )
     from ._io import check_distinct, resolve_output
 
+    if args.command == "roll-forward":
+        outputs.append(("-o", args.output))
     source = Path(args.file).resolve()
     for flag, out in outputs:
         target = Path(out).resolve()
@@ -117,6 +131,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         print(f"{args.file}: OK ({scenario.name}, {scenario.years[0]} to {scenario.years[-1]})")
         return 0
+    if args.command == "roll-forward":
+        return _roll_forward(scenario, args)
     if args.unmitigated:
         scenario = scenario.without_mitigations()
     p = project(scenario)
@@ -142,6 +158,24 @@ def _run(args: argparse.Namespace) -> int:
             print(f"\nNote: {note}")
     if args.chart:
         _write_chart(p, args.chart, overwrite=args.force)
+    return 0
+
+
+def _roll_forward(scenario: Scenario, args: argparse.Namespace) -> int:
+    from . import _core
+
+    core, notes = _core.roll_forward(scenario._core, args.to, args.horizon_end)
+    rolled = Scenario(core)
+    if Path(args.output).suffix.lower() == ".json":
+        rolled.to_json(args.output, overwrite=args.force)
+    else:
+        rolled.to_toml(args.output, overwrite=args.force)
+    print(
+        f"wrote {args.output}: {rolled.name}, {rolled.years[0]} to {rolled.years[-1]}",
+        file=sys.stderr,
+    )
+    for n in notes:
+        print(f"Note: {n}", file=sys.stderr)
     return 0
 
 

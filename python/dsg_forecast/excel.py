@@ -157,7 +157,10 @@ def _projection_sheet(wb, p: Projection, title: str = "Projection") -> None:
     frame = p.to_frame()
     for name, row in frame.iterrows():
         unit = info.at[name, "unit"]
-        ws.append([name, info.at[name, "label"], unit, *[float(v) for v in row]])
+        # A year without an actual is an empty cell, never NaN.
+        ws.append(
+            [name, info.at[name, "label"], unit, *[(None if v != v else float(v)) for v in row]]
+        )
         fmt = PLANS if unit == "plans" else POUNDS
         for cell in ws[ws.max_row][3:]:
             cell.number_format = fmt
@@ -226,6 +229,8 @@ def projection_to_excel(
     _metrics_sheet(wb, [p], [p.scenario.name])
     _ehcp_sheet(wb, p)
     _cohort_sheet(wb, p.scenario)
+    if p.has_actuals:
+        _actuals_sheet(wb, p)
     return _save(wb, path, overwrite)
 
 
@@ -253,6 +258,31 @@ def _cohort_sheet(wb, scenario: Scenario) -> None:
     for t in co.get("transitions", []):
         ws.append([t["age"], t["from"], t["to"], float(t["share"])])
         ws.cell(row=ws.max_row, column=4).number_format = "0.00%"
+
+
+def _actuals_sheet(wb, p: Projection) -> None:
+    """Forecast against actual (variance = forecast − actual) in the projected years, then
+    every actual given, history before the base year included."""
+    ws = wb.create_sheet("Actuals")
+    _bold_header(ws, ["Line", "Year", "Forecast", "Actual", "Variance", "Unit"], {1: 30})
+    for r in p.variance().itertuples(index=False):
+        ws.append([r.line, r.year, float(r.forecast), float(r.actual), float(r.variance), r.unit])
+        for cell in ws[ws.max_row][2:5]:
+            cell.number_format = PLANS if r.unit == "plans" else POUNDS
+    ws.append([])
+    ws.append(["Every actual given (with the history before the base year)"])
+    ws.append(["Line", "Year", "Actual", "Unit", "Source note"])
+    for r in p.actuals().itertuples(index=False):
+        field = _actual_field(r.line)
+        ws.append([r.line, r.year, float(r.actual), r.unit, source_note(p.scenario, field)])
+        ws.cell(row=ws.max_row, column=3).number_format = PLANS if r.unit == "plans" else POUNDS
+
+
+def _actual_field(line: str) -> str:
+    """The scenario field of an actual series ("ehcps.special" -> its by-category table)."""
+    if line.startswith("ehcps."):
+        return "actuals.ehcps_by_category." + line.removeprefix("ehcps.")
+    return "actuals." + line
 
 
 def comparison_to_excel(

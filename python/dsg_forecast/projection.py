@@ -135,12 +135,58 @@ class Projection:
         return {
             "scenario": self._core.scenario,
             "years": self.years,
-            "lines": {n: v.tolist() for n, _, _, v in lines},
+            # NaN (an actual line in a year without an actual) becomes None, so the JSON the
+            # CLI prints is valid JSON (null), never NaN.
+            "lines": {n: [None if x != x else x for x in v.tolist()] for n, _, _, v in lines},
             "units": {n: u for n, _, u, _ in lines},
             "metrics": self.metrics,
             "sources": self.scenario.sources,
             "notes": self.notes,
         }
+
+    # ---- actuals ---------------------------------------------------------------------------
+    @property
+    def has_actuals(self) -> bool:
+        """True when the scenario carries actuals (its ``[actuals]`` section)."""
+        return bool(self._core.actuals())
+
+    def actuals(self) -> pd.DataFrame:
+        """Every actual in the scenario, history before the base year included: columns
+        line (the projection line it sits beside, e.g. "closing_deficit", "ehcps.special"),
+        year, actual, unit. Empty when there are none."""
+        rows = self._core.actuals()
+        out = pd.DataFrame(rows, columns=["line", "year", "actual"])
+        units = {n: u for n, _, u, _ in self._all_lines()}
+        out["unit"] = out["line"].map(units).fillna("")
+        return out
+
+    def variance(self) -> pd.DataFrame:
+        """Forecast against actual in every projected year where both exist: columns line,
+        year, forecast, actual, variance (forecast − actual, computed in Rust; positive = the
+        plan expected more than happened), unit. Empty when there are no actuals."""
+        frame = self._table()
+        info = self.line_info
+        rows = []
+        for name in frame.index:
+            if not name.startswith("variance."):
+                continue
+            line = name.removeprefix("variance.")
+            for year in self.years:
+                v = frame.at[name, year]
+                if v == v:  # not NaN: both forecast and actual exist
+                    rows.append(
+                        (
+                            line,
+                            year,
+                            frame.at[line, year],
+                            frame.at[f"actual.{line}", year],
+                            v,
+                            info.at[line, "unit"],
+                        )
+                    )
+        return pd.DataFrame(
+            rows, columns=["line", "year", "forecast", "actual", "variance", "unit"]
+        )
 
     def to_csv(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
         """The table as CSV text (£, years as columns); with ``path`` also write it safely."""
@@ -184,8 +230,23 @@ class Projection:
         notes = "".join(f"<p>⚠ {html.escape(n)}</p>" for n in self.notes)
         return (
             f"<div><b>{html.escape(self._core.scenario)}</b><table>{metrics}</table>"
-            f"{notes}{table}</div>"
+            f"{notes}{table}{self._variance_html()}</div>"
         )
+
+    def _variance_html(self) -> str:
+        """The forecast-against-actual table (£m to one decimal; plans whole), or ""."""
+        v = self.variance()
+        if v.empty:
+            return ""
+        shown = v.copy()
+        for col in ("forecast", "actual", "variance"):
+            shown[col] = [
+                f"{x / 1e6:,.1f}" if u == "£" else f"{x:,.0f}"
+                for x, u in zip(v[col], v["unit"], strict=True)
+            ]
+        shown["unit"] = shown["unit"].replace({"£": "£m"})
+        table = shown.to_html(index=False, classes="dsg-variance", border=0)
+        return f"<p><b>Forecast against actual</b> (variance = forecast − actual)</p>{table}"
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The deficit trajectory in £m: closing cumulative deficit (line), in-year deficit

@@ -158,6 +158,27 @@ class Scenario:
             _set_path(data, path, value)
         return Scenario.from_dict(data)
 
+    def roll_forward(self, to: str, horizon_end: str | None = None) -> Scenario:
+        """A new scenario based in the later year ``to`` (e.g. "2025-26"), computed in Rust.
+
+        Base values come from the scenario's actuals where given (the actual closing deficit
+        of the year before becomes the opening deficit; actual EHCPs by category, or the
+        actual total split by the forecast mix; actual HNB), else from this plan's own
+        projection of ``to``, each with a source note saying which. Schedules, amounts and
+        mitigations keep their calendar years; the last projected year stays unless
+        ``horizon_end`` is given. With actuals equal to this plan's forecast, the rolled plan
+        reproduces this plan's projection of the remaining years. What the rolled plan cannot
+        repeat (lines against the unmitigated plan when a growth cut began before ``to``) is
+        written into ``meta.notes`` ("Roll-forward note: ..."). Bad years raise ScenarioError.
+        """
+        core, _notes = _core.roll_forward(self._core, to, horizon_end)
+        return Scenario(core)
+
+    @property
+    def notes(self) -> str:
+        """The plan's free-text notes (``meta.notes``), roll-forward notes included."""
+        return self.to_dict()["meta"].get("notes", "")
+
     def without_mitigations(self) -> Scenario:
         """The unmitigated scenario: the same inputs with every mitigation removed."""
         return Scenario(self._core.without_mitigations())

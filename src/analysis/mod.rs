@@ -3,4 +3,5 @@
 
 pub mod driver;
 pub mod goal_seek;
+pub mod roll_forward;
 pub mod sensitivity;

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod model;
 pub mod notes;
 pub mod projection;
+pub mod variance;
 
 pub use feasible::{check_moves, runnable};
 pub use model::Model;

@@ -61,6 +61,9 @@ pub struct MitigationModel {
     pub lever: Lever,
     /// Multiplier on the planned effect (1 = as planned); goal seeks and simulations vary it.
     pub delivery: f64,
+    /// Growth model moves and cessations: plans already moved or ceased before the base year
+    /// (the cumulative total starts here; not scaled by delivery).
+    pub carried: f64,
 }
 
 /// Every input as arrays indexed by year `t` (0 = base year) and category `c`.
@@ -204,6 +207,7 @@ impl Model {
                     phase,
                     lever,
                     delivery: 1.0,
+                    carried: m.carried,
                 }
             })
             .collect();

@@ -82,6 +82,9 @@ pub struct Projection {
     /// Plain-English warnings about the plan that are not errors, e.g. a mitigation whose
     /// moved plans a full category sends straight back out.
     pub notes: Vec<String>,
+    /// Every actual in the scenario as (line, year label, value), history before the base
+    /// year included; the projected years' actuals are also the `actual.<line>` lines.
+    pub actuals: Vec<crate::engine::variance::ActualPoint>,
 }
 
 impl Projection {
@@ -106,6 +109,7 @@ pub fn project(s: &Scenario) -> Projection {
     if m.mitigations.is_empty() {
         let mut p = named(&s.meta.name, &labels, &m, r);
         p.notes = notes;
+        crate::engine::variance::add_actuals(s, &mut p);
         return p;
     }
     // Switching a mitigation off is delivery = 0: every lever then adds exactly 0 or
@@ -156,6 +160,7 @@ pub fn project(s: &Scenario) -> Projection {
         });
     }
     p.unmitigated = Some(Box::new(u));
+    crate::engine::variance::add_actuals(s, &mut p);
     p
 }
 
@@ -398,5 +403,6 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: Run) -> Projection {
         metrics,
         unmitigated: None,
         notes: Vec::new(),
+        actuals: Vec::new(),
     }
 }

@@ -165,6 +165,11 @@ impl PyProjection {
         self.inner.notes.clone()
     }
 
+    /// Every actual in the scenario as (line, year label, value), history included.
+    fn actuals(&self) -> Vec<(String, String, f64)> {
+        self.inner.actuals.clone()
+    }
+
     /// The projection with every mitigation removed, or None when there are none.
     #[getter]
     fn unmitigated(&self) -> Option<PyProjection> {
@@ -172,6 +177,22 @@ impl PyProjection {
             inner: (**u).clone(),
         })
     }
+}
+
+/// Roll a scenario forward to base year `to` (see `analysis::roll_forward`): the new scenario
+/// and the notes on what was rolled from where.
+#[pyfunction]
+#[pyo3(signature = (scenario, to, horizon_end=None))]
+fn roll_forward(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    to: &str,
+    horizon_end: Option<&str>,
+) -> PyResult<(PyScenario, Vec<String>)> {
+    let s = &scenario.inner;
+    py.detach(|| crate::analysis::roll_forward::roll_forward(s, to, horizon_end))
+        .map(|r| (PyScenario { inner: r.scenario }, r.notes))
+        .map_err(|e| to_py_err(py, e))
 }
 
 /// Project a scenario (the GIL is released while Rust computes).
@@ -190,6 +211,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
     m.add_class::<PyProjection>()?;
     m.add_function(wrap_pyfunction!(py_project, m)?)?;
+    m.add_function(wrap_pyfunction!(roll_forward, m)?)?;
     goal_seek::register(m)?;
     simulate::register(m)?;
     Ok(())

@@ -3,6 +3,7 @@
 //! Money is in pounds, rates are fractions (0.03 = 3%), years are financial-year labels
 //! ("2024-25"). Field names here are the names in the scenario file; `README.md` documents them.
 
+pub mod actuals;
 pub mod cohort;
 mod more_errors;
 pub mod schedule;
@@ -65,6 +66,9 @@ pub struct Scenario {
     /// Optional uncertain inputs for simulation (see [`crate::scenario::uncertainty`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<crate::scenario::uncertainty::Uncertainty>,
+    /// Outturn figures beside the plan (see [`actuals`]); they never change the projection.
+    #[serde(default, skip_serializing_if = "actuals::Actuals::is_empty")]
+    pub actuals: actuals::Actuals,
 }
 
 /// Who and when: the plan's name, council, first projected year and length.
@@ -221,6 +225,10 @@ pub struct NonPlan {
 
 /// A named mitigation. It starts in `start` and reaches full effect after `ramp_years`
 /// (effect share in its k-th year, k = 1, 2, …: min(1, k / ramp_years)).
+///
+/// `start` may be before the base year (a plan rolled forward keeps its mitigations'
+/// calendar years): the phase follows the calendar start, so a mitigation that began two
+/// years before the base year with a three-year ramp is at full effect in the base year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mitigation {
     pub name: String,
@@ -228,6 +236,16 @@ pub struct Mitigation {
     #[serde(default = "one")]
     pub ramp_years: i64,
     pub effect: Effect,
+    /// Growth model, `move_plans` and `cease_plans` only: plans this mitigation had already
+    /// moved or ceased before the base year (its cumulative total carried in, not scaled by
+    /// delivery: it has happened). `demand.base_plans` are then the plans before those moves,
+    /// as the growth model's base always is before the mitigations; a roll-forward writes it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub carried: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 fn one() -> i64 {

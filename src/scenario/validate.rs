@@ -229,7 +229,23 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
             );
         }
         names.push(&m.name);
-        let start = check_year(&format!("{p}.start"), &m.start, base, h, &mut v);
+        // A start before the base year is allowed (a rolled-forward plan keeps its
+        // mitigations' calendar years), up to the longest horizon before it.
+        let start = match FinancialYear::parse(&m.start) {
+            Some(y) if y < base && y >= base.plus(-(MAX_HORIZON as i32)) => Some(y),
+            _ => check_year(&format!("{p}.start"), &m.start, base, h, &mut v),
+        };
+        if m.carried != 0.0 {
+            let growth_shift = matches!(
+                m.effect,
+                Effect::MovePlans { .. } | Effect::CeasePlans { .. }
+            ) && s.demand.model == crate::scenario::cohort::DemandKind::Growth;
+            if !growth_shift {
+                v.push(Issue::new(format!("{p}.carried"), "only a move_plans or cease_plans mitigation of the growth model carries plans from before the base year; remove it").with_number(m.carried));
+            } else {
+                count(&mut v, &format!("{p}.carried"), m.carried);
+            }
+        }
         if !(1..=MAX_HORIZON).contains(&m.ramp_years) {
             v.push(
                 Issue::new(
@@ -299,6 +315,8 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
         );
     }
 
+    s.actuals.validate(base, h, &cats, &mut v);
+
     // Source notes must name real fields, so a typo does not silently detach a note.
     let tree = serde_json::to_value(s).unwrap_or_default();
     for key in s.sources.keys() {
@@ -354,7 +372,8 @@ pub fn override_end_year(date: &str) -> Option<FinancialYear> {
     (1900..=2200).contains(&y).then_some(FinancialYear(y - 1))
 }
 
-fn path_exists(tree: &serde_json::Value, path: &str) -> bool {
+/// True when the dotted `path` names a field of the scenario `tree` (its JSON form).
+pub(crate) fn path_exists(tree: &serde_json::Value, path: &str) -> bool {
     let mut parts = path.split('.');
     let mut node = tree;
     while let Some(part) = parts.next() {

@@ -170,8 +170,9 @@ pub struct CohortLevers {
 pub struct CohortState<const L: usize = 1> {
     /// Plans by age and category, `[a * nc + c]`.
     pub stock: Vec<[f64; L]>,
-    /// New-plan growth factor `G[t]`.
-    growth: [f64; L],
+    /// New-plan growth factor `G[t]` (a roll-forward carries it into the new base year's
+    /// new plans).
+    pub growth: [f64; L],
     /// Extra cessation rates this year, `[a * nc + c]` (scratch).
     extra: Vec<[f64; L]>,
     /// Sums by category (scratch).

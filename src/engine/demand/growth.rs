@@ -116,11 +116,40 @@ impl DemandLevers {
     }
 
     /// Reset `state` to the base year (before year 0 is stepped).
+    ///
+    /// Cumulative moves and cessations start from the plans each mitigation had already
+    /// moved or ceased before the base year (`carried`, 0 unless the plan was rolled forward).
     pub fn start<const L: usize>(&self, m: &Model, state: &mut DemandState<L>) {
         state.underlying = [m.base_plans.iter().sum(); L];
-        state.ceased = [0.0; L];
+        let mut ceased = 0.0;
+        for &(i, _) in &self.pro_rata {
+            ceased += m.mitigations[i].carried;
+        }
+        state.ceased = [ceased; L];
         state.cumulative.clear();
-        state.cumulative.resize(self.shifts.len(), [0.0; L]);
+        state.cumulative.extend(
+            self.shifts
+                .iter()
+                .map(|&(i, ..)| [m.mitigations[i].carried; L]),
+        );
+    }
+
+    /// The underlying total `U`, plans ceased pro rata `C`, and each move or category
+    /// cessation's cumulative plans, in mitigation order (a roll-forward carries them).
+    pub fn carried<const L: usize>(
+        &self,
+        state: &DemandState<L>,
+        lane: usize,
+    ) -> (f64, f64, Vec<(usize, f64)>) {
+        (
+            state.underlying[lane],
+            state.ceased[lane],
+            self.shifts
+                .iter()
+                .zip(&state.cumulative)
+                .map(|(&(i, ..), c)| (i, c[lane]))
+                .collect(),
+        )
     }
 
     /// Plans by category in year `t` into `row` (`nc` long), advancing `state`; years must be

@@ -1,0 +1,242 @@
+"""Holding a plan to account: fitting a lever to the actuals, and the savings a deficit path
+needs.
+
+    fit = dsg.calibrate_to_actuals(plan, lever="ehcp_growth", years=["2025-26", "2026-27"])
+    fit.to_frame()     # year, assumed, fitted, actual, ...: "we assumed 6.2%; outturn implies 15%"
+    fit.scenario       # the plan with the fitted values, year by year
+
+    need = dsg.required_savings(plan, closing_deficit={"2025-26": 207e6, "2026-27": 207e6})
+    need.to_frame()    # year, target, plan's closing deficit, savings (negative = headroom)
+    need.scenario      # the plan with the savings as one named `save` mitigation
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import _core
+from .goal_seek import bad_argument, financial_year, format_value, goal_seek, real_number
+from .projection import Projection, project
+from .scenario import Scenario
+
+#: Levers fitted year by year, and the schedule each one sets.
+FIT_LEVERS = {
+    "ehcp_growth": "demand.growth",
+    "unit_cost_inflation": "cost.inflation",
+    "hnb_growth": "funding.hnb_growth",
+    "block_transfer": "funding.block_transfer",
+}
+FIT_TARGETS = ("closing_deficit", "in_year_deficit")
+
+
+@dataclass(frozen=True)
+class ActualsFit:
+    """What :func:`calibrate_to_actuals` found: one row per fitted year (``to_frame()``), the
+    plan with the fitted values (``scenario``) and its projection."""
+
+    lever: str
+    target: str
+    frame: pd.DataFrame
+    scenario: Scenario
+    projection: Projection
+
+    @property
+    def achieved(self) -> bool:
+        """True when every year's actual was met within the tolerance."""
+        return bool(self.frame["achieved"].all())
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns: year, assumed (the plan's value of the lever in that year), fitted (the
+        value that meets the actual, from that year on), actual (£), fitted_measure (the
+        fitted plan's figure, £), achieved, message."""
+        return self.frame.copy()
+
+    def sentences(self) -> list[str]:
+        """One line per year, e.g. "2025-26: we assumed 6.20%; the outturn implies 15.00%"."""
+        unit = "£ per plan" if self.lever.startswith("unit_cost:") else "rate"
+        return [
+            f"{r.year}: we assumed {format_value(r.assumed, unit)}; the outturn implies "
+            f"{format_value(r.fitted, unit)}" + ("" if r.achieved else " (not reached)")
+            for r in self.frame.itertuples()
+        ]
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences())
+        return (
+            f"<div><b>{html.escape(self.lever)} fitted to {self.target}</b><ul>{items}</ul></div>"
+        )
+
+
+def _assumed(plan: dict[str, Any], path: str, year: str) -> float:
+    """The value a rate schedule (number or {year: value} steps) holds in ``year``."""
+    node: Any = plan
+    for part in path.split("."):
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    if isinstance(node, (int, float)):
+        return float(node)
+    if not node:
+        return 0.0
+    steps = sorted(node.items())
+    value = steps[0][1]
+    for y, v in steps:
+        if y <= year:
+            value = v
+    return float(value)
+
+
+def calibrate_to_actuals(
+    scenario: Scenario,
+    lever: str = "ehcp_growth",
+    years: list[str] | None = None,
+    target: str = "closing_deficit",
+    *,
+    bounds: tuple[float, float] | None = None,
+    tolerance: float = 1000.0,
+) -> ActualsFit:
+    """Fit ``lever`` year by year so the projection meets each actual of ``target``.
+
+    For each year in ``years`` (default: every projected year with an actual ``target``), in
+    order, the exact goal seek (``dsg.goal_seek(..., exact=True)``) finds the lever value that,
+    applied from that year on, makes the closing (or in-year) deficit of that year equal the
+    actual within ``tolerance`` (£); the next year starts from that answer, so earlier years
+    stay met. Levers: ``ehcp_growth``, ``unit_cost_inflation``, ``hnb_growth``,
+    ``block_transfer`` (rates that can change from a year on). Growth levers act from the
+    year after the base year, so the base year cannot be fitted with them. Raises
+    ScenarioError naming the argument for an unknown lever or target, or a year without an
+    actual.
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"calibrate_to_actuals() takes a Scenario, not {type(scenario).__name__}")
+    if lever not in FIT_LEVERS:
+        raise bad_argument(
+            "lever", lever, f"expected a lever fitted year by year: {', '.join(FIT_LEVERS)}"
+        )
+    if target not in FIT_TARGETS:
+        raise bad_argument("target", target, f"expected one of {', '.join(FIT_TARGETS)}")
+    data = scenario.to_dict()
+    actuals = data.get("actuals", {}).get(target, {})
+    if years is None:
+        years = [y for y in scenario.years if y in actuals]
+    labels = [financial_year(f"years[{i}]", y, optional=False) for i, y in enumerate(years)]
+    for i, y in enumerate(labels):
+        if y not in actuals:
+            raise bad_argument(
+                f"years[{i}]",
+                y,
+                f"no actual {target} for {y}; add it to the scenario's actuals "
+                f"(actuals.{target}) or leave the year out",
+            )
+    tolerance = real_number("tolerance", tolerance, "an amount in pounds above 0")
+    if bounds is None:
+        # An outturn can sit far from a plan: search the lever's whole plausible range
+        # (rates from −50% to +100% a year; a transfer up to its legal maximum).
+        lo, hi = next((lo, hi) for n, _, _, lo, hi in _core.drivers(scenario._core) if n == lever)
+        bounds = (max(lo, -0.5), min(hi, 1.0))
+    rows = []
+    current = scenario
+    for y in sorted(labels):
+        r = goal_seek(
+            current,
+            lever,
+            target,
+            y,
+            amount=float(actuals[y]),
+            from_year=y,
+            bounds=bounds,
+            tolerance=tolerance,
+            exact=True,
+        )
+        current = r.scenario
+        rows.append(
+            {
+                "year": y,
+                "assumed": _assumed(data, FIT_LEVERS[lever], y),
+                "fitted": r.value,
+                "actual": float(actuals[y]),
+                "fitted_measure": r.measure,
+                "achieved": r.achieved,
+                "message": r.message,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["year", "assumed", "fitted", "actual", "fitted_measure", "achieved", "message"],
+    )
+    return ActualsFit(lever, target, frame, current, project(current))
+
+
+@dataclass(frozen=True)
+class RequiredSavings:
+    """What :func:`required_savings` found: the savings by year (``to_frame()``) and the plan
+    with them as one named ``save`` mitigation (``scenario``), with its projection."""
+
+    name: str
+    basis: str
+    frame: pd.DataFrame
+    scenario: Scenario
+    projection: Projection
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns: year, target (£, NaN where none), plan_closing (the plan's closing
+        deficit, £, on the chosen basis), savings (£ a year; negative = headroom, spend the
+        path allows above the plan), closing (the new plan's closing deficit, £)."""
+        return self.frame.copy()
+
+
+def required_savings(
+    scenario: Scenario,
+    closing_deficit: dict[str, float],
+    *,
+    name: str = "Savings to follow the deficit path",
+    basis: str = "net",
+) -> RequiredSavings:
+    """The savings (negative = headroom) that make the closing deficit follow a path exactly.
+
+    ``closing_deficit`` maps years to the closing deficit wanted (£). Year by year, in order,
+    Rust finds the saving that lands the year's closing deficit on its target (to a penny,
+    through payment caps and write-offs); years without a target save nothing, so they keep
+    the plan's in-year position. ``basis="gross"`` reads the targets as the deficit before
+    payments towards it and write-offs (the ``closing_deficit_gross`` line) instead of after.
+    The savings become one ``save`` mitigation called ``name`` (a ``save`` amount may be
+    negative: headroom). Raises ScenarioError for a year outside the projection, a target
+    that is not a number, or a year whose deficit does not respond to savings (all of it
+    written off).
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"required_savings() takes a Scenario, not {type(scenario).__name__}")
+    if not isinstance(closing_deficit, dict) or not closing_deficit:
+        raise bad_argument(
+            "closing_deficit", closing_deficit, "expected {year: £ closing deficit}, at least one"
+        )
+    if basis not in ("net", "gross"):
+        raise bad_argument("basis", basis, "expected 'net' or 'gross'")
+    targets = [
+        (
+            financial_year(f"closing_deficit[{y!r}]", y, optional=False),
+            real_number(f"closing_deficit[{y!r}]", v, "an amount in pounds"),
+        )
+        for y, v in closing_deficit.items()
+    ]
+    core, savings = _core.required_savings(scenario._core, targets, name, basis == "gross")
+    new = Scenario(core)
+    before = project(scenario)
+    after = project(new)
+    line = "closing_deficit_gross" if basis == "gross" else "closing_deficit"
+    wanted = dict(targets)
+    frame = pd.DataFrame(
+        {
+            "year": scenario.years,
+            "target": [wanted.get(y, float("nan")) for y in scenario.years],
+            "plan_closing": before[line].to_numpy(),
+            "savings": savings,
+            "closing": after[line].to_numpy(),
+        }
+    )
+    return RequiredSavings(name, basis, frame, new, after)
+
+
+__all__ = ["ActualsFit", "RequiredSavings", "calibrate_to_actuals", "required_savings"]

@@ -1,0 +1,70 @@
+"""Roll-forward from Python and the command line (issue 13 part 2)."""
+
+from __future__ import annotations
+
+import dsg_forecast as dsg
+import numpy as np
+import pytest
+from conftest import BCP_PATH
+
+
+def own_actuals(plan: dsg.Scenario, year: str) -> dsg.Scenario:
+    """``plan`` with actuals equal to its own forecast for ``year`` and the year before."""
+    p = dsg.project(plan)
+    t = p.years.index(year)
+    f = p.to_frame()
+    by_cat = {c: {year: float(f.at[f"ehcps.{c}", year])} for c in plan.categories}
+    return plan.replace(
+        {
+            "actuals": {
+                "closing_deficit": {p.years[t - 1]: float(f.at["closing_deficit", p.years[t - 1]])},
+                "hnb_funding": {year: float(f.at["hnb_funding", year])},
+                "ehcps_by_category": by_cat,
+            }
+        }
+    )
+
+
+def test_rolled_on_own_forecast_reproduces_the_remaining_years():
+    plan = own_actuals(dsg.Scenario.from_toml(BCP_PATH), "2025-26")
+    rolled = plan.roll_forward("2025-26")
+    assert rolled.years == plan.years[1:]
+    old = dsg.project(plan).to_frame()
+    new = dsg.project(rolled).to_frame()
+    keep = [n for n in new.index if not n.startswith(("unmitigated_", "mitigation_effect."))]
+    np.testing.assert_allclose(
+        new.loc[keep].to_numpy(), old.loc[keep, rolled.years].to_numpy(), rtol=1e-9, atol=1e-6
+    )
+    assert "actual closing deficit at 31 March 2025" in rolled.sources["deficit.opening"]
+    assert "Rolled forward from base year 2024-25 to 2025-26" in rolled.notes
+
+
+def test_outturn_becomes_the_opening_deficit_and_horizon_extends():
+    plan = dsg.Scenario.from_toml(BCP_PATH).replace(
+        {"actuals": {"closing_deficit": {"2024-25": 113.3e6}}}
+    )
+    rolled = plan.roll_forward("2025-26", horizon_end="2040-41")
+    assert rolled.to_dict()["deficit"]["opening"] == 113.3e6
+    assert rolled.years[0] == "2025-26" and rolled.years[-1] == "2040-41"
+    with pytest.raises(dsg.ScenarioError, match="expected a year after the base year"):
+        plan.roll_forward("2023-24")
+
+
+def test_cli_roll_forward_writes_and_never_overwrites(run_cli, tmp_path):
+    out = tmp_path / "new.toml"
+    r = run_cli("roll-forward", BCP_PATH, "--to", "2025-26", "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "wrote" in r.stderr
+    rolled = dsg.Scenario.from_toml(out)
+    assert rolled.years[0] == "2025-26"
+    before = out.read_text()
+    r = run_cli("roll-forward", BCP_PATH, "--to", "2026-27", "-o", out)
+    assert r.returncode == 2 and "already exists; pass --force" in r.stderr
+    assert out.read_text() == before
+    r = run_cli("roll-forward", BCP_PATH, "--to", "2026-27", "-o", out, "--force")
+    assert r.returncode == 0 and dsg.Scenario.from_toml(out).years[0] == "2026-27"
+    r = run_cli("roll-forward", BCP_PATH, "--to", "1999-00", "-o", tmp_path / "x.toml")
+    assert r.returncode == 2 and 'to = "1999-00"' in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.toml").exists()
+    r = run_cli("roll-forward", out, "--to", "2027-28", "-o", out, "--force")
+    assert r.returncode == 2 and "that is the scenario file" in r.stderr

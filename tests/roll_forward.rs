@@ -1,0 +1,223 @@
+//! Roll-forward (issue 13 part 2): a plan rolled forward with actuals equal to its own
+//! forecast reproduces its own projection for the remaining years; actuals that differ are
+//! used and noted; where the rolled plan cannot match (lines against the unmitigated plan) a
+//! note says so.
+
+use dsg_forecast::analysis::roll_forward::roll_forward;
+use dsg_forecast::{Projection, Scenario, project};
+
+const BCP: &str = include_str!("../examples/bcp_safety_valve_2024.toml");
+const HAND: &str = include_str!("data/hand_worked.toml");
+const COHORT: &str = include_str!("data/cohort_hand.toml");
+
+fn read(text: &str) -> Scenario {
+    Scenario::from_toml_str(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every line of `new` equals the same line of `old` from year index `t0` on, to rounding
+/// (1e-9 relative, 1e-6 absolute), except the lines against the unmitigated plan.
+fn same_tail(old: &Projection, new: &Projection, t0: usize) {
+    assert_eq!(&old.years[t0..], &new.years[..]);
+    let mut checked = 0;
+    for l in &new.lines {
+        if l.name.starts_with("unmitigated_") || l.name.starts_with("mitigation_effect.") {
+            continue;
+        }
+        // A cohort plan's base year has no flows: the flows into it are in its stock.
+        let flow = ["new_plans", "ceased_plans", "aged_out", "net_other_change"]
+            .contains(&l.name.as_ref());
+        let o = old
+            .get(&l.name)
+            .unwrap_or_else(|| panic!("old has no {}", l.name));
+        for (t, (a, b)) in o[t0..].iter().zip(&l.values).enumerate() {
+            if flow && t == 0 {
+                continue;
+            }
+            let ok = (a - b).abs() <= 1e-6 + 1e-9 * a.abs() || (a.is_nan() && b.is_nan());
+            assert!(ok, "{}[{}]: old {a}, rolled {b}", l.name, new.years[t]);
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked}");
+}
+
+/// `s` with actuals equal to its own forecast for the base year `t0 - 1` and `t0`.
+fn with_own_actuals(s: &Scenario, t0: usize) -> Scenario {
+    let p = project(s);
+    let mut s = s.clone();
+    let y = |t: usize| p.years[t].clone();
+    s.actuals
+        .closing_deficit
+        .insert(y(t0 - 1), p.get("closing_deficit").unwrap()[t0 - 1]);
+    s.actuals
+        .hnb_funding
+        .insert(y(t0), p.get("hnb_funding").unwrap()[t0]);
+    s.actuals.ehcps.insert(y(t0), p.get("ehcps").unwrap()[t0]);
+    for c in s.categories() {
+        let v = p.get(&format!("ehcps.{c}")).unwrap()[t0];
+        s.actuals
+            .ehcps_by_category
+            .entry(c)
+            .or_default()
+            .insert(y(t0), v);
+    }
+    s.validated().unwrap()
+}
+
+#[test]
+fn bcp_rolled_one_year_on_its_own_forecast_reproduces_itself() {
+    let s = with_own_actuals(&read(BCP), 1);
+    let r = roll_forward(&s, "2025-26", None).unwrap();
+    assert_eq!(r.scenario.meta.base_year, "2025-26");
+    assert_eq!(r.scenario.meta.horizon, 14);
+    same_tail(&project(&s), &project(&r.scenario), 1);
+    // The rolled values say where they came from.
+    let src = &r.scenario.sources;
+    assert!(
+        src["deficit.opening"].contains("actual closing deficit at 31 March 2025"),
+        "{src:#?}"
+    );
+    assert!(src["funding.hnb"].contains("actual HNB 2025-26"));
+    assert!(src["demand.base_plans"].contains("EHCPs by category from the actuals for 2025-26"));
+    // BCP's mitigations start in 2025-26, so nothing began before the new base year.
+    assert!(
+        !r.notes.iter().any(|n| n.contains("unmitigated")),
+        "{:#?}",
+        r.notes
+    );
+    // Rolled to 2026-27, the growth cut has begun: the note says what the rolled plan's
+    // lines against the unmitigated plan cannot repeat, and the plan's own lines still match.
+    let s2 = with_own_actuals(&read(BCP), 2);
+    let r2 = roll_forward(&s2, "2026-27", None).unwrap();
+    assert!(
+        r2.notes
+            .iter()
+            .any(|n| n.contains("\"Early help reduces new plans\" began before 2026-27")),
+        "{:#?}",
+        r2.notes
+    );
+    same_tail(&project(&s2), &project(&r2.scenario), 2);
+}
+
+#[test]
+fn every_mitigation_kind_rolled_by_one_and_two_years() {
+    // The hand-worked plan: step schedules, a glided mix, a capacity limit that overflows,
+    // a ramped move, a pro-rata cessation, write-offs, payments, invest and save.
+    let s = read(HAND);
+    for (to, t0) in [("2025-26", 1), ("2026-27", 2), ("2027-28", 3)] {
+        let r = roll_forward(&s, to, None).unwrap();
+        same_tail(&project(&s), &project(&r.scenario), t0);
+        let again = Scenario::from_toml_str(&r.scenario.to_toml_string()).unwrap();
+        assert_eq!(
+            again, r.scenario,
+            "the rolled plan round-trips through TOML"
+        );
+    }
+    // Rolling twice equals rolling once.
+    let once = roll_forward(&s, "2026-27", None).unwrap().scenario;
+    let step = roll_forward(&s, "2025-26", None).unwrap().scenario;
+    let twice = roll_forward(&step, "2026-27", None).unwrap().scenario;
+    same_tail(&project(&once), &project(&twice), 0);
+}
+
+#[test]
+fn carried_moves_are_what_makes_it_exact() {
+    // Without the carried plans the rolled plan would move only this year's plans again.
+    let s = read(HAND);
+    let mut r = roll_forward(&s, "2026-27", None).unwrap().scenario;
+    let local = r
+        .mitigations
+        .iter()
+        .position(|m| m.name == "local places")
+        .unwrap();
+    // 2025-26 is the first year of a two-year ramp: 20 × 1/2 = 10 plans moved by then.
+    assert!((r.mitigations[local].carried - 10.0).abs() < 1e-12);
+    let cease = r
+        .mitigations
+        .iter()
+        .position(|m| m.name == "cease")
+        .unwrap();
+    assert!((r.mitigations[cease].carried - 10.0).abs() < 1e-12);
+    r.mitigations[local].carried = 0.0;
+    let p = project(&r);
+    let old = project(&s);
+    let a = old.get("ehcps.independent").unwrap()[2];
+    let b = p.get("ehcps.independent").unwrap()[0];
+    assert!((a - b).abs() > 1.0, "{a} {b}");
+}
+
+#[test]
+fn cohort_model_rolled_on_its_own_forecast_reproduces_itself() {
+    let mut s = read(COHORT);
+    s.meta.horizon = 6;
+    let extra = r#"
+[[mitigations]]
+name = "cease some"
+start = "2025-26"
+ramp_years = 2
+effect = { cease_plans = { per_year = 2, category = "a" } }
+
+[[mitigations]]
+name = "move some"
+start = "2024-25"
+effect = { move_plans = { from = "a", to = "b", per_year = 1 } }
+
+[[mitigations]]
+name = "fewer new"
+start = "2025-26"
+ramp_years = 3
+effect = { reduce_new_plans = { share = 0.2 } }
+"#;
+    let s = read(&format!("{}{extra}", s.to_toml_string()));
+    for (to, t0) in [("2025-26", 1), ("2027-28", 3)] {
+        let own = with_own_actuals(&s, t0);
+        let r = roll_forward(&own, to, None).unwrap();
+        same_tail(&project(&own), &project(&r.scenario), t0);
+    }
+}
+
+#[test]
+fn actuals_that_differ_are_used_and_the_horizon_extends() {
+    let mut s = read(BCP);
+    s.actuals.closing_deficit.insert("2024-25".into(), 113.3e6);
+    s.sources
+        .insert("actuals.closing_deficit".into(), "BCP budget papers".into());
+    s.actuals.ehcps.insert("2025-26".into(), 5000.0);
+    let r = roll_forward(&s, "2025-26", Some("2040-41")).unwrap();
+    assert_eq!(r.scenario.deficit.opening, 113.3e6);
+    assert!(r.scenario.sources["deficit.opening"].contains("source: BCP budget papers"));
+    assert_eq!(r.scenario.meta.horizon, 16);
+    let p = project(&r.scenario);
+    assert_eq!(p.years.last().unwrap(), "2040-41");
+    let total = p.get("ehcps").unwrap()[0];
+    assert!((total - 5000.0).abs() < 1.0, "{total}");
+    // The invest-to-save money of 2024-25 is spent: only 2025-26 is left.
+    let invest = r
+        .scenario
+        .mitigations
+        .iter()
+        .find(|m| m.effect.kind() == "invest")
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", invest.effect).matches("20").count(),
+        1,
+        "{:?}",
+        invest.effect
+    );
+}
+
+#[test]
+fn bad_years_are_named() {
+    let s = read(BCP);
+    for (to, end) in [
+        ("2024-25", None),
+        ("2039-40", None),
+        ("2025-27", None),
+        ("2025-26", Some("2020-21")),
+    ] {
+        let e = roll_forward(&s, to, end).unwrap_err().to_string();
+        assert!(e.contains("expected"), "{e}");
+    }
+    let e = roll_forward(&s, "2024-25", None).unwrap_err().to_string();
+    assert!(e.contains("to = \"2024-25\": expected a year after the base year and inside the projection: 2025-26 to 2038-39"), "{e}");
+}
