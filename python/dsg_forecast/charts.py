@@ -178,7 +178,7 @@ def plot_ehcps(p: Projection, ax: Axes | None = None) -> Axes:
         rows = a[(a["line"] == "ehcps") & a["year"].isin(p.years)]
         if not rows.empty:
             ax.scatter(
-                [p.years.index(y) for y in rows["year"]],
+                year_positions(list(rows["year"])),
                 rows["actual"],
                 marker="D",
                 color="black",

@@ -13,6 +13,7 @@ ticks read "2025-26"), and money is in £m, whatever the axis shows (an axis who
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -107,30 +108,31 @@ def plot_deficit(p: Projection, ax: Axes | None = None) -> Axes:
     if not _mark_actuals(ax, p):
         year_axis(ax, p.years)
     money_axis(ax)
-    ax.set_title(f"DSG high needs deficit: {p.scenario.name}")
+    # Wrapped, so a long plan name (a public-data baseline's, say) is not cut off.
+    ax.set_title(textwrap.fill(f"DSG high needs deficit: {p.scenario.name}", 80))
     ax.legend(loc="upper left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return ax
 
 
 def _mark_actuals(ax: Axes, p: Projection) -> bool:
-    """Actual closing and in-year deficits as markers (black diamonds and crosses), with the
-    history before the base year drawn at negative x and the year axis labelled from the
-    first history year. False (and nothing drawn) when there are no actuals."""
+    """Actual closing and in-year deficits as markers (black diamonds and crosses) at their
+    years' positions, like every series (:func:`year_positions`), with the history before the
+    base year shaded and the year axis labelled from the first history year. False (and
+    nothing drawn) when there are no actuals."""
     a = p.actuals()
     if a.empty:
         return False
     history = sorted({y for y in a["year"] if y < p.years[0]})
     years = history + list(p.years)
-    x_of = {y: i - len(history) for i, y in enumerate(years)}
     for line, marker, label in (
         ("closing_deficit", "D", "Actual closing deficit"),
         ("in_year_deficit", "X", "Actual in-year deficit"),
     ):
-        rows = a[(a["line"] == line) & a["year"].isin(x_of)]
+        rows = a[(a["line"] == line) & a["year"].isin(years)]
         if not rows.empty:
             ax.scatter(
-                [x_of[y] for y in rows["year"]],
+                year_positions(list(rows["year"])),
                 rows["actual"] / 1e6,
                 marker=marker,
                 color="black",
@@ -138,10 +140,9 @@ def _mark_actuals(ax: Axes, p: Projection) -> bool:
                 label=label,
             )
     if history:
-        ax.axvspan(-len(history) - 0.5, -0.5, color="#f0f0f0", zorder=0, label="Actuals (history)")
-    ax.set_xticks(np.arange(-len(history), len(p.years)))
-    ax.set_xticklabels(years, rotation=45, ha="right")
-    ax.set_xlabel("Financial year")
+        first, base = year_positions([history[0], p.years[0]])
+        ax.axvspan(first - 0.5, base - 0.5, color="#f0f0f0", zorder=0, label="Actuals (history)")
+    year_axis(ax, years)
     return True
 
 

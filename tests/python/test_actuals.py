@@ -96,8 +96,12 @@ def test_chart_marks_actuals_with_history(with_actuals):
     marks = [c for c in ax.collections if c.get_label() == "Actual closing deficit"]
     assert len(marks) == 1
     xy = marks[0].get_offsets()
-    assert xy[:, 0].tolist() == [-2, -1, 0]
+    # At the same x as every series: the calendar year each financial year starts in, so the
+    # 2024-25 actual sits on the plan's 2024-25 point.
+    assert xy[:, 0].tolist() == [2022, 2023, 2024]
     assert xy[:, 1].tolist() == pytest.approx([36.0, 65.5, 113.3])
+    closing = next(line for line in ax.lines if line.get_label() == "Closing cumulative deficit")
+    assert closing.get_xdata()[0] == dsg.year_position("2024-25") == 2024
     ax2 = p.plot_ehcps()
     assert any(c.get_label() == "Actual EHCPs (total)" for c in ax2.collections)
 

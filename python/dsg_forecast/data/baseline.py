@@ -25,7 +25,8 @@ The methods (also in the README, "Public data"):
   deduction) and alternative provision (place + top-ups + services + AP deductions, less the
   hospital/AP plans costed in the plan lines) from the same outturn, inflated likewise, growing
   3% a year.
-* **Opening deficit.** ``-balance_pct / 100 * total DSG after deductions`` of the year before
+* **Opening deficit.** ``-balance_pct / 100 * total DSG allocation`` (before deductions for
+  academies and directly funded places: the DSG income the DfE's share is of) of the year before
   the base year where the balance share covers it; otherwise the ``opening_deficit`` argument;
   otherwise :class:`OpeningDeficitError`.
 """
@@ -360,11 +361,11 @@ def opening(c: Council, base: int, given: float | None, sources: dict) -> float:
         return float(given)
     if len(d) and len(a) and pd.notna(d["balance_pct"].iloc[0]):
         pct = float(d["balance_pct"].iloc[0])
-        income = float(a["total_after"].iloc[0])
+        income = float(a["total"].iloc[0])
         value = round(-pct / 100 * income)
         sources["deficit.opening"] = (
             f"DfE DSG cumulative balance at 31 March {base}: {pct}% of DSG income; x total DSG "
-            f"after deductions {prev} £{income:,.0f} (DfE allocations) = £{value:,.0f} "
+            f"allocation {prev} £{income:,.0f} before deductions (DfE allocations) = £{value:,.0f} "
             "(negative = surplus)."
         )
         return value
@@ -403,6 +404,7 @@ def baseline_dict(
     fund = funding(c, base, sources, notes)
     cost = costs(c, base, dem["base_plans"], sources, notes)
     open_ = opening(c, base, opening_deficit, sources)
+    history = actuals(c, base, sources)
     sources["meta.base_year"] = (
         f"Chosen by the user; its plans are the January {base + 1} census (DfE template)."
     )
@@ -419,5 +421,66 @@ def baseline_dict(
         "deficit": {"opening": open_},
         "demand": dem,
         "cost": cost,
+        **({"actuals": history} if history else {}),
         "sources": sources,
     }
+
+
+#: Years of history carried as actuals before the base year (the most a scenario accepts).
+HISTORY_YEARS = 10
+
+
+def actuals(c: Council, base: int, sources: dict) -> dict[str, Any]:
+    """The council's published record before the base year, as the scenario's ``[actuals]``
+    (history drawn beside the projection; never used by it): EHCPs in total and by category
+    (financial year Y-(Y+1) holds the January Y+1 census), the high needs block before
+    deductions, and the cumulative DSG balance where published. Missing figures are left out,
+    never zero."""
+    first = base - HISTORY_YEARS
+    out: dict[str, Any] = {}
+    rows = table("ehcp_placement")
+    rows = rows[rows["area"] == c.area].set_index("year").sort_index()
+    years = [y for y in rows.index if first + 1 <= y <= base]  # census Y is FY (Y-1)-Y
+    total = {_label(y - 1): float(rows.at[y, "total"]) for y in years
+             if pd.notna(rows.at[y, "total"])}  # fmt: skip
+    if total:
+        out["ehcps"] = total
+        sources["actuals.ehcps"] = (
+            "DfE SEN2 (Education, health and care plans): EHC plans at each January census, "
+            "the census in each financial year (January 2024 for 2023-24)."
+        )
+    by_cat: dict[str, dict[str, float]] = {}
+    for cat in CATEGORY_IDS:
+        vals = {_label(y - 1): float(rows.at[y, cat]) for y in years if pd.notna(rows.at[y, cat])}
+        if vals:
+            by_cat[cat] = vals
+    if by_cat:
+        out["ehcps_by_category"] = by_cat
+        sources["actuals.ehcps_by_category"] = (
+            "DfE SEN2: EHC plans at each January census by the seven management-plan "
+            "categories (README mapping); suppressed or unpublished figures left out."
+        )
+    a = table("allocations")
+    a = a[(a["area"] == c.area) & a["hnb_before_deductions"].notna()]
+    hnb = {y: float(v) for y, v in zip(a["year"], a["hnb_before_deductions"], strict=True)
+           if first <= _fy(y) < base}  # fmt: skip
+    if hnb:
+        out["hnb_funding"] = dict(sorted(hnb.items()))
+        sources["actuals.hnb_funding"] = (
+            "DfE DSG allocations: high needs block before deductions in each financial year."
+        )
+    d = table("deficit_share")
+    d = d[(d["area"] == c.area) & d["balance_pct"].notna()]
+    alloc = table("allocations")
+    alloc = alloc[alloc["area"] == c.area].set_index("year")
+    closing = {}
+    for y, pct in zip(d["year"], d["balance_pct"], strict=True):
+        if first <= _fy(y) < base and y in alloc.index and pd.notna(alloc.at[y, "total"]):
+            closing[y] = float(round(-pct / 100 * float(alloc.at[y, "total"])))
+    if closing:
+        out["closing_deficit"] = dict(sorted(closing.items()))
+        sources["actuals.closing_deficit"] = (
+            "DfE DSG cumulative balance at 31 March as a % of DSG income x the total DSG "
+            "allocation that year before deductions (DfE allocations); negative = surplus."
+        )
+    return out
