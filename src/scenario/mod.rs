@@ -275,7 +275,9 @@ pub enum Effect {
     UnitCost { category: String, change: f64 },
     /// Spend `amounts` (£ by year), e.g. an invest-to-save budget.
     Invest { amounts: Amounts },
-    /// Save `amounts` (£ by year) not captured by the other levers.
+    /// Save `amounts` (£ by year) not captured by the other levers. An amount may be
+    /// negative: headroom, spend the plan may add in that year (as `dsg.required_savings`
+    /// writes when a deficit path allows more spend than the plan).
     Save { amounts: Amounts },
     /// Cohort model only: make `share` fewer new plans (0.2 = a fifth fewer), e.g. through
     /// early help.
