@@ -13,6 +13,7 @@ matplotlib charts and file handling.
 from . import data
 from ._core import ScenarioError, __version__
 from .accounts import ActualsFit, RequiredSavings, calibrate_to_actuals, required_savings
+from .backtest import Backtest, backtest, backtest_all
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
@@ -31,6 +32,7 @@ from .widgets import what_if
 
 __all__ = [
     "ActualsFit",
+    "Backtest",
     "Comparison",
     "GoalSeekResult",
     "Projection",
@@ -40,6 +42,8 @@ __all__ = [
     "Simulation",
     "Tornado",
     "__version__",
+    "backtest",
+    "backtest_all",
     "batch_drivers",
     "calibrate_to_actuals",
     "compare",
