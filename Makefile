@@ -53,6 +53,7 @@ bench: build
 	$(PY) benches/python_project.py
 	$(PY) benches/toolkit_speed.py
 	$(PY) benches/compare.py
+	$(PY) benches/backtest_all.py
 
 # Rebuild the package's public-data tables from data/raw/ (see data/build.py).
 data: venv

@@ -15,6 +15,7 @@ from ._core import ScenarioError, __version__
 from ._format import year_position
 from ._io import OutputPathError
 from .accounts import ActualsFit, RequiredSavings, calibrate_to_actuals, required_savings
+from .backtest import Backtest, backtest, backtest_all
 from .calibration import Calibration, CalibrationError, calibrate, calibrate_frames
 from .compare import Comparison, compare
 from .excel import write_input_workbook
@@ -34,6 +35,7 @@ from .widgets import what_if
 
 __all__ = [
     "ActualsFit",
+    "Backtest",
     "Calibration",
     "CalibrationError",
     "Comparison",
@@ -46,6 +48,8 @@ __all__ = [
     "Simulation",
     "Tornado",
     "__version__",
+    "backtest",
+    "backtest_all",
     "batch_drivers",
     "calibrate",
     "calibrate_frames",

@@ -3,5 +3,6 @@
 
 pub mod driver;
 pub mod goal_seek;
+pub mod required_savings;
 pub mod roll_forward;
 pub mod sensitivity;

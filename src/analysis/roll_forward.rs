@@ -21,6 +21,9 @@
 //!   multipliers (which follow their calendar phase); spend not tied to plans, HNB and the
 //!   schools block as projected.
 //!
+//! `closing_deficit_gross` (before payments and write-offs) counts from the plan's own base
+//! year, so a rolled plan's starts again from its opening deficit.
+//!
 //! Lines that compare the plan with a plan *without* its mitigations (`unmitigated_*`,
 //! `mitigation_effect.*`) differ: removing a mitigation from the rolled plan undoes its
 //! carried moves but not the growth it cut before the new base year (that is in the base

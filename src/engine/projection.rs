@@ -321,6 +321,20 @@ fn named(scenario: &str, labels: &[String], m: &Model, r: Run) -> Projection {
         "£",
         d.closing.clone(),
     );
+    // The deficit before payments towards it and write-offs: the opening deficit plus every
+    // in-year deficit so far. A plan or an agreement may state its path on either basis.
+    let mut gross = Vec::with_capacity(h);
+    let mut acc = d.opening.first().copied().unwrap_or(m.opening);
+    for x in &in_year_deficit {
+        acc += x;
+        gross.push(acc);
+    }
+    push(
+        "closing_deficit_gross".into(),
+        "Closing cumulative deficit before payments and write-offs".into(),
+        "£",
+        gross,
+    );
     push(
         "financing_cost".into(),
         "Cost of carrying the deficit (general fund)".into(),

@@ -195,6 +195,23 @@ fn roll_forward(
         .map_err(|e| to_py_err(py, e))
 }
 
+/// The savings (negative = headroom) that make the closing deficit follow `targets`
+/// ((year, £) pairs): the scenario with them as one `save` mitigation called `name`, and the
+/// savings by year (see `analysis::required_savings`).
+#[pyfunction]
+fn required_savings(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    targets: Vec<(String, f64)>,
+    name: &str,
+    gross: bool,
+) -> PyResult<(PyScenario, Vec<f64>)> {
+    let s = &scenario.inner;
+    py.detach(|| crate::analysis::required_savings::required_savings(s, &targets, name, gross))
+        .map(|r| (PyScenario { inner: r.scenario }, r.savings))
+        .map_err(|e| to_py_err(py, e))
+}
+
 /// Project a scenario (the GIL is released while Rust computes).
 #[pyfunction]
 #[pyo3(name = "project")]
@@ -212,6 +229,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyProjection>()?;
     m.add_function(wrap_pyfunction!(py_project, m)?)?;
     m.add_function(wrap_pyfunction!(roll_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(required_savings, m)?)?;
     goal_seek::register(m)?;
     simulate::register(m)?;
     Ok(())

@@ -277,8 +277,9 @@ pub enum Effect {
     /// and ramp cannot phase them: an amount before the start, or a ramp other than 1, is an
     /// error.
     Invest { amounts: Amounts },
-    /// Save `amounts` (£ by year) not captured by the other levers, exactly as given (the same
-    /// rules as `Invest`).
+    /// Save `amounts` (£ by year) not captured by the other levers, exactly as given. An amount may be
+    /// negative: headroom, spend the plan may add in that year (as `dsg.required_savings`
+    /// writes when a deficit path allows more spend than the plan).
     Save { amounts: Amounts },
     /// Cohort model only: make `share` fewer new plans (0.2 = a fifth fewer), e.g. through
     /// early help.

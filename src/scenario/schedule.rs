@@ -298,6 +298,26 @@ impl Amounts {
     }
 }
 
+impl Amounts {
+    /// As [`Amounts::validate`], but an amount may be negative (down to −[`MAX_MONEY`]): a
+    /// `save` line's negative amount is headroom, spend the plan may add.
+    pub fn validate_signed(
+        &self,
+        path: &str,
+        base: FinancialYear,
+        horizon: usize,
+        issues: &mut Vec<Issue>,
+    ) {
+        for (label, v) in &self.0 {
+            check_year(path, label, base, horizon, issues);
+            if let Some(msg) = non_negative_money(v.abs()) {
+                let msg = msg.replace("0 to 1e12", "-1e12 to 1e12");
+                issues.push(Issue::new(path, msg).in_year(label.clone()).with_number(*v));
+            }
+        }
+    }
+}
+
 /// Largest amount of money accepted anywhere in a scenario (£1 trillion): far above any
 /// council's budget (England's whole DSG is about £65bn), and low enough that nothing the
 /// projection computes from it can overflow to infinity.

@@ -282,8 +282,13 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
                     v.push(Issue::new(format!("{e}.change"), msg).with_value(change));
                 }
             }
-            Effect::Invest { amounts } | Effect::Save { amounts } => {
+            Effect::Invest { amounts } => {
                 amounts.validate(&format!("{e}.amounts"), base, h, &mut v);
+                fixed_amounts_rules(&mut v, &p, &e, m.ramp_years, start, &amounts.0);
+            }
+            // A negative saving is headroom (dsg.required_savings writes one).
+            Effect::Save { amounts } => {
+                amounts.validate_signed(&format!("{e}.amounts"), base, h, &mut v);
                 fixed_amounts_rules(&mut v, &p, &e, m.ramp_years, start, &amounts.0);
             }
             // Checked with the cohort inputs they act on (validate_cohort).

@@ -1,0 +1,292 @@
+"""Back-testing: how accurate each demand forecast method has been, council by council.
+
+    bt = dsg.backtest("Bournemouth, Christchurch and Poole", model="growth")
+    bt.to_frame()      # council, model, origin, year, horizon, item, forecast, actual, error
+    bt.summary()       # MAPE and bias (%) by horizon
+    bt.plot()          # each origin's forecast against the published outturn
+    dsg.backtest_all(model="naive").summary()   # England-wide accuracy table
+
+**Only data published up to the origin.** For origin O (a January census year), the forecast
+reads the council's and England's EHCP counts at the January censuses up to O and nothing
+later (``_known``); a test poisons every later row and checks the forecasts do not move. The
+forecast of census O + h (h = 1 … ``horizon``) is compared with what was later published.
+
+**Models.**
+
+* ``growth``: the library's baseline method (``Scenario.from_public_data``) as it would have
+  run at O: the council's compound growth over the three years to O, g_c = (T[O] / T[O−3])^(1/3)
+  − 1 (clamped to −5%..25%; England's three-year rate when the council has fewer years),
+  tapering to England's long-run rate g_E = (T_E[O] / T_E[2010])^(1/(O−2010)) − 1 over five
+  years: year t grows at g_E + (g_c − g_E) × max(0, 1 − t/5). Categories: the total split by
+  the latest complete placement shares at or before O.
+* ``naive``: the benchmark every method must beat: last year's growth carried forward,
+  T[O+h] = T[O] × (T[O] / T[O−1])^h, split by the placement shares at O.
+* ``cohort``: the cohort model calibrated with ``dsg.calibrate(council, through=O)`` (plans by
+  age × category, flows), projected by the engine; also by DfE age group.
+
+Every projection runs in the Rust engine (a demand-only scenario: the EHCP lines are what is
+compared). Errors: ``error = forecast − actual``; MAPE = mean |error| / actual; bias = mean
+error / actual (positive = forecasts too high).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .data._categories import CATEGORIES
+from .data._tables import table
+from .data.councils import council as _council
+from .data.councils import councils as _councils
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+MODELS = ("growth", "naive", "cohort")
+CATEGORY_IDS = list(CATEGORIES)
+TREND_YEARS = 3
+TAPER_YEARS = 5
+TREND_LIMITS = (-0.05, 0.25)
+ENGLAND = "E92000001"
+COLUMNS = ["council", "model", "origin", "year", "horizon", "item", "forecast", "actual", "error"]
+
+
+class BacktestError(ValueError):
+    """A back-test request that cannot run (unknown model, no data at an origin)."""
+
+
+def _label(census: int) -> str:
+    """The financial year whose January census is ``census`` (2025 -> "2024-25")."""
+    return f"{census - 1}-{census % 100:02d}"
+
+
+def _load(area: str) -> pd.DataFrame:
+    """Every published January census of ``area``: the seven categories and the total, by
+    census year (the whole record; forecasts only ever see ``_known`` of it)."""
+    rows = table("ehcp_placement")
+    rows = rows[rows["area"] == area].set_index("year").sort_index()
+    return rows[[*CATEGORY_IDS, "total", "note"]]
+
+
+def _known(history: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """What was published by the January ``origin`` census: the rows up to ``origin``."""
+    return history[history.index <= origin]
+
+
+def _shares(known: pd.DataFrame) -> pd.Series:
+    """The latest complete placement shares (all seven categories published)."""
+    complete = known.dropna(subset=CATEGORY_IDS)
+    complete = complete[complete["note"].isna() | (complete.index < 2015)]
+    if complete.empty:
+        return pd.Series(1 / len(CATEGORY_IDS), index=CATEGORY_IDS)
+    row = complete.iloc[-1][CATEGORY_IDS].astype(float)
+    return row / row.sum() if row.sum() > 0 else pd.Series(1 / 7, index=CATEGORY_IDS)
+
+
+def _cagr(total: pd.Series, end: int, years: int | None) -> float:
+    """Compound growth of ``total`` into census ``end`` over ``years`` (all when None)."""
+    t = total.dropna()
+    t = t[t.index <= end]
+    if end not in t.index or len(t) < 2:
+        return float("nan")
+    start = int(t.index.min()) if years is None else end - years
+    if start not in t.index or t[start] <= 0:
+        return float("nan")
+    return float((t[end] / t[start]) ** (1 / (end - start)) - 1)
+
+
+def growth_rates(known: pd.DataFrame, england: pd.DataFrame, origin: int, horizon: int):
+    """The growth model's rates into census origin + t, t = 1 … horizon (see the module)."""
+    g_e = _cagr(england["total"], origin, None)
+    g_c = _cagr(known["total"], origin, TREND_YEARS)
+    if np.isnan(g_c):
+        g_c = _cagr(england["total"], origin, TREND_YEARS)
+    g_c = min(max(g_c, TREND_LIMITS[0]), TREND_LIMITS[1])
+    return [g_e + (g_c - g_e) * max(0.0, 1 - t / TAPER_YEARS) for t in range(1, horizon + 1)]
+
+
+def naive_rates(known: pd.DataFrame, origin: int, horizon: int):
+    """Last year's growth, T[O] / T[O−1] − 1, carried forward."""
+    g = _cagr(known["total"], origin, 1)
+    return [g] * horizon
+
+
+def _project(base_plans: dict[str, float], rates: list[float], origin: int) -> pd.DataFrame:
+    """EHCPs by category and total for censuses origin … origin + len(rates), projected by the
+    Rust engine (a demand-only scenario with these rates)."""
+    base = _label(origin)
+    growth = {_label(origin + t): float(g) for t, g in enumerate(rates, start=1)}
+    scenario = {
+        "meta": {"name": "back-test", "base_year": base, "horizon": len(rates) + 1},
+        "funding": {"hnb": 1e6, "hnb_growth": 0.0},
+        "demand": {"base_plans": base_plans, "growth": growth or 0.0},
+        "cost": {"unit_cost": dict.fromkeys(base_plans, 1000.0), "inflation": 0.0},
+    }
+    return _lines(scenario, origin)
+
+
+def _lines(scenario: dict[str, Any], origin: int) -> pd.DataFrame:
+    import json
+
+    core = _core.Scenario.from_json_str(json.dumps(scenario))
+    lines = _core.project(core).lines()
+    keep = {n: v for n, _, _, v in lines if n == "ehcps" or n.startswith(("ehcps.", "ehcps_age."))}
+    frame = pd.DataFrame(keep)
+    frame.index = range(origin, origin + len(frame))
+    return frame.rename(columns={"ehcps": "total"})
+
+
+def _cohort_frame(c, origin: int, horizon: int) -> pd.DataFrame:
+    """The cohort model calibrated through January ``origin`` and projected ``horizon`` years."""
+    import dsg_forecast as dsg
+
+    calibrate = getattr(dsg, "calibrate", None)
+    if calibrate is None:
+        raise BacktestError(
+            "model='cohort' needs dsg.calibrate (the cohort model's calibration), which this "
+            "build does not have; use model='growth' or model='naive'"
+        )
+    cal = calibrate(c.name, through=origin)
+    demand = dict(cal.demand)
+    scenario = {
+        "meta": {"name": "back-test", "base_year": _label(origin), "horizon": horizon + 1},
+        "funding": {"hnb": 1e6, "hnb_growth": 0.0},
+        "demand": demand,
+        "cost": {"unit_cost": dict.fromkeys(demand["base_plans"], 1000.0), "inflation": 0.0},
+    }
+    return _lines(scenario, origin)
+
+
+def _forecast(c, model: str, history, england, origin: int, horizon: int) -> pd.DataFrame | None:
+    known = _known(history, origin)
+    if origin not in known["total"].dropna().index:
+        return None
+    if model == "cohort":
+        return _cohort_frame(c, origin, horizon)
+    if model == "growth":
+        rates = growth_rates(known, _known(england, origin), origin, horizon)
+    else:
+        rates = naive_rates(known, origin, horizon)
+    if any(np.isnan(rates)):
+        return None
+    total = float(known.at[origin, "total"])
+    shares = _shares(known)
+    return _project({k: total * float(shares[k]) for k in CATEGORY_IDS}, rates, origin)
+
+
+def _rows(c, model: str, history, england, origins, horizon) -> list[tuple]:
+    out = []
+    for origin in origins:
+        f = _forecast(c, model, history, england, int(origin), horizon)
+        if f is None:
+            continue
+        for h in range(1, horizon + 1):
+            year = origin + h
+            if year not in history.index:
+                continue
+            for item in ["total", *CATEGORY_IDS]:
+                col = item if item == "total" else f"ehcps.{item}"
+                actual = history.at[year, item]
+                if pd.isna(actual) or col not in f:
+                    continue
+                fc = float(f.at[year, col])
+                out.append((c.name, model, origin, year, h, item, fc, float(actual), fc - actual))
+    return out
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Forecasts made at each origin against what was later published."""
+
+    frame: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns: council, model, origin (January census the forecast was made from), year
+        (census forecast), horizon (years ahead), item ("total" or a category id), forecast,
+        actual, error (forecast − actual, plans)."""
+        return self.frame.copy()
+
+    def summary(self, item: str = "total") -> pd.DataFrame:
+        """By model and horizon: n (forecasts), MAPE (%) and bias (%) of ``item``; the 50% and
+        90% band coverage columns are NaN (these forecasts are not simulated)."""
+        f = self.frame[self.frame["item"] == item]
+        pct = f["error"] / f["actual"].where(f["actual"] > 0)
+        g = pd.DataFrame({"model": f["model"], "horizon": f["horizon"], "ape": pct.abs() * 100,
+                          "pe": pct * 100}).dropna().groupby(["model", "horizon"])  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "n": g.size(),
+                "mape": g["ape"].mean(),
+                "bias": g["pe"].mean(),
+                "median_ape": g["ape"].median(),
+            }  # fmt: skip
+        )
+        out["coverage_50"] = np.nan
+        out["coverage_90"] = np.nan
+        return out
+
+    def plot(self, ax: Axes | None = None, item: str = "total") -> Axes:
+        """Each origin's forecast (thin lines) against the published outturn (black), plans."""
+        from .plotting import new_axes
+
+        ax = new_axes(ax)
+        f = self.frame[self.frame["item"] == item]
+        actual = f.groupby("year")["actual"].first().sort_index()
+        for (model, origin), g in f.groupby(["model", "origin"]):
+            ax.plot(g["year"], g["forecast"], lw=1, alpha=0.7, label=f"{model} from {origin}")
+        ax.plot(actual.index, actual.values, color="black", marker="o", lw=2, label="Published")
+        ax.set_xlabel("January census")
+        ax.set_ylabel(f"EHCPs ({item})")
+        councils = f["council"].unique()
+        ax.set_title(f"Back-test: {councils[0] if len(councils) == 1 else 'councils'}")
+        ax.legend(fontsize="x-small", ncol=2, frameon=False)
+        return ax
+
+
+def _check(model: str, horizon: int) -> None:
+    if model not in MODELS:
+        raise BacktestError(f"model={model!r}: expected one of {', '.join(MODELS)}")
+    if not isinstance(horizon, int) or not 1 <= horizon <= 10:
+        raise BacktestError(f"horizon={horizon!r}: expected 1 to 10 years")
+
+
+def backtest(
+    council, model: str = "growth", origins: Iterable[int] = range(2015, 2024), horizon: int = 5
+) -> Backtest:
+    """Back-test ``model`` for one council (or "England") from each origin census (see the
+    module documentation for the methods and the no-later-data rule)."""
+    _check(model, horizon)
+    c = _council(council)
+    rows = _rows(c, model, _load(c.area), _load(ENGLAND), list(origins), horizon)
+    return Backtest(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _one(args) -> list[tuple]:
+    name, model, origins, horizon = args
+    c = _council(name)
+    try:
+        return _rows(c, model, _load(c.area), _load(ENGLAND), origins, horizon)
+    except ValueError:  # a council the method cannot calibrate at some origin: left out
+        return []
+
+
+def backtest_all(
+    model: str = "growth",
+    origins: Iterable[int] = range(2015, 2024),
+    horizon: int = 5,
+    executor=None,
+) -> Backtest:
+    """Back-test ``model`` for every council; ``.summary()`` is the England-wide accuracy
+    table. ``executor``: any ``concurrent.futures``-style executor (its ``map`` is used);
+    results equal the serial run, row for row."""
+    _check(model, horizon)
+    names = _councils()["name"].tolist()
+    jobs = [(n, model, list(origins), horizon) for n in names]
+    results = executor.map(_one, jobs) if executor is not None else map(_one, jobs)
+    rows = [r for part in results for r in part]
+    return Backtest(pd.DataFrame(rows, columns=COLUMNS))
