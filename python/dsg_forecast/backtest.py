@@ -152,9 +152,12 @@ def _cohort_frame(c, origin: int, horizon: int) -> pd.DataFrame:
             "build does not have; use model='growth' or model='naive'"
         )
     cal = calibrate(c.name, through=origin)
-    demand = dict(cal.demand)
+    # The financial year holding the January `origin` census, and its demand section (growth
+    # schedule cut to this horizon).
+    base_year = _label(origin)
+    demand, _ = cal.demand_for(base_year, horizon + 1)
     scenario = {
-        "meta": {"name": "back-test", "base_year": _label(origin), "horizon": horizon + 1},
+        "meta": {"name": "back-test", "base_year": base_year, "horizon": horizon + 1},
         "funding": {"hnb": 1e6, "hnb_growth": 0.0},
         "demand": demand,
         "cost": {"unit_cost": dict.fromkeys(demand["base_plans"], 1000.0), "inflation": 0.0},
