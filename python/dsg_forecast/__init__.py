@@ -20,6 +20,7 @@ from .calibration import Calibration, CalibrationError, calibrate, calibrate_fra
 from .compare import Comparison, compare
 from .excel import write_input_workbook
 from .goal_seek import GoalSeekResult, goal_seek
+from .national import national, project_many
 from .projection import Projection, project
 from .scenario import Scenario
 from .sensitivity import Tornado, tornado
@@ -58,7 +59,9 @@ __all__ = [
     "data",
     "evaluate_batch",
     "goal_seek",
+    "national",
     "project",
+    "project_many",
     "required_savings",
     "simulate",
     "simulate_many",

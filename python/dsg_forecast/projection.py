@@ -54,6 +54,12 @@ class Projection:
         self._frame: pd.DataFrame | None = None
         self._unmitigated: Projection | None = None
 
+    def __reduce__(self):
+        # A projection is a pure function of its scenario, so it pickles as the scenario and
+        # is projected again on arrival (microseconds; the same numbers bit for bit). This is
+        # what lets project_many send projections back from worker processes and clusters.
+        return (project, (self.scenario,))
+
     # ---- data ------------------------------------------------------------------------------
     @property
     def years(self) -> list[str]:
