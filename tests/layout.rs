@@ -42,13 +42,17 @@ fn each_stage_uses_only_the_stages_before_it() {
             }
         }
     }
-    assert!(bad.is_empty(), "imports against the stage order:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "imports against the stage order:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn lib_rs_is_a_table_of_contents() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     let code: Vec<&str> = text
         .lines()
         .map(str::trim)
