@@ -378,7 +378,13 @@ def load_numba():
         import numba
     except ImportError:
         return None
+    import warnings
+
     from numba import njit, prange
+    from numba.core.errors import NumbaTypeSafetyWarning
+
+    # prange's index is unsigned; the block arithmetic with it is safe.
+    warnings.simplefilter("ignore", NumbaTypeSafetyWarning)
 
     @njit(cache=False)
     def group(e, dlv, g0, spec, p, f, s, out):
