@@ -768,11 +768,13 @@ def numpy_floor(r: dict, spec: tuple, n: int, seed: int, threads: int) -> None:
 def peak_rss_mb(scen: dsg.Scenario, n: int) -> float:
     """Peak resident memory (MB) of a fresh process simulating n paths (no keep_paths)."""
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "import dsg_forecast as dsg\n"
         "s = dsg.Scenario.from_json(sys.argv[1])\n"
         "dsg.simulate(s, n_paths=int(sys.argv[2]), seed=1, progress=False)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        # VmHWM, not ru_maxrss: Linux carries the parent's peak across fork and exec into it.
+        "print(next(int(x.split()[1]) for x in open('/proc/self/status')"
+        " if x.startswith('VmHWM')) / 1024)\n"
     )
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "scenario.json")

@@ -226,8 +226,6 @@ pub(super) struct ShockLanes<const L: usize> {
     /// `infl_cat[k * h + t]` for the k-th category with its own shock.
     pub(super) infl_cat: Vec<[f64; L]>,
     pub(super) delivery: Vec<[f64; L]>,
-    /// The lanes' generators.
-    pub(super) rng: Lanes<L>,
 }
 
 impl Shocks {
@@ -267,7 +265,6 @@ impl Shocks {
             hnb: vec![[0.0; L]; h],
             infl_cat: vec![[0.0; L]; h * self.infl_cat.len()],
             delivery: vec![[0.0; L]; self.delivery.len()],
-            rng: Lanes::default(),
         }
     }
 
@@ -311,7 +308,11 @@ impl Shocks {
 
     #[inline(always)]
     fn draw_lanes<const L: usize>(&self, key: u64, first: u64, p: &mut ShockLanes<L>) {
-        let rng = &mut p.rng;
+        // The generators live on this worker's stack while they run: kept in the workspace,
+        // their constant writes shared cache lines with the next worker's workspace, and two
+        // threads ran no faster than one.
+        let mut lanes = Lanes::<L>::default();
+        let rng = &mut lanes;
         rng.seed(key, first);
         for (k, (_, d)) in self.delivery.iter().enumerate() {
             let x = d.sample(rng);
@@ -385,12 +386,12 @@ pub fn sample_draws(d: &Dist, seed: u64, n: usize) -> Vec<f64> {
         ..Shocks::default()
     };
     let key = super::rng::seed_key(seed);
-    let mut p = shocks.buffers::<LANES>(1);
+    let mut rng = Lanes::<LANES>::default();
     let mut out = Vec::with_capacity(n.next_multiple_of(LANES));
     for first in (0..n).step_by(LANES) {
         // A delivery draw is floored at 0; draw the raw value instead.
-        p.rng.seed(key, first as u64);
-        out.extend(shocks.delivery[0].1.sample(&mut p.rng));
+        rng.seed(key, first as u64);
+        out.extend(shocks.delivery[0].1.sample(&mut rng));
     }
     out.truncate(n);
     out
