@@ -46,8 +46,11 @@ python-test: build
 
 test: lint rust-test python-test
 
-# Benchmarks (not part of `make test`): the figures quoted in README.md and docs/.
+# Benchmarks (not part of `make test`): the figures quoted in README.md and docs/. numba (the
+# `bench` extra in pyproject.toml) is installed here only, for benches/compare.py's numba
+# baseline; numba 0.68 works with numpy up to 2.5, so it goes into the same .venv.
 bench: build
+	$(PIP) install --quiet "numba>=0.61"
 	cargo bench --bench project
 	cargo bench --bench simulate
 	$(PY) benches/python_project.py

@@ -1,18 +1,28 @@
-"""The stochastic model three ways: this library, numpy-vectorised, plain Python.
+"""The stochastic model four ways: this library, expert numba, tuned numpy, plain Python.
 
     python benches/compare.py            # table
-    python benches/compare.py --json     # the same figures (ratios included) as JSON
+    python benches/compare.py --json     # every figure and ratio as JSON
     python benches/compare.py --quick    # smaller sizes, for a smoke test
 
-Same inputs (the BCP example plus an uncertainty section), same model. With the uncertainty
-off the three implementations must agree to 1e-9 (relative); with it on, their means and
-quantiles must agree within Monte Carlo error (each uses its own generator: ChaCha8 in the
-library, PCG64 in numpy, Mersenne Twister in plain Python). Also timed: the floor, i.e. the
-library drawing exactly the random numbers a simulation uses and doing nothing else.
+Same inputs (the BCP example plus an uncertainty section), same model, same summaries
+(quantiles read off 4,096-bin histograms whose range a 1,024-path pilot sets, and means).
 
-Plain Python is timed on a smaller path count and reported per path, scaled up (the table
-says so). Each time is the best of several runs: five for the library and the floor, three
-for numpy and plain Python (one numpy run at the largest size).
+* library: `dsg.simulate` (xoshiro256++ per path, 16 paths side by side, every core);
+* numba (optional: `pip install numba`; the script says when it is missing): `@njit(parallel=True)`,
+  blocks of 8,192 paths under `prange`, one `np.random.Generator(PCG64)` per block, 16 paths
+  side by side in the model loop, a summary per thread; its first-call compile time is
+  reported and excluded;
+* numpy, tuned: years x paths (each year a contiguous row), in place with `out=`, chunks of
+  100,000 paths, `einsum` for the category sums, one `bincount` per line for the histograms;
+  its quantile step is timed with it;
+* plain Python: one path at a time, as a translated spreadsheet (timed on a few paths and
+  scaled).
+
+With the uncertainty off every implementation must agree with the projection to 1e-9
+(relative); with it on, their means and quantiles must agree with the library's within Monte
+Carlo error (each uses its own generator). The floor is the faster of the library's
+generator (`_core.rng_floor`) and numpy's PCG64 (one Generator per thread) drawing the same
+numbers and doing nothing else. Library and numba are timed on every core and on one.
 """
 
 from __future__ import annotations
@@ -25,7 +35,9 @@ import platform
 import random
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dsg_forecast as dsg
@@ -124,80 +136,483 @@ def resolve(d: dict) -> dict:
     }
 
 
-# ---- numpy: vectorised over paths ----------------------------------------------------------------
-def numpy_shocks(r: dict, u: dict | None, n: int, seed: int) -> dict:
-    h, nm = r["h"], len(r["mits"])
-    z = {k: np.zeros((n, h)) for k in ("g", "i", "h")}
-    delivery = np.ones((n, nm))
-    if u is not None:
-        rng = np.random.default_rng(seed)
-        names = [m["name"] for m in r["mits"]]
-        for name, spec in u["delivery"].items():
-            delivery[:, names.index(name)] = rng.beta(spec["alpha"], spec["beta"], n)
-        e = rng.standard_normal((3, n, h))
-        rho, corr = u["persistence"], u["correlation"]
-        eg = u["ehcp_growth"]["sd"] * e[0]
-        ei = u["inflation"]["sd"] * (corr * e[0] + math.sqrt(1 - corr**2) * e[1])
-        eh = u["hnb_growth"]["sd"] * e[2]
-        for key, inn in (("g", eg), ("i", ei), ("h", eh)):
-            s = np.zeros(n)
-            for t in range(1, h):
-                s = rho * s + inn[:, t]
-                z[key][:, t] = s
-    return {"dg": z["g"], "di": z["i"], "dh": z["h"], "delivery": delivery}
+# ---- shared by the baselines: flat parameters, the histogram grid and its quantiles ------------
+# Mitigation kinds as numbers (numba takes arrays, not dicts).
+REDUCE_GROWTH, CEASE_ALL, MOVE, CEASE_CAT, UNIT_COST, INVEST, SAVE = range(7)
+L = 16  # paths side by side in the numba version
+NBINS = 4096  # histogram bins per line and year, as the library's
+PILOT = 1024  # paths that set the histogram range, as the library's
+CHUNK = 100_000  # numpy: paths per chunk
 
 
-def numpy_model(r: dict, sh: dict) -> dict:
-    n = sh["delivery"].shape[0]
-    h = r["h"]
-    out = {k: np.empty((n, h)) for k in LINES}
+def flat(r: dict) -> dict:
+    """The mitigations as arrays: kind, size (points, per_year or change), two category
+    indices, amounts by year and phase by year."""
+    nm, h = len(r["mits"]), r["h"]
+    kind = np.zeros(nm, np.int64)
+    size = np.zeros(nm)
+    c1 = np.zeros(nm, np.int64)
+    c2 = np.zeros(nm, np.int64)
+    amounts = np.zeros((nm, h))
+    phase = np.zeros((nm, h))
+    for k, m in enumerate(r["mits"]):
+        phase[k] = m["phase"]
+        if m["kind"] == "reduce_growth":
+            kind[k], size[k] = REDUCE_GROWTH, m["points"]
+        elif m["kind"] == "cease_plans" and m.get("category") is None:
+            kind[k], size[k] = CEASE_ALL, m["per_year"]
+        elif m["kind"] == "cease_plans":
+            kind[k], size[k], c1[k] = CEASE_CAT, m["per_year"], m["category"]
+        elif m["kind"] == "move_plans":
+            kind[k], size[k], c1[k], c2[k] = MOVE, m["per_year"], m["from"], m["to"]
+        elif m["kind"] == "unit_cost":
+            kind[k], size[k], c1[k] = UNIT_COST, m["change"], m["category"]
+        elif m["kind"] in ("invest", "save"):
+            kind[k] = INVEST if m["kind"] == "invest" else SAVE
+            amounts[k] = m["amounts"]
+        else:
+            raise NotImplementedError(m["kind"])
+    return {"kind": kind, "size": size, "c1": c1, "c2": c2, "amounts": amounts, "phase": phase}
+
+
+def shock_spec(u: dict | None) -> tuple:
+    """(sd growth, sd inflation, sd HNB, persistence, correlation, Beta α, Beta β); no
+    uncertainty is zero spreads and delivery 1 (α = 0 means no Beta draw)."""
+    if u is None:
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    (spec,) = {(v["alpha"], v["beta"]) for v in u["delivery"].values()}
+    return (
+        u["ehcp_growth"]["sd"],
+        u["inflation"]["sd"],
+        u["hnb_growth"]["sd"],
+        u["persistence"],
+        u["correlation"],
+        float(spec[0]),
+        float(spec[1]),
+    )
+
+
+def grid(pilot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Histogram range per line and year from pilot lines (4, years, paths), widened by half
+    on each side as the library's: (low edge, bin width)."""
+    lo, hi = pilot.min(axis=2), pilot.max(axis=2)
+    span = np.where(hi > lo, hi - lo, np.maximum(np.abs(lo), 1.0) * 1e-9)
+    lo = lo - 0.5 * span
+    return lo, 2.0 * span / NBINS
+
+
+def hist_quantiles(counts: np.ndarray, lo: np.ndarray, width: np.ndarray, n: int) -> np.ndarray:
+    """Quantiles (len(QUANTILES), 4, years) read off histograms (4, years, bins): rank q × n,
+    linear inside its bin (the library's method)."""
+    cum = np.cumsum(counts, axis=-1)
+    out = np.empty((len(QUANTILES),) + counts.shape[:2])
+    for i, q in enumerate(QUANTILES):
+        rank = q * n
+        idx = np.minimum((cum < rank).sum(axis=-1), NBINS - 1)
+        upto = np.take_along_axis(cum, idx[..., None], -1)[..., 0]
+        inbin = np.take_along_axis(counts, idx[..., None], -1)[..., 0]
+        frac = (rank - (upto - inbin)) / np.maximum(inbin, 1)
+        out[i] = lo + (idx + frac) * width
+    return out
+
+
+# ---- numpy, as an expert writes it --------------------------------------------------------
+def numpy_chunk(r: dict, f: dict, spec: tuple, e: np.ndarray, dlv: np.ndarray, out: np.ndarray):
+    """The model for one chunk of paths, years × paths (each year a contiguous row), in place.
+    `e` (3, years, paths) standard normals (overwritten by the shocks), `dlv` (mitigations,
+    paths) deliveries; writes the lines into `out` (4, years, paths)."""
+    h, nc = r["h"], r["nc"]
+    sdg, sdi, sdh, rho, corr, _, _ = spec
+    n = e.shape[2]
+    # Shocks: correlate, scale, then carry forward (s[t] = ρ s[t−1] + e[t]).
+    e[1] *= math.sqrt(1.0 - corr * corr)
+    e[1] += corr * e[0]
+    e[0] *= sdg
+    e[1] *= sdi
+    e[2] *= sdh
+    e[:, 0] = 0.0
+    tmp3 = np.empty((3, n))
+    for t in range(1, h):
+        np.multiply(e[:, t - 1], rho, out=tmp3)
+        e[:, t] += tmp3
+    dg, di, dh = e
+    kind, size, c1, c2 = f["kind"], f["size"], f["c1"], f["c2"]
+    amounts, phase = f["amounts"], f["phase"]
     under = np.full(n, r["plans0"].sum())
     ceased = np.zeros(n)
-    cum = [np.zeros(n) for _ in r["mits"]]
-    level = np.tile(r["uc0"], (n, 1))
+    cum = np.zeros((len(kind), n))
+    level = np.repeat(r["uc0"][:, None], n, axis=1)
     hnb = np.full(n, r["hnb0"])
     balance = np.full(n, r["opening"])
-    dlv = sh["delivery"]
+    g, x, costs = np.empty(n), np.empty(n), np.empty(n)
+    rates = np.empty((nc, n))
+    plans, uc = np.empty((nc, n)), np.empty((nc, n))
+    mix0 = r["mix0"][:, None]
     for t in range(h):
         if t > 0:
-            g = np.maximum(r["growth"][t] + sh["dg"][:, t], -1.0)
-            for k, m in enumerate(r["mits"]):
-                if m["kind"] == "reduce_growth":
-                    g = g - m["points"] * m["phase"][t] * dlv[:, k]
-            under = under * (1.0 + g)
-            infl = np.maximum(r["infl"][t] + sh["di"][:, t, None], -1.0)
-            level = level * (1.0 + infl)
-            hnb = hnb * (1.0 + np.maximum(r["hnb_growth"][t] + sh["dh"][:, t], -1.0))
-        for k, m in enumerate(r["mits"]):
-            if m["kind"] == "cease_plans" and m.get("category") is None:
-                ceased = ceased + m["per_year"] * m["phase"][t] * dlv[:, k]
-        plans = np.maximum(under - ceased, 0.0)[:, None] * r["mix0"]
-        uc = level.copy()
-        costs = np.zeros(n)
-        for k, m in enumerate(r["mits"]):
-            step = m["phase"][t] * dlv[:, k]
-            if m["kind"] == "move_plans":
-                cum[k] = cum[k] + m["per_year"] * step
-                moved = np.minimum(cum[k], plans[:, m["from"]])
-                plans[:, m["from"]] -= moved
-                plans[:, m["to"]] += moved
-            elif m["kind"] == "cease_plans" and m.get("category") is not None:
-                cum[k] = cum[k] + m["per_year"] * step
-                plans[:, m["category"]] -= np.minimum(cum[k], plans[:, m["category"]])
-            elif m["kind"] == "unit_cost":
-                uc[:, m["category"]] *= 1.0 + m["change"] * step
-            elif m["kind"] == "invest":
-                costs = costs + m["amounts"][t] * dlv[:, k]
-            elif m["kind"] == "save":
-                costs = costs - m["amounts"][t] * dlv[:, k]
-        spend = (plans * uc).sum(axis=1) + r["non_plan"][t] + costs
-        in_year = spend - (hnb + r["transfer"][t] + r["other"][t])
-        balance = balance + in_year - r["payments"][t]
-        out["closing_deficit"][:, t] = balance
-        out["in_year_deficit"][:, t] = in_year
-        out["total_expenditure"][:, t] = spend
-        out["ehcps"][:, t] = plans.sum(axis=1)
-    return out
+            np.add(dg[t], r["growth"][t], out=g)
+            np.maximum(g, -1.0, out=g)
+            for k in np.flatnonzero(kind == REDUCE_GROWTH):
+                np.multiply(dlv[k], size[k] * phase[k, t], out=x)
+                g -= x
+            g += 1.0
+            under *= g
+            np.add(r["infl"][t][:, None], di[t], out=rates)
+            np.maximum(rates, -1.0, out=rates)
+            rates += 1.0
+            level *= rates
+            np.add(dh[t], r["hnb_growth"][t], out=x)
+            np.maximum(x, -1.0, out=x)
+            x += 1.0
+            hnb *= x
+        for k in np.flatnonzero(kind == CEASE_ALL):
+            np.multiply(dlv[k], size[k] * phase[k, t], out=x)
+            ceased += x
+        np.subtract(under, ceased, out=x)
+        np.maximum(x, 0.0, out=x)
+        np.multiply(mix0, x, out=plans)
+        np.copyto(uc, level)
+        costs.fill(0.0)
+        for k in range(len(kind)):
+            kd, ph = kind[k], phase[k, t]
+            if kd == MOVE or kd == CEASE_CAT:
+                if ph == 0.0:
+                    if cum[k].any():
+                        np.minimum(cum[k], plans[c1[k]], out=x)
+                    else:
+                        continue
+                else:
+                    np.multiply(dlv[k], size[k] * ph, out=x)
+                    cum[k] += x
+                    np.minimum(cum[k], plans[c1[k]], out=x)
+                plans[c1[k]] -= x
+                if kd == MOVE:
+                    plans[c2[k]] += x
+            elif kd == UNIT_COST and ph != 0.0:
+                np.multiply(dlv[k], size[k] * ph, out=x)
+                x += 1.0
+                uc[c1[k]] *= x
+            elif (kd == INVEST or kd == SAVE) and amounts[k, t] != 0.0:
+                np.multiply(dlv[k], amounts[k, t], out=x)
+                if kd == INVEST:
+                    costs += x
+                else:
+                    costs -= x
+        spend, in_year, closing, ehcps = out[2, t], out[1, t], out[0, t], out[3, t]
+        np.einsum("cp,cp->p", plans, uc, out=spend)
+        spend += r["non_plan"][t]
+        spend += costs
+        np.subtract(spend, hnb, out=in_year)
+        in_year -= r["transfer"][t] + r["other"][t]
+        balance += in_year
+        balance -= r["payments"][t]
+        closing[:] = balance
+        np.sum(plans, axis=0, out=ehcps)
+
+
+def numpy_draws(rng: np.random.Generator, spec: tuple, nm: int, h: int, n: int):
+    e = rng.standard_normal((3, h, n))
+    dlv = rng.beta(spec[5], spec[6], (nm, n)) if spec[5] > 0 else np.ones((nm, n))
+    return e, dlv
+
+
+def numpy_paths(r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
+    """Every path's lines, (paths, years) per line (for the checks)."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((4, r["h"], n))
+    for a in range(0, n, CHUNK):
+        b = min(n, a + CHUNK)
+        e, dlv = numpy_draws(rng, spec, len(f["kind"]), r["h"], b - a)
+        numpy_chunk(r, f, spec, e, dlv, out[:, :, a:b])
+    return {line: out[i].T for i, line in enumerate(LINES)}
+
+
+def numpy_simulate(r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
+    """Summaries as the library gives them, in chunks of CHUNK paths (memory flat): a pilot of
+    PILOT paths sets each histogram's range, then chunk by chunk the model, histogram counts
+    (one `bincount` per line) and sums; quantiles and means at the end."""
+    h, nm = r["h"], len(f["kind"])
+    rng = np.random.default_rng(seed)
+    npilot = min(n, PILOT)
+    e, dlv = numpy_draws(rng, spec, nm, h, npilot)
+    pilot = np.empty((4, h, npilot))
+    numpy_chunk(r, f, spec, e, dlv, pilot)
+    lo, width = grid(pilot)
+    inv = 1.0 / width
+    counts = np.zeros((4, h * NBINS), np.int64)
+    sums = np.zeros((4, h))
+    offsets = (np.arange(h) * NBINS)[:, None]
+    size = min(CHUNK, max(n - npilot, 1))
+    out = np.empty((4, h, size))
+    ix = np.empty((h, size))
+    k = np.empty((h, size), np.int64)
+
+    def add(lines: np.ndarray) -> None:
+        m = lines.shape[2]
+        for i in range(4):
+            x, kk = ix[:, :m], k[:, :m]
+            np.subtract(lines[i], lo[i][:, None], out=x)
+            x *= inv[i][:, None]
+            np.clip(x, 0, NBINS - 1, out=x)
+            kk[...] = x
+            kk += offsets
+            counts[i] += np.bincount(kk.ravel(), minlength=h * NBINS)
+            sums[i] += lines[i].sum(axis=1)
+
+    add(pilot)
+    for a in range(npilot, n, CHUNK):
+        b = min(n, a + CHUNK)
+        e, dlv = numpy_draws(rng, spec, nm, h, b - a)
+        lines = out[:, :, : b - a]
+        numpy_chunk(r, f, spec, e, dlv, lines)
+        add(lines)
+    counts = counts.reshape(4, h, NBINS)
+    return {"quantiles": hist_quantiles(counts, lo, width, n), "mean": sums / n}
+
+
+# ---- numba, as an expert writes it ------------------------------------------------------------
+def load_numba():
+    """The numba functions, or None when numba is not installed (`pip install numba`, or
+    `pip install -e .[bench]`)."""
+    try:
+        import numba
+    except ImportError:
+        return None
+    import warnings
+
+    from numba import njit, prange
+    from numba.core.errors import NumbaTypeSafetyWarning
+
+    # prange's index is unsigned; the block arithmetic with it is safe.
+    warnings.simplefilter("ignore", NumbaTypeSafetyWarning)
+
+    @njit(cache=False)
+    def group(e, dlv, g0, spec, p, f, s, out):
+        """Paths g0 .. g0 + L side by side (one per lane, in vector instructions): their
+        lines into out (4, years, L). `s` is scratch (rows of L)."""
+        growth, hnb_g, infl, mix0, uc0, transfer, other, non_plan, payments, scal = p
+        kind, size, c1, c2, amounts, phase = f
+        sdg, sdi, sdh, rho, corr, _, _ = spec
+        scale = math.sqrt(1.0 - corr * corr)
+        h, nc, nm = growth.shape[0], mix0.shape[0], kind.shape[0]
+        plans0, hnb0, opening = scal[0], scal[1], scal[2]
+        sg, si, sh, under, ceased, hnb = s[0], s[1], s[2], s[3], s[4], s[5]
+        bal, g, costs, spend, ehcps = s[6], s[7], s[8], s[9], s[10]
+        level = s[11 : 11 + nc]
+        plans = s[11 + nc : 11 + 2 * nc]
+        uc = s[11 + 2 * nc : 11 + 3 * nc]
+        cum = s[11 + 3 * nc : 11 + 3 * nc + nm]
+        for j in range(L):
+            sg[j] = 0.0
+            si[j] = 0.0
+            sh[j] = 0.0
+            under[j] = plans0
+            ceased[j] = 0.0
+            hnb[j] = hnb0
+            bal[j] = opening
+        for c in range(nc):
+            for j in range(L):
+                level[c, j] = uc0[c]
+        for k in range(nm):
+            for j in range(L):
+                cum[k, j] = 0.0
+        for t in range(h):
+            if t > 0:
+                for j in range(L):
+                    zg = e[0, t, g0 + j]
+                    sg[j] = rho * sg[j] + sdg * zg
+                    si[j] = rho * si[j] + sdi * (corr * zg + scale * e[1, t, g0 + j])
+                    sh[j] = rho * sh[j] + sdh * e[2, t, g0 + j]
+                    g[j] = max(growth[t] + sg[j], -1.0)
+                    hnb[j] *= 1.0 + max(hnb_g[t] + sh[j], -1.0)
+                for k in range(nm):
+                    if kind[k] == 0:
+                        for j in range(L):
+                            g[j] -= size[k] * phase[k, t] * dlv[k, g0 + j]
+                for j in range(L):
+                    under[j] *= 1.0 + g[j]
+                for c in range(nc):
+                    for j in range(L):
+                        level[c, j] *= 1.0 + max(infl[t, c] + si[j], -1.0)
+            for k in range(nm):
+                if kind[k] == 1:
+                    for j in range(L):
+                        ceased[j] += size[k] * phase[k, t] * dlv[k, g0 + j]
+            for c in range(nc):
+                for j in range(L):
+                    plans[c, j] = mix0[c] * max(under[j] - ceased[j], 0.0)
+                    uc[c, j] = level[c, j]
+            for j in range(L):
+                costs[j] = 0.0
+            for k in range(nm):
+                kd = kind[k]
+                ph = phase[k, t]
+                if kd == 2 or kd == 3:
+                    a, b = c1[k], c2[k]
+                    for j in range(L):
+                        cum[k, j] += size[k] * ph * dlv[k, g0 + j]
+                        moved = min(cum[k, j], plans[a, j])
+                        plans[a, j] -= moved
+                        if kd == 2:
+                            plans[b, j] += moved
+                elif kd == 4:
+                    a = c1[k]
+                    for j in range(L):
+                        uc[a, j] *= 1.0 + size[k] * ph * dlv[k, g0 + j]
+                elif kd == 5:
+                    for j in range(L):
+                        costs[j] += amounts[k, t] * dlv[k, g0 + j]
+                elif kd == 6:
+                    for j in range(L):
+                        costs[j] -= amounts[k, t] * dlv[k, g0 + j]
+            for j in range(L):
+                spend[j] = 0.0
+                ehcps[j] = 0.0
+            for c in range(nc):
+                for j in range(L):
+                    spend[j] += plans[c, j] * uc[c, j]
+                    ehcps[j] += plans[c, j]
+            for j in range(L):
+                sp = spend[j] + non_plan[t] + costs[j]
+                iy = sp - (hnb[j] + transfer[t] + other[t])
+                bal[j] += iy - payments[t]
+                out[0, t, j] = bal[j]
+                out[1, t, j] = iy
+                out[2, t, j] = sp
+                out[3, t, j] = ehcps[j]
+
+    @njit(cache=False)
+    def draws(rng, spec, nm, h, m):
+        e = rng.standard_normal((3, h, m))
+        if spec[5] > 0:
+            dlv = rng.beta(spec[5], spec[6], (nm, m))
+        else:
+            dlv = np.ones((nm, m))
+        return e, dlv
+
+    def scratch_rows(p, f):
+        return 11 + 3 * p[3].shape[0] + f[0].shape[0]
+
+    @njit(parallel=True, cache=False)
+    def paths(rngs, n, block, spec, p, f, rows, out):
+        """Every path's lines into out (4, years, paths), blocks of paths in parallel."""
+        h, nm = p[0].shape[0], f[0].shape[0]
+        for b in prange(len(rngs)):
+            a = b * block
+            m = min(block, n - a)
+            mp = (m + L - 1) // L * L
+            e, dlv = draws(rngs[b], spec, nm, h, mp)
+            s = np.empty((rows, L))
+            o = np.empty((4, h, L))
+            for g0 in range(0, mp, L):
+                group(e, dlv, g0, spec, p, f, s, o)
+                for i in range(4):
+                    for t in range(h):
+                        for j in range(min(L, m - g0)):
+                            out[i, t, a + g0 + j] = o[i, t, j]
+
+    @njit(parallel=True, cache=False)
+    def summary(rngs, n, block, spec, p, f, rows, lo, inv, nthreads):
+        """Histogram counts (4, years, bins) and sums (4, years) of paths from PILOT on: each
+        thread takes every nthreads-th block (one Generator each) into its own summary."""
+        h, nm = p[0].shape[0], f[0].shape[0]
+        counts = np.zeros((nthreads, 4, h, NBINS), np.int64)
+        sums = np.zeros((nthreads, 4, h))
+        for tid in prange(nthreads):
+            s = np.empty((rows, L))
+            o = np.empty((4, h, L))
+            for b in range(tid, len(rngs), nthreads):
+                a = b * block
+                m = min(block, n - a)
+                mp = (m + L - 1) // L * L
+                e, dlv = draws(rngs[b], spec, nm, h, mp)
+                for g0 in range(0, mp, L):
+                    group(e, dlv, g0, spec, p, f, s, o)
+                    w = min(L, m - g0)
+                    for i in range(4):
+                        for t in range(h):
+                            base, step = lo[i, t], inv[i, t]
+                            for j in range(w):
+                                v = o[i, t, j]
+                                k = int(min(max((v - base) * step, 0.0), NBINS - 1.0))
+                                counts[tid, i, t, k] += 1
+                                sums[tid, i, t] += v
+        return counts.sum(axis=0), sums.sum(axis=0)
+
+    return {
+        "numba": numba,
+        "paths": paths,
+        "summary": summary,
+        "rows": scratch_rows,
+    }
+
+
+NUMBA_BLOCK = 8192  # paths per Generator
+
+
+def numba_args(r: dict, f: dict) -> tuple:
+    p = (
+        r["growth"],
+        r["hnb_growth"],
+        np.ascontiguousarray(r["infl"]),
+        r["mix0"],
+        r["uc0"],
+        r["transfer"],
+        r["other"],
+        r["non_plan"],
+        r["payments"],
+        np.array([r["plans0"].sum(), r["hnb0"], r["opening"]]),
+    )
+    fa = (f["kind"], f["size"], f["c1"], f["c2"], f["amounts"], f["phase"])
+    return p, fa
+
+
+def numba_rngs(nb, n: int, seed: int):
+    """One PCG64 Generator per block of NUMBA_BLOCK paths, from spawned seed sequences."""
+    blocks = max(1, -(-n // NUMBA_BLOCK))
+    gens = [
+        np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(blocks)
+    ]
+    lst = nb["numba"].typed.List()
+    for g in gens:
+        lst.append(g)
+    return lst
+
+
+def numba_paths(nb, r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
+    p, fa = numba_args(r, f)
+    out = np.empty((4, r["h"], n))
+    nb["paths"](numba_rngs(nb, n, seed), n, NUMBA_BLOCK, spec, p, fa, nb["rows"](p, fa), out)
+    return {line: out[i].T for i, line in enumerate(LINES)}
+
+
+def numba_simulate(nb, r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
+    """Summaries as the library gives them: a pilot of PILOT paths sets each histogram's range,
+    then the rest in parallel blocks with per-thread summaries; quantiles at the end."""
+    p, fa = numba_args(r, f)
+    rows = nb["rows"](p, fa)
+    npilot = min(n, PILOT)
+    pilot = np.empty((4, r["h"], npilot))
+    nb["paths"](numba_rngs(nb, npilot, seed), npilot, NUMBA_BLOCK, spec, p, fa, rows, pilot)
+    lo, width = grid(pilot)
+    counts, sums = nb["summary"](
+        numba_rngs(nb, n - npilot, seed + 1),
+        n - npilot,
+        NUMBA_BLOCK,
+        spec,
+        p,
+        fa,
+        rows,
+        lo,
+        1.0 / width,
+        nb["numba"].get_num_threads(),
+    )
+    idx = np.clip(((pilot - lo[..., None]) / width[..., None]).astype(np.int64), 0, NBINS - 1)
+    for i in range(4):
+        for t in range(r["h"]):
+            counts[i, t] += np.bincount(idx[i, t], minlength=NBINS)
+    sums += pilot.sum(axis=2)
+    return {"quantiles": hist_quantiles(counts, lo, width, n), "mean": sums / n}
 
 
 # ---- plain Python: one path at a time, as a translated spreadsheet would ----------------------
@@ -275,8 +690,8 @@ def rel_diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def mc_agreement(lib: dsg.Simulation, other: dict, label: str) -> dict:
-    """Mean within 4 standard errors; each library quantile's rank in the other sample within
-    4 binomial standard errors (both samples' error combined)."""
+    """Mean within 4.5 standard errors; each library quantile's rank in the other sample within
+    4.5 binomial standard errors (both samples' error combined)."""
     worst_z_mean, worst_z_q = 0.0, 0.0
     n_lib = lib.n_paths
     for line in LINES:
@@ -298,6 +713,30 @@ def mc_agreement(lib: dsg.Simulation, other: dict, label: str) -> dict:
     }
 
 
+def summary_agreement(lib: dsg.Simulation, other: dict, sample: dict, label: str) -> dict:
+    """The timed summary (histogram quantiles and means) of a baseline against the library's,
+    in standard errors: means by the sample's spread, quantiles by the rank of the baseline's
+    quantile in the library's... (its rank in the baseline's own kept sample, as above)."""
+    worst_m, worst_q = 0.0, 0.0
+    n = lib.n_paths
+    for i, line in enumerate(LINES):
+        x = sample[line]
+        se = np.sqrt(2.0 * x.var(axis=0, ddof=1) / n)
+        z = np.abs(lib.mean.loc[line].to_numpy() - other["mean"][i]) / np.maximum(se, 1e-12)
+        worst_m = max(worst_m, float(z[1:].max()))
+        for j, level in enumerate(QUANTILES):
+            rank = (x <= other["quantiles"][j, i]).mean(axis=0)
+            lib_rank = (x <= lib.quantile_frame(line).loc[level].to_numpy()).mean(axis=0)
+            se_q = math.sqrt(level * (1 - level) * 2.0 / n)
+            worst_q = max(worst_q, float((np.abs(rank - lib_rank) / se_q)[1:].max()))
+    return {
+        "against": label + " (timed summary)",
+        "worst_mean_z": worst_m,
+        "worst_quantile_z": worst_q,
+        "ok": worst_m < 4.5 and worst_q < 4.5,
+    }
+
+
 def timed(fn, repeat: int = 1) -> float:
     best = math.inf
     for _ in range(repeat):
@@ -307,7 +746,46 @@ def timed(fn, repeat: int = 1) -> float:
     return best
 
 
-def machine() -> dict:
+def numpy_floor(r: dict, spec: tuple, n: int, seed: int, threads: int) -> None:
+    """numpy's PCG64 drawing the numbers the library draws (3 normals a year after the base
+    year and one Beta per mitigation, per path), in chunks, one Generator per thread."""
+    seqs = np.random.SeedSequence(seed).spawn(threads)
+    h, nm = r["h"], len(r["mits"])
+
+    def work(i: int) -> None:
+        rng = np.random.Generator(np.random.PCG64(seqs[i]))
+        share = n // threads + (i < n % threads)
+        buf = np.empty(3 * (h - 1) * min(CHUNK, max(share, 1)))
+        for a in range(0, share, CHUNK):
+            m = min(CHUNK, share - a)
+            rng.standard_normal(out=buf[: 3 * (h - 1) * m])
+            rng.beta(spec[5], spec[6], nm * m)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(work, range(threads)))
+
+
+def peak_rss_mb(scen: dsg.Scenario, n: int) -> float:
+    """Peak resident memory (MB) of a fresh process simulating n paths (no keep_paths)."""
+    script = (
+        "import sys\n"
+        "import dsg_forecast as dsg\n"
+        "s = dsg.Scenario.from_json(sys.argv[1])\n"
+        "dsg.simulate(s, n_paths=int(sys.argv[2]), seed=1, progress=False)\n"
+        # VmHWM, not ru_maxrss: Linux carries the parent's peak across fork and exec into it.
+        "print(next(int(x.split()[1]) for x in open('/proc/self/status')"
+        " if x.startswith('VmHWM')) / 1024)\n"
+    )
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "scenario.json")
+        scen.to_json(path)
+        out = subprocess.run(
+            [sys.executable, "-c", script, path, str(n)], capture_output=True, text=True, check=True
+        )
+    return float(out.stdout)
+
+
+def machine(nb) -> dict:
     model = platform.processor()
     try:
         text = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
@@ -324,6 +802,7 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "numba": nb["numba"].__version__ if nb else None,
         "dsg_forecast": dsg.__version__,
     }
 
@@ -333,56 +812,101 @@ def run(quick: bool) -> dict:
     u = uncertainty(base.mitigation_names)
     scen = base.replace({"uncertainty": u})
     r = resolve(base.to_dict())
+    f = flat(r)
+    spec, spec_off = shock_spec(u), shock_spec(None)
     sizes = (10_000, 50_000) if quick else (100_000, 1_000_000)
     py_n = 200 if quick else 2_000
-    res: dict = {"machine": machine(), "years": r["h"], "sizes": list(sizes), "python_paths": py_n}
+    threads = os.cpu_count() or 1
+    nb = load_numba()
+    res: dict = {
+        "machine": machine(nb),
+        "years": r["h"],
+        "sizes": list(sizes),
+        "python_paths": py_n,
+        "threads": threads,
+        "numba": nb is not None,
+    }
 
     # 1. Uncertainty off (a shock with no spread: a scenario with no uncertain input is
-    # refused): all three agree to 1e-9 with each other and the projection.
-    flat = base.replace({"uncertainty": {"ehcp_growth": {"distribution": "normal", "sd": 0.0}}})
-    lib_off = dsg.simulate(flat, n_paths=100, seed=0, keep_paths=True, progress=False)
-    np_off = numpy_model(r, numpy_shocks(r, None, 100, 0))
-    py_off = python_model(r, None, 5, 0)
+    # refused): every implementation agrees to 1e-9 with the projection, path by path.
+    flat_scen = base.replace(
+        {"uncertainty": {"ehcp_growth": {"distribution": "normal", "sd": 0.0}}}
+    )
+    lib_off = dsg.simulate(flat_scen, n_paths=100, seed=0, keep_paths=True, progress=False)
     plan = dsg.project(base)
-    off = {}
-    for line in LINES:
+    others = {
+        "numpy": numpy_paths(r, f, spec_off, 100, 0),
+        "plain Python": python_model(r, None, 5, 0),
+    }
+    sums_off = {"numpy": numpy_simulate(r, f, spec_off, 3000, 0)}
+    if nb is not None:
+        t0 = time.perf_counter()
+        others["numba"] = numba_paths(nb, r, f, spec_off, 100, 0)
+        sums_off["numba"] = numba_simulate(nb, r, f, spec_off, 3000, 0)
+        res["numba_compile_seconds"] = time.perf_counter() - t0
+    off = 0.0
+    for i, line in enumerate(LINES):
         det = plan[line].to_numpy()
-        off[line] = max(
-            rel_diff(lib_off.paths[line], det),
-            rel_diff(np_off[line], det),
-            rel_diff(py_off[line], det),
-        )
-    res["off_max_rel_diff"] = max(off.values())
-    res["off_ok"] = res["off_max_rel_diff"] <= 1e-9
+        off = max(off, rel_diff(lib_off.paths[line], det))
+        for o in others.values():
+            off = max(off, rel_diff(o[line], det))
+        for sm in sums_off.values():
+            off = max(off, rel_diff(sm["mean"][i], det))
+            off = max(off, max(rel_diff(q, det) for q in sm["quantiles"][:, i]))
+    res["off_max_rel_diff"] = off
+    res["off_ok"] = off <= 1e-9
 
-    # 2. Uncertainty on: agreement within Monte Carlo error.
-    lib_on = dsg.simulate(scen, n_paths=sizes[0], seed=1, progress=False)
-    np_on = numpy_model(r, numpy_shocks(r, u, sizes[0], 2))
-    py_on = python_model(r, u, py_n, 3)
-    res["mc"] = [mc_agreement(lib_on, np_on, "numpy"), mc_agreement(lib_on, py_on, "python")]
+    # 2. Uncertainty on: agreement within Monte Carlo error, of every path (kept) and of the
+    # timed summaries.
+    n0 = sizes[0]
+    lib_on = dsg.simulate(scen, n_paths=n0, seed=1, progress=False)
+    np_on = numpy_paths(r, f, spec, n0, 2)
+    res["mc"] = [
+        mc_agreement(lib_on, np_on, "numpy"),
+        summary_agreement(lib_on, numpy_simulate(r, f, spec, n0, 4), np_on, "numpy"),
+        mc_agreement(lib_on, python_model(r, u, py_n, 3), "plain Python"),
+    ]
+    if nb is not None:
+        nb_on = numba_paths(nb, r, f, spec, n0, 5)
+        res["mc"] += [
+            mc_agreement(lib_on, nb_on, "numba"),
+            summary_agreement(lib_on, numba_simulate(nb, r, f, spec, n0, 6), nb_on, "numba"),
+        ]
     res["capped_share"] = lib_on.capped_share
 
-    # 3. Timings: best of five for the library and the floor, of three for numpy and plain
-    # Python (one numpy run at the largest size, which takes many seconds).
-    t = {}
+    # 3. Timings, each the best of several runs.
+    t: dict = {}
+    reps = {"library": 5, "floor": 5, "numba": 3, "numpy": 3}
     for n in sizes:
-        t[f"library_{n}"] = timed(
-            lambda n=n: dsg.simulate(scen, n_paths=n, seed=1, progress=False), 5
+        big = n > 100_000
+        for k, th in (("", None), ("_1_thread", 1)):
+            t[f"library{k}_{n}"] = timed(
+                lambda n=n, th=th: dsg.simulate(
+                    scen, n_paths=n, seed=1, threads=th, progress=False
+                ),
+                reps["library"],
+            )
+        t[f"library_floor_{n}"] = timed(
+            lambda n=n: _core.rng_floor(scen._core, n, 1), reps["floor"]
         )
-        t[f"floor_{n}"] = timed(lambda n=n: _core.rng_floor(scen._core, n, 1), 5)
+        t[f"numpy_floor_{n}"] = timed(
+            lambda n=n: numpy_floor(r, spec, n, 1, threads), reps["floor"]
+        )
+        t[f"floor_{n}"] = min(t[f"library_floor_{n}"], t[f"numpy_floor_{n}"])
         t[f"numpy_{n}"] = timed(
-            lambda n=n: numpy_model(r, numpy_shocks(r, u, n, 2)), 3 if n <= 100_000 else 1
+            lambda n=n: numpy_simulate(r, f, spec, n, 2), 2 if big else reps["numpy"]
         )
+        if nb is not None:
+            for k, th in (("", threads), ("_1_thread", 1)):
+                nb["numba"].set_num_threads(th)
+                t[f"numba{k}_{n}"] = timed(
+                    lambda n=n: numba_simulate(nb, r, f, spec, n, 2), reps["numba"]
+                )
+            nb["numba"].set_num_threads(threads)
     t_py = timed(lambda: python_model(r, u, py_n, 3), 3)
     for n in sizes:
         t[f"python_{n}"] = t_py / py_n * n
     big = sizes[-1]
-    t["library_1_thread"] = timed(
-        lambda: dsg.simulate(scen, n_paths=big, seed=1, threads=1, progress=False), 3
-    )
-    t["library_2_threads"] = timed(
-        lambda: dsg.simulate(scen, n_paths=big, seed=1, threads=2, progress=False), 3
-    )
     quarter = big // 4
     t["library_quarter"] = timed(
         lambda: dsg.simulate(scen, n_paths=quarter, seed=1, progress=False), 5
@@ -399,23 +923,37 @@ def run(quick: bool) -> dict:
         lambda: dsg.simulate(long, n_paths=half, seed=1, progress=False), 3
     )
     res["seconds"] = t
-    ratios = {}
+    res["peak_rss_mb"] = {str(n): peak_rss_mb(scen, n) for n in (sizes[0], 10 * sizes[0])}
+
+    ratios: dict = {}
     for n in sizes:
-        ratios[f"numpy_over_library_{n}"] = t[f"numpy_{n}"] / t[f"library_{n}"]
-        ratios[f"python_over_library_{n}"] = t[f"python_{n}"] / t[f"library_{n}"]
-        ratios[f"library_over_floor_{n}"] = t[f"library_{n}"] / t[f"floor_{n}"]
+        lib2, lib1 = t[f"library_{n}"], t[f"library_1_thread_{n}"]
+        ratios[f"numpy_over_library_{n}"] = t[f"numpy_{n}"] / lib2
+        ratios[f"python_over_library_{n}"] = t[f"python_{n}"] / lib2
+        ratios[f"library_over_floor_{n}"] = lib2 / t[f"floor_{n}"]
+        ratios[f"library_floor_over_numpy_floor_{n}"] = (
+            t[f"library_floor_{n}"] / t[f"numpy_floor_{n}"]
+        )
+        ratios[f"two_threads_speedup_{n}"] = lib1 / lib2
+        if nb is not None:
+            ratios[f"numba_over_library_{n}"] = t[f"numba_{n}"] / lib2
+            ratios[f"numba_over_library_1_thread_{n}"] = t[f"numba_1_thread_{n}"] / lib1
     ratios["paths_x4_time_ratio"] = t[f"library_{big}"] / t["library_quarter"]
     ratios["years_x2_time_ratio"] = t["library_half_30y"] / t["library_half_15y"]
-    ratios["two_threads_speedup"] = t["library_1_thread"] / t["library_2_threads"]
+    rss = list(res["peak_rss_mb"].values())
+    ratios["memory_x10_paths_mb"] = rss[1] - rss[0]
     res["ratios"] = ratios
-    targets = {}
+    targets: dict = {}
     for n in sizes:
-        targets[f"5x_numpy_{n}"] = ratios[f"numpy_over_library_{n}"] >= 5
-        targets[f"200x_python_{n}"] = ratios[f"python_over_library_{n}"] >= 200
+        if nb is not None:
+            targets[f"1.5x_numba_2_threads_{n}"] = ratios[f"numba_over_library_{n}"] >= 1.5
+            targets[f"1.5x_numba_1_thread_{n}"] = ratios[f"numba_over_library_1_thread_{n}"] >= 1.5
+        targets[f"8x_numpy_{n}"] = ratios[f"numpy_over_library_{n}"] >= 8
         targets[f"within_1.5x_floor_{n}"] = ratios[f"library_over_floor_{n}"] <= 1.5
+        targets[f"2_threads_1.8x_{n}"] = ratios[f"two_threads_speedup_{n}"] >= 1.8
     targets["linear_in_paths"] = 3.4 <= ratios["paths_x4_time_ratio"] <= 4.6
     targets["linear_in_years"] = 1.7 <= ratios["years_x2_time_ratio"] <= 2.3
-    targets["2_threads_1.8x"] = ratios["two_threads_speedup"] >= 1.8
+    targets["memory_flat"] = ratios["memory_x10_paths_mb"] < 32
     res["targets_met"] = targets
     return res
 
@@ -423,31 +961,71 @@ def run(quick: bool) -> dict:
 def table(res: dict) -> str:
     t, r = res["seconds"], res["ratios"]
     m = res["machine"]
+    nb = res["numba"]
     rows = [
         f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}, numpy {m['numpy']}, "
-        f"dsg-forecast {m['dsg_forecast']}. {res['years']} years.",
+        f"numba {m['numba'] or 'not installed'}, dsg-forecast {m['dsg_forecast']}. "
+        f"{res['years']} years; {res['threads']} threads unless 1t.",
         "",
     ]
-    rows.append(
-        f"{'paths':>10} | {'library s':>9} | {'RNG floor s':>11} | {'numpy s':>8} | "
-        f"{'plain Python s*':>15} | {'numpy/lib':>9} | {'Python/lib':>10} | "
-        f"{'lib/floor':>9}"
+    if not nb:
+        rows += [
+            "NUMBA IS NOT INSTALLED: the numba baseline was skipped "
+            "(pip install numba, or make bench).",
+            "",
+        ]
+    head = (
+        f"{'paths':>10} | {'library':>8} | {'lib 1t':>8} | {'lib RNG':>8} | {'np RNG':>8} | "
+        f"{'numba':>8} | {'numba 1t':>8} | {'numpy':>8} | {'Python*':>8}"
     )
-    rows.append("-" * len(rows[-1]))
-    for n in res["sizes"]:
+    rows += ["Seconds (best of N):", head, "-" * len(head)]
+    dash = f"{'-':>8}"
+    for n in sizes_of(res):
         rows.append(
-            f"{n:>10,} | {t[f'library_{n}']:>9.3f} | {t[f'floor_{n}']:>11.3f} | "
-            f"{t[f'numpy_{n}']:>8.3f} | {t[f'python_{n}']:>15.1f} | "
-            f"{r[f'numpy_over_library_{n}']:>8.1f}x | "
-            f"{r[f'python_over_library_{n}']:>9.0f}x | "
-            f"{r[f'library_over_floor_{n}']:>8.2f}x"
+            f"{n:>10,} | {t[f'library_{n}']:>8.3f} | {t[f'library_1_thread_{n}']:>8.3f} | "
+            f"{t[f'library_floor_{n}']:>8.3f} | {t[f'numpy_floor_{n}']:>8.3f} | "
+            + (
+                f"{t[f'numba_{n}']:>8.3f} | {t[f'numba_1_thread_{n}']:>8.3f} | "
+                if nb
+                else f"{dash} | {dash} | "
+            )
+            + f"{t[f'numpy_{n}']:>8.3f} | {t[f'python_{n}']:>8.1f}"
+        )
+    head = (
+        f"{'paths':>10} | {'numba/lib':>9} | {'1t: numba/lib':>13} | {'numpy/lib':>9} | "
+        f"{'Python/lib':>10} | {'lib/floor':>9} | {'2t speed-up':>11}"
+    )
+    rows += ["", "Ratios:", head, "-" * len(head)]
+    for n in sizes_of(res):
+        rows.append(
+            f"{n:>10,} | "
+            + (
+                f"{r[f'numba_over_library_{n}']:>8.2f}x | "
+                f"{r[f'numba_over_library_1_thread_{n}']:>12.2f}x | "
+                if nb
+                else f"{'-':>9} | {'-':>13} | "
+            )
+            + f"{r[f'numpy_over_library_{n}']:>8.1f}x | "
+            f"{r[f'python_over_library_{n}']:>9.0f}x | {r[f'library_over_floor_{n}']:>8.2f}x | "
+            f"{r[f'two_threads_speedup_{n}']:>10.2f}x"
         )
     rows += [
-        f"* plain Python timed on {res['python_paths']:,} paths and scaled per path. Times are "
-        "best of 5 (library, floor), of 3 (numpy, plain Python; numpy once at the largest size).",
+        f"* plain Python timed on {res['python_paths']:,} paths and scaled per path. Best of 5 "
+        "(library, floors), 3 (numba, numpy; numpy 2 at 10^6), 3 (plain Python).",
+        "Floor: the faster of the library's generator and numpy's PCG64 drawing the same numbers "
+        "(lib RNG, np RNG).",
+    ]
+    if nb:
+        rows.append(
+            f"numba first-call compile time (excluded): {res['numba_compile_seconds']:.1f} s."
+        )
+    rss = res["peak_rss_mb"]
+    rows += [
         "",
         f"Time x{r['paths_x4_time_ratio']:.2f} for 4x the paths; x{r['years_x2_time_ratio']:.2f}"
-        f" for 2x the years; 2 threads {r['two_threads_speedup']:.2f}x faster than 1.",
+        " for 2x the years. Peak memory "
+        + ", ".join(f"{float(v):.0f} MB at {int(k):,} paths" for k, v in rss.items())
+        + ".",
         f"Uncertainty off: largest relative difference {res['off_max_rel_diff']:.1e} "
         f"({'ok' if res['off_ok'] else 'FAIL'}, limit 1e-9).",
     ]
@@ -461,8 +1039,12 @@ def table(res: dict) -> str:
     met = [k for k, v in res["targets_met"].items() if v]
     missed = [k for k, v in res["targets_met"].items() if not v]
     rows.append(f"Targets met: {', '.join(met) or 'none'}.")
-    rows.append(f"Targets missed: {', '.join(missed) or 'none'}.")
+    rows.append(f"Targets MISSED: {', '.join(missed) or 'none'}.")
     return "\n".join(rows)
+
+
+def sizes_of(res: dict) -> list[int]:
+    return res["sizes"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -472,6 +1054,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     res = run(args.quick)
     print(json.dumps(res, indent=2) if args.json else table(res))
+    if not res["numba"]:
+        print(
+            "numba is not installed: the numba baseline was skipped (pip install numba)",
+            file=sys.stderr,
+        )
     ok = res["off_ok"] and all(mc["ok"] for mc in res["mc"])
     return 0 if ok else 1
 

@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the Monte Carlo engine on the BCP example with uncertain EHCP
 //! growth, inflation, HNB growth and mitigation delivery: one path, its random numbers alone
-//! (the floor), and whole simulations. `cargo bench --bench simulate`.
+//! (the floor; xoshiro256++ per path), sixteen paths side by side, and whole simulations.
+//! `cargo bench --bench simulate`.
 
 mod common;
 
@@ -36,6 +37,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             i += LANES as u64;
             engine.paths(&mut lanes, black_box(i), LANES);
+        })
+    });
+    c.bench_function("lanes_draws_only", |b| {
+        b.iter(|| {
+            i += LANES as u64;
+            black_box(engine.draw_only(&mut lanes, black_box(i)))
         })
     });
     c.bench_function("lanes_kernel_only", |b| {

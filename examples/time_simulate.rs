@@ -1,5 +1,6 @@
 //! Time whole simulations of the BCP example with uncertainty, on 1 and 2 threads (best of
-//! 10): `cargo run --release --example time_simulate`. For profiling, `-- simulate` or
+//! 10), next to the floor (the same random numbers drawn, 16 paths side by side, and
+//! nothing else): `cargo run --release --example time_simulate`. For profiling, `-- simulate` or
 //! `-- floor` times only that one, on 1 thread, at 100,000 paths.
 
 #[path = "../benches/common/mod.rs"]

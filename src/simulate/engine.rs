@@ -14,8 +14,6 @@ use super::shocks::{ShockLanes, Shocks};
 use crate::engine::demand::{CohortLevers, DemandLevers};
 use crate::engine::model::Model;
 use crate::scenario::Scenario;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 /// Paths a simulation worker runs side by side.
 pub const LANES: usize = 16;
@@ -27,7 +25,9 @@ pub struct Engine {
     /// The deterministic model every path starts from.
     pub model: Model,
     pub(super) shocks: Shocks,
-    rng: ChaCha8Rng,
+    /// The seed, mixed ([`super::rng::seed_key`]): with a path number it keys that path's
+    /// stream.
+    key: u64,
     /// Block transfer (£) by year.
     pub(super) block_transfer: Vec<f64>,
     /// Σ non-plan spend lines (£) by year.
@@ -119,7 +119,7 @@ impl Engine {
             .collect();
         Engine {
             shocks: Shocks::new(s),
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            key: super::rng::seed_key(seed),
             block_transfer: inc.block_transfer,
             non_plan_total,
             demand: DemandLevers::new(&model),
@@ -167,13 +167,11 @@ impl Engine {
     }
 
     /// Run paths `first .. first + n` (`n` ≤ `L`) side by side: path `first + l` in lane
-    /// `l` ([`Workspace::lane_out`]). Lanes from `n` on rerun their previous inputs; ignore
+    /// `l` ([`Workspace::lane_out`]). Lanes from `n` on run the paths after those; ignore
     /// them.
     pub fn paths<const L: usize>(&self, ws: &mut Workspace<L>, first: u64, n: usize) {
-        for l in 0..n.min(L) {
-            self.shocks
-                .draw(&self.rng, first + l as u64, &mut ws.shocks, l);
-        }
+        debug_assert!(n <= L);
+        self.shocks.draw(self.key, first, &mut ws.shocks);
         self.apply(&ws.shocks, &mut ws.inputs);
         self.kernel(ws);
     }
@@ -181,16 +179,17 @@ impl Engine {
     /// Draw path `i`'s shocks and set them as the workspace's inputs without running it:
     /// [`Engine::path`] is this followed by [`Engine::kernel`].
     pub fn shock(&self, ws: &mut Workspace<1>, i: u64) {
-        self.shocks.draw(&self.rng, i, &mut ws.shocks, 0);
+        self.shocks.draw(self.key, i, &mut ws.shocks);
         self.apply(&ws.shocks, &mut ws.inputs);
     }
 
-    /// Only draw path `i`'s random numbers (the floor a simulation cannot beat); returns
-    /// their sum so the work is not optimised away.
-    pub fn draw_only(&self, ws: &mut Workspace<1>, i: u64) -> f64 {
+    /// Only draw the random numbers of paths `first .. first + L`, side by side as
+    /// [`Engine::paths`] draws them (the floor a simulation cannot beat); returns their sum so
+    /// the work is not optimised away.
+    pub fn draw_only<const L: usize>(&self, ws: &mut Workspace<L>, first: u64) -> f64 {
         let p = &mut ws.shocks;
-        self.shocks.draw(&self.rng, i, p, 0);
-        let sum = |v: &[[f64; 1]]| v.as_flattened().iter().sum::<f64>();
+        self.shocks.draw(self.key, first, p);
+        let sum = |v: &[[f64; L]]| v.as_flattened().iter().sum::<f64>();
         sum(&p.growth) + sum(&p.infl) + sum(&p.hnb) + sum(&p.infl_cat) + sum(&p.delivery)
     }
 

@@ -7,8 +7,9 @@
 //! run [`LANES`] paths side by side in vector instructions ([`Engine`]); each path's results
 //! are the same as if it ran alone.
 //!
-//! **Reproducibility.** Path `i` draws from `ChaCha8Rng::seed_from_u64(seed)` on stream `i`
-//! (`set_stream(i)`): its numbers do not depend on which thread runs it or in what order.
+//! **Reproducibility.** Path `i` draws from its own xoshiro256++ stream keyed by
+//! `(seed, i)` ([`rng`]): its numbers do not depend on which thread or lane runs it, in what
+//! order, or on which CPU.
 //! Every summary is an exact, order-free merge (integer counts, integer fixed-point sums,
 //! minima and maxima), so results are bit-identical for any number of threads.
 //!
@@ -25,11 +26,13 @@
 mod batch;
 mod engine;
 mod kernel;
+pub mod rng;
 mod shocks;
 pub mod summary;
 
 pub use batch::{BATCH_METRICS, BatchDriver, batch_driver_names, evaluate_batch};
 pub use engine::{Engine, LANES, Workspace};
+pub use shocks::sample_draws;
 pub use summary::{Grid, Summary};
 
 use crate::error::{Issue, ScenarioError};
@@ -389,16 +392,16 @@ pub fn simulate(s: &Scenario, opts: &Options) -> Result<Summary, ScenarioError> 
 }
 
 /// Time floor for comparison: draw exactly the random numbers `n_paths` paths would use, in
-/// parallel, and nothing else. Returns the sum of the draws.
+/// parallel and [`LANES`] paths side by side as a simulation draws them, and nothing else. Returns the sum of the draws.
 pub fn rng_floor(s: &Scenario, n_paths: usize, seed: u64) -> f64 {
     let engine = Engine::new(s, seed);
-    let parts: Vec<f64> = (0..n_paths)
+    let parts: Vec<f64> = (0..n_paths.div_ceil(LANES))
         .into_par_iter()
-        .with_min_len(1024)
+        .with_min_len(64)
         .fold(
-            || (engine.workspace::<1>(), 0.0),
-            |(mut ws, acc), i| {
-                let x = engine.draw_only(&mut ws, i as u64);
+            || (engine.workspace::<LANES>(), 0.0),
+            |(mut ws, acc), j| {
+                let x = engine.draw_only(&mut ws, (j * LANES) as u64);
                 (ws, acc + x)
             },
         )

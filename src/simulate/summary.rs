@@ -281,9 +281,16 @@ impl Acc {
             // than `f64::min`, whose NaN rule does not; both skip a NaN).
             let (mut min, mut max) = ([f64::INFINITY; 8], [f64::NEG_INFINITY; 8]);
             let (octs, rest) = vals.as_chunks::<8>();
+            // (Separate passes: together, the compiler packs both into one vector and shuffles.)
             for q in octs {
-                min = std::array::from_fn(|j| if q[j] < min[j] { q[j] } else { min[j] });
-                max = std::array::from_fn(|j| if q[j] > max[j] { q[j] } else { max[j] });
+                for j in 0..8 {
+                    min[j] = if q[j] < min[j] { q[j] } else { min[j] };
+                }
+            }
+            for q in octs {
+                for j in 0..8 {
+                    max[j] = if q[j] > max[j] { q[j] } else { max[j] };
+                }
             }
             for (j, &v) in rest.iter().enumerate() {
                 min[j] = if v < min[j] { v } else { min[j] };
