@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "maturin>=1.9.4,<2" "numpy>=1.26" "pandas>=2.1" "matplotlib>=3.8" \
 		"pytest>=8" "hypothesis>=6.100" "ruff>=0.6" "nbclient>=0.10" "nbformat>=5.10" \
-		"ipykernel>=6.29" "openpyxl>=3.1" "ipywidgets>=8" "tqdm>=4.66" "mypy>=1.11" "SALib>=1.5" "odfpy>=1.4"
+		"ipykernel>=6.29" "openpyxl>=3.1" "ipywidgets>=8" "tqdm>=4.66" "mypy>=1.11" "SALib>=1.5" \
+		"dask[distributed]>=2024.1" "odfpy>=1.4"
 	touch $(STAMP)
 
 venv: $(STAMP)
