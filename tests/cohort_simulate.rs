@@ -34,6 +34,7 @@ persistence = 0.5
 ehcp_growth = { distribution = "normal", sd = 0.2 }
 inflation = { distribution = "normal", sd = 0.02 }
 hnb_growth = { distribution = "uniform", min = -0.01, max = 0.01 }
+cessation = { distribution = "normal", sd = 0.3 }
 [uncertainty.delivery]
 "early help" = { distribution = "uniform", min = 0.0, max = 2.0 }
 "move" = { distribution = "uniform", min = 0.0, max = 6.0 }
@@ -54,7 +55,11 @@ fn the_fast_kernel_equals_run_on_shocked_cohort_models() {
     for i in 0..300 {
         engine.shock(&mut ws, i);
         let m = engine.lane_model(&ws, 0);
-        moved += usize::from(m.plan_growth != base.plan_growth);
+        moved += usize::from(
+            m.plan_growth != base.plan_growth
+                && m.cessation_multiplier != base.cessation_multiplier
+                && m.cessation_multiplier[1..].iter().all(|x| *x >= 0.0),
+        );
         let r = run(&m);
         engine.kernel(&mut ws);
         let totals: Vec<f64> = (0..h).map(|t| r.plans.total(t)).collect();
@@ -129,4 +134,38 @@ fn cohort_simulation_is_bit_identical_on_one_and_two_threads() {
     let at = |q: usize| a.quantile_values[(ehcps * nq + q) * h + h - 1];
     let spread = at(nq - 1) - at(0);
     assert!(spread > 1.0, "spread {spread}");
+}
+
+#[test]
+fn cessation_shocks_move_plans_and_are_checked() {
+    // The same plan with and without the cessation shock, same seed: the shock widens the
+    // spread of plans (every other draw is the same, the cessation draw comes last each year).
+    let s = cohort_uncertain();
+    let o = Options {
+        n_paths: 4_000,
+        seed: 3,
+        ..Options::default()
+    };
+    let mut without = s.clone();
+    without.uncertainty.as_mut().unwrap().cessation = None;
+    let (a, b) = (simulate(&s, &o).unwrap(), simulate(&without, &o).unwrap());
+    let ehcps = LINES.iter().position(|l| *l == "ehcps").unwrap();
+    let (h, nq) = (s.horizon(), a.quantiles.len());
+    let spread = |x: &Summary| {
+        let at = |q: usize| x.quantile_values[(ehcps * nq + q) * h + h - 1];
+        at(nq - 1) - at(0)
+    };
+    assert!(spread(&a) > spread(&b), "{} <= {}", spread(&a), spread(&b));
+    // On the growth model it is an error naming the field; a percentage typed as 30 too.
+    let growth = "[meta]\nname = \"g\"\nbase_year = \"2024-25\"\nhorizon = 3\n[funding]\nhnb = 2e6\n[demand]\ngrowth = 0.05\nbase_plans = { a = 10 }\n[cost]\nunit_cost = { a = 1e4 }\ninflation = 0.0\n[uncertainty]\ncessation = { distribution = \"normal\", sd = 0.1 }\n";
+    let e = Scenario::from_toml_str(growth).unwrap_err();
+    assert_eq!(e.issues()[0].path, "uncertainty.cessation", "{e}");
+    let mut big = s.clone();
+    big.uncertainty.as_mut().unwrap().cessation =
+        Some(dsg_forecast::scenario::uncertainty::Dist::Normal {
+            mean: 0.0,
+            sd: 30.0,
+        });
+    let e = big.validated().unwrap_err();
+    assert!(e.to_string().contains("uncertainty.cessation.sd"), "{e}");
 }

@@ -85,6 +85,9 @@ pub struct Model {
     // Demand (plans and fractions).
     pub base_plans: Vec<f64>,
     pub plan_growth: Vec<f64>,
+    /// Multiplier on every cohort cessation rate by year (1 = as planned; index 0 unused):
+    /// a simulation's cessation shock, `max(0, 1 + s[t])`.
+    pub cessation_multiplier: Vec<f64>,
     /// Placement shares, `mix[t * nc + c]`.
     pub mix: Vec<f64>,
     /// Places limit and overflow category index, per category.
@@ -223,6 +226,7 @@ impl Model {
             other_income: s.funding.other_income.resolve(base, h),
             base_plans,
             plan_growth: res(&s.demand.growth),
+            cessation_multiplier: vec![1.0; h],
             mix,
             capacity: cats
                 .iter()

@@ -96,6 +96,11 @@ pub struct Uncertainty {
     /// Yearly shock to HNB growth.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hnb_growth: Option<Dist>,
+    /// Cohort model only: yearly shock to every cessation rate, as a share of the rate
+    /// (0.1 = 10% more plans ceasing than planned); each year's rates are multiplied by
+    /// `max(0, 1 + s[t])`, `s[t]` carrying over with `persistence` like the rate shocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cessation: Option<Dist>,
     /// Delivery multiplier by mitigation name (1 = as planned), drawn once per path.
     #[serde(
         deserialize_with = "super::unique::map",

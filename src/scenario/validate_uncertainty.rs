@@ -95,6 +95,16 @@ pub fn validate_uncertainty(s: &Scenario, v: &mut Vec<Issue>) {
             plausible_rate_shock(&format!("uncertainty.{name}"), d, v);
         }
     }
+    if let Some(d) = &u.cessation {
+        d.validate("uncertainty.cessation", v);
+        if s.demand.model != crate::scenario::cohort::DemandKind::Cohort {
+            v.push(Issue::new(
+                "uncertainty.cessation",
+                "shocks the cohort model's cessation rates; this scenario uses the growth model (set demand.model = \"cohort\", or remove it)",
+            ));
+        }
+        plausible_share_shock("uncertainty.cessation", d, v);
+    }
     let cats = s.categories();
     for (c, d) in &u.inflation_by_category {
         let path = format!("uncertainty.inflation_by_category.{c}");
@@ -127,5 +137,31 @@ pub fn validate_uncertainty(s: &Scenario, v: &mut Vec<Issue>) {
             ));
         }
         d.validate(&path, v);
+    }
+}
+
+/// Largest cessation shock accepted, as a share of the planned rates (1 = double them).
+pub const MAX_SHARE_SHOCK: f64 = 1.0;
+
+/// A cessation shock is a share of the planned rates; a spread above [`MAX_SHARE_SHOCK`] is
+/// almost certainly a percentage typed as a number (10 for 10%).
+fn plausible_share_shock(path: &str, d: &Dist, v: &mut Vec<Issue>) {
+    let params: Vec<(&str, f64)> = match *d {
+        Dist::Normal { mean, sd } => vec![("mean", mean), ("sd", sd)],
+        Dist::Lognormal { shift, .. } => vec![("shift", shift)],
+        Dist::Triangular { min, mode, max } => vec![("min", min), ("mode", mode), ("max", max)],
+        Dist::Uniform { min, max } => vec![("min", min), ("max", max)],
+        Dist::Beta { min, max, .. } => vec![("min", min), ("max", max)],
+    };
+    for (field, x) in params {
+        if x.is_finite() && x.abs() > MAX_SHARE_SHOCK {
+            v.push(
+                Issue::new(
+                    format!("{path}.{field}"),
+                    format!("a yearly shock this large is not plausible; it is a share of the planned cessation rates (0.1 = 10% more), expected -{MAX_SHARE_SHOCK} to {MAX_SHARE_SHOCK}"),
+                )
+                .with_value(x),
+            );
+        }
     }
 }

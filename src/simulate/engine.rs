@@ -49,6 +49,8 @@ pub(super) struct LaneInputs<const L: usize> {
     pub(super) inflation: Vec<[f64; L]>,
     /// Delivery multiplier per mitigation (1 = as planned).
     pub(super) delivery: Vec<[f64; L]>,
+    /// Cohort model: multiplier on the cessation rates in year `t`, `max(0, 1 + s[t])`.
+    pub(super) cessation: Vec<[f64; L]>,
 }
 
 /// A worker's scratch space for `L` paths side by side, reused block after block.
@@ -157,6 +159,7 @@ impl Engine {
             hnb_growth: lanes(&m.hnb_growth),
             inflation: lanes(&m.inflation),
             delivery: m.mitigations.iter().map(|x| [x.delivery; L]).collect(),
+            cessation: lanes(&m.cessation_multiplier),
         }
     }
 
@@ -190,7 +193,12 @@ impl Engine {
         let p = &mut ws.shocks;
         self.shocks.draw(self.key, first, p);
         let sum = |v: &[[f64; L]]| v.as_flattened().iter().sum::<f64>();
-        sum(&p.growth) + sum(&p.infl) + sum(&p.hnb) + sum(&p.infl_cat) + sum(&p.delivery)
+        sum(&p.growth)
+            + sum(&p.infl)
+            + sum(&p.hnb)
+            + sum(&p.infl_cat)
+            + sum(&p.delivery)
+            + sum(&p.cessation)
     }
 
     /// Write each lane's shocks into the inputs: planned value + shock, rates floored at −1;
@@ -234,6 +242,11 @@ impl Engine {
             let d = base.mitigations[*i].delivery;
             inp.delivery[*i] = p.delivery[k].map(|x| d * x);
         }
+        if sh.cessation.is_some() {
+            for t in 1..h {
+                inp.cessation[t] = p.cessation[t].map(|s| (1.0 + s).max(0.0));
+            }
+        }
     }
 
     /// The model lane `l` of `ws` last ran: the scenario's model with that path's growth,
@@ -244,6 +257,7 @@ impl Engine {
         let lane = |v: &[[f64; L]]| v.iter().map(|x| x[l]).collect::<Vec<f64>>();
         m.plan_growth = lane(&inp.growth);
         m.hnb_growth = lane(&inp.hnb_growth);
+        m.cessation_multiplier = lane(&inp.cessation);
         m.inflation = lane(&inp.inflation);
         for (mit, d) in m.mitigations.iter_mut().zip(&inp.delivery) {
             mit.delivery = d[l];

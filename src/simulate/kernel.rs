@@ -148,7 +148,7 @@ impl Engine {
                     m,
                     t,
                     inp.growth[t],
-                    [1.0; L],
+                    inp.cessation[t],
                     &inp.delivery,
                     cohort_state,
                     row,

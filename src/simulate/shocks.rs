@@ -210,6 +210,8 @@ pub(super) struct Shocks {
     pub(super) growth: Option<Draw>,
     pub(super) infl: Option<Draw>,
     pub(super) hnb: Option<Draw>,
+    /// Cohort model: the share shock to cessation rates.
+    pub(super) cessation: Option<Draw>,
     /// (category index, draw).
     pub(super) infl_cat: Vec<(usize, Draw)>,
     /// (mitigation index, draw).
@@ -223,6 +225,7 @@ pub(super) struct ShockLanes<const L: usize> {
     pub(super) growth: Vec<[f64; L]>,
     pub(super) infl: Vec<[f64; L]>,
     pub(super) hnb: Vec<[f64; L]>,
+    pub(super) cessation: Vec<[f64; L]>,
     /// `infl_cat[k * h + t]` for the k-th category with its own shock.
     pub(super) infl_cat: Vec<[f64; L]>,
     pub(super) delivery: Vec<[f64; L]>,
@@ -240,6 +243,7 @@ impl Shocks {
             growth: u.ehcp_growth.as_ref().map(Draw::new),
             infl: u.inflation.as_ref().map(Draw::new),
             hnb: u.hnb_growth.as_ref().map(Draw::new),
+            cessation: u.cessation.as_ref().map(Draw::new),
             infl_cat: u
                 .inflation_by_category
                 .iter()
@@ -263,6 +267,7 @@ impl Shocks {
             growth: vec![[0.0; L]; h],
             infl: vec![[0.0; L]; h],
             hnb: vec![[0.0; L]; h],
+            cessation: vec![[0.0; L]; h],
             infl_cat: vec![[0.0; L]; h * self.infl_cat.len()],
             delivery: vec![[0.0; L]; self.delivery.len()],
         }
@@ -270,7 +275,8 @@ impl Shocks {
 
     /// Draw paths `first .. first + L` (path `first + l` in lane `l`) under the mixed seed
     /// `key` ([`super::rng::seed_key`]), in a fixed order: deliveries (file order), then for
-    /// each year growth, inflation, HNB growth and each category's inflation.
+    /// each year growth, inflation, HNB growth, each category's inflation and the cessation
+    /// shock (drawn only when given, so scenarios without it keep their numbers).
     ///
     /// On x86-64 CPUs with AVX-512 or AVX2 (checked at run time) the lanes run in 512- or
     /// 256-bit vectors; the arithmetic is the same IEEE operations either way (no multiply
@@ -371,6 +377,13 @@ impl Shocks {
                 let cur = &mut p.infl_cat[k * h + t];
                 for l in 0..L {
                     cur[l] = rho * prev[l] + e[l];
+                }
+            }
+            if let Some(d) = &self.cessation {
+                let prev = p.cessation[t - 1];
+                let e = d.sample(rng);
+                for l in 0..L {
+                    p.cessation[t][l] = rho * prev[l] + e[l];
                 }
             }
         }

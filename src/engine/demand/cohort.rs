@@ -124,7 +124,7 @@ impl DemandModel for CohortDemand {
                 m,
                 t,
                 [m.plan_growth[t]],
-                [1.0],
+                [m.cessation_multiplier[t]],
                 &delivery,
                 &mut state,
                 &mut row,
