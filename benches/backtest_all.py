@@ -34,6 +34,16 @@ def main() -> None:
     print(f"the same, serial: {time.perf_counter() - t:.1f} s")
     table = pd.concat(tables)[["n", "mape", "bias", "median_ape"]].round(1)
     print(table.to_string())
+    t = time.perf_counter()
+    with ProcessPoolExecutor(
+        2, mp_context=__import__("multiprocessing").get_context("spawn")
+    ) as ex:
+        bands = pd.concat(
+            [dsg.backtest_all(model=m, executor=ex, bands=True).summary() for m in MODELS]
+        )
+    print(f"with simulated bands (1,000 paths a forecast), 2 processes: "
+          f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    print(bands[["n", "coverage_50", "coverage_90"]].round(1).to_string())
 
 
 if __name__ == "__main__":

@@ -27,6 +27,13 @@ forecast of census O + h (h = 1 … ``horizon``) is compared with what was later
 Every projection runs in the Rust engine (a demand-only scenario: the EHCP lines are what is
 compared). Errors: ``error = forecast − actual``; MAPE = mean |error| / actual; bias = mean
 error / actual (positive = forecasts too high).
+
+**Bands** (``bands=True``): each forecast is also simulated (``dsg.simulate``, ``n_paths``
+paths, seed = the origin year) with a normal shock to its growth each year (to new-plan growth
+for the cohort model), persistence 0.5, and standard deviation the standard deviation of the
+council's own yearly growth of plans over the five years to O (England's when fewer than three
+are published then); the 25-75% and 5-95% quantiles of total EHCPs are its 50% and 90% bands,
+and ``summary()`` reports how often the outturn fell inside them.
 """
 
 from __future__ import annotations
@@ -53,7 +60,12 @@ TREND_YEARS = 3
 TAPER_YEARS = 5
 TREND_LIMITS = (-0.05, 0.25)
 ENGLAND = "E92000001"
-COLUMNS = ["council", "model", "origin", "year", "horizon", "item", "forecast", "actual", "error"]
+COLUMNS = ["council", "model", "origin", "year", "horizon", "item", "forecast", "actual", "error",
+           "lo50", "hi50", "lo90", "hi90"]  # fmt: skip
+#: Quantiles of the simulated bands: 5%, 25%, 75%, 95%.
+BAND_QUANTILES = (0.05, 0.25, 0.75, 0.95)
+BAND_PERSISTENCE = 0.5
+BAND_YEARS = 5
 
 
 class BacktestError(ValueError):
@@ -116,21 +128,52 @@ def naive_rates(known: pd.DataFrame, origin: int, horizon: int):
     return [g] * horizon
 
 
-def _project(base_plans: dict[str, float], rates: list[float], origin: int) -> pd.DataFrame:
-    """EHCPs by category and total for censuses origin … origin + len(rates), projected by the
-    Rust engine (a demand-only scenario with these rates)."""
+def _growth_scenario(base_plans: dict[str, float], rates: list[float], origin: int) -> dict:
+    """A demand-only scenario: EHCPs by category for censuses origin … origin + len(rates)
+    with these growth rates."""
     base = _label(origin)
     growth = {_label(origin + t): float(g) for t, g in enumerate(rates, start=1)}
-    scenario = {
+    return {
         "meta": {"name": "back-test", "base_year": base, "horizon": len(rates) + 1},
         "funding": {"hnb": 1e6, "hnb_growth": 0.0},
         "demand": {"base_plans": base_plans, "growth": growth or 0.0},
         "cost": {"unit_cost": dict.fromkeys(base_plans, 1000.0), "inflation": 0.0},
     }
-    return _lines(scenario, origin)
+
+
+def _growth_sd(known: pd.DataFrame, england: pd.DataFrame) -> float:
+    """The standard deviation of yearly growth of total plans over the five years to the
+    origin: the council's, or England's with fewer than three published."""
+    for frame in (known, england):
+        g = frame["total"].dropna().sort_index()
+        g = (g / g.shift(1) - 1).dropna().iloc[-BAND_YEARS:]
+        if len(g) >= 3:
+            return float(g.std(ddof=1))
+    return 0.0
+
+
+def _bands(scenario: dict, sd: float, origin: int, n_paths: int) -> pd.DataFrame:
+    """The 5/25/75/95% quantiles of total EHCPs by census year, simulated."""
+    import dsg_forecast as dsg
+
+    s = dict(scenario)
+    s["uncertainty"] = {
+        "persistence": BAND_PERSISTENCE,
+        "ehcp_growth": {"distribution": "normal", "sd": max(sd, 1e-9)},
+    }
+    sim = dsg.simulate(
+        dsg.Scenario.from_dict(s), n_paths=n_paths, seed=origin, quantiles=BAND_QUANTILES,
+        threads=1, progress=False,
+    )  # fmt: skip
+    q = sim.quantile_frame("ehcps").T
+    q.index = range(origin, origin + len(q))
+    q.columns = ["lo90", "lo50", "hi50", "hi90"]
+    return q
 
 
 def _lines(scenario: dict[str, Any], origin: int) -> pd.DataFrame:
+    """EHCPs by category (and age group for the cohort model) and total, projected by the Rust
+    engine, indexed by census year."""
     import json
 
     core = _core.Scenario.from_json_str(json.dumps(scenario))
@@ -141,8 +184,8 @@ def _lines(scenario: dict[str, Any], origin: int) -> pd.DataFrame:
     return frame.rename(columns={"ehcps": "total"})
 
 
-def _cohort_frame(c, origin: int, horizon: int) -> pd.DataFrame:
-    """The cohort model calibrated through January ``origin`` and projected ``horizon`` years."""
+def _cohort_scenario(c, origin: int, horizon: int) -> dict:
+    """The cohort model calibrated through January ``origin``, for ``horizon`` years."""
     import dsg_forecast as dsg
 
     calibrate = getattr(dsg, "calibrate", None)
@@ -156,36 +199,46 @@ def _cohort_frame(c, origin: int, horizon: int) -> pd.DataFrame:
     # schedule cut to this horizon).
     base_year = _label(origin)
     demand, _ = cal.demand_for(base_year, horizon + 1)
-    scenario = {
+    return {
         "meta": {"name": "back-test", "base_year": base_year, "horizon": horizon + 1},
         "funding": {"hnb": 1e6, "hnb_growth": 0.0},
         "demand": demand,
         "cost": {"unit_cost": dict.fromkeys(demand["base_plans"], 1000.0), "inflation": 0.0},
     }
-    return _lines(scenario, origin)
 
 
-def _forecast(c, model: str, history, england, origin: int, horizon: int) -> pd.DataFrame | None:
+def _forecast(
+    c, model: str, history, england, origin: int, horizon: int, n_paths: int = 0
+) -> pd.DataFrame | None:
+    """The forecast from ``origin``: EHCP lines by census year, with the simulated band columns
+    when ``n_paths`` > 0; None when the origin has no published total."""
     known = _known(history, origin)
     if origin not in known["total"].dropna().index:
         return None
     if model == "cohort":
-        return _cohort_frame(c, origin, horizon)
-    if model == "growth":
-        rates = growth_rates(known, _known(england, origin), origin, horizon)
+        scenario = _cohort_scenario(c, origin, horizon)
     else:
-        rates = naive_rates(known, origin, horizon)
-    if any(np.isnan(rates)):
-        return None
-    total = float(known.at[origin, "total"])
-    shares = _shares(known)
-    return _project({k: total * float(shares[k]) for k in CATEGORY_IDS}, rates, origin)
+        if model == "growth":
+            rates = growth_rates(known, _known(england, origin), origin, horizon)
+        else:
+            rates = naive_rates(known, origin, horizon)
+        if any(np.isnan(rates)):
+            return None
+        total = float(known.at[origin, "total"])
+        shares = _shares(known)
+        plans = {k: total * float(shares[k]) for k in CATEGORY_IDS}
+        scenario = _growth_scenario(plans, rates, origin)
+    frame = _lines(scenario, origin)
+    if n_paths:
+        sd = _growth_sd(known, _known(england, origin))
+        frame = frame.join(_bands(scenario, sd, origin, n_paths))
+    return frame
 
 
-def _rows(c, model: str, history, england, origins, horizon) -> list[tuple]:
+def _rows(c, model: str, history, england, origins, horizon, n_paths: int = 0) -> list[tuple]:
     out = []
     for origin in origins:
-        f = _forecast(c, model, history, england, int(origin), horizon)
+        f = _forecast(c, model, history, england, int(origin), horizon, n_paths)
         if f is None:
             continue
         for h in range(1, horizon + 1):
@@ -198,7 +251,14 @@ def _rows(c, model: str, history, england, origins, horizon) -> list[tuple]:
                 if pd.isna(actual) or col not in f:
                     continue
                 fc = float(f.at[year, col])
-                out.append((c.name, model, origin, year, h, item, fc, float(actual), fc - actual))
+                band = (
+                    tuple(float(f.at[year, k]) for k in ("lo50", "hi50", "lo90", "hi90"))
+                    if item == "total" and "lo50" in f
+                    else (np.nan,) * 4
+                )
+                out.append(
+                    (c.name, model, origin, year, h, item, fc, float(actual), fc - actual, *band)
+                )
     return out
 
 
@@ -215,8 +275,9 @@ class Backtest:
         return self.frame.copy()
 
     def summary(self, item: str = "total") -> pd.DataFrame:
-        """By model and horizon: n (forecasts), MAPE (%) and bias (%) of ``item``; the 50% and
-        90% band coverage columns are NaN (these forecasts are not simulated)."""
+        """By model and horizon: n (forecasts), MAPE (%), bias (%) and median APE of ``item``;
+        with ``bands=True`` (total EHCPs), coverage_50 and coverage_90: the share (%) of
+        outturns inside the simulated 50% and 90% bands (NaN without bands)."""
         f = self.frame[self.frame["item"] == item]
         pct = f["error"] / f["actual"].where(f["actual"] > 0)
         g = pd.DataFrame({"model": f["model"], "horizon": f["horizon"], "ape": pct.abs() * 100,
@@ -229,8 +290,17 @@ class Backtest:
                 "median_ape": g["ape"].median(),
             }  # fmt: skip
         )
-        out["coverage_50"] = np.nan
-        out["coverage_90"] = np.nan
+        inside50 = (f["actual"] >= f["lo50"]) & (f["actual"] <= f["hi50"])
+        inside90 = (f["actual"] >= f["lo90"]) & (f["actual"] <= f["hi90"])
+        banded = f["lo50"].notna()
+        for name, inside in (("coverage_50", inside50), ("coverage_90", inside90)):
+            share = (
+                pd.DataFrame({"model": f["model"], "horizon": f["horizon"], "x": inside * 100.0})
+                .loc[banded]
+                .groupby(["model", "horizon"])["x"]
+                .mean()
+            )
+            out[name] = share.reindex(out.index)
         return out
 
     def plot(self, ax: Axes | None = None, item: str = "total") -> Axes:
@@ -259,21 +329,38 @@ def _check(model: str, horizon: int) -> None:
 
 
 def backtest(
-    council, model: str = "growth", origins: Iterable[int] = range(2015, 2024), horizon: int = 5
+    council,
+    model: str = "growth",
+    origins: Iterable[int] = range(2015, 2024),
+    horizon: int = 5,
+    *,
+    bands: bool = False,
+    n_paths: int = 1000,
 ) -> Backtest:
     """Back-test ``model`` for one council (or "England") from each origin census (see the
-    module documentation for the methods and the no-later-data rule)."""
+    module documentation for the methods, the bands and the no-later-data rule)."""
     _check(model, horizon)
     c = _council(council)
-    rows = _rows(c, model, _load(c.area), _load(ENGLAND), list(origins), horizon)
+    paths = _paths(bands, n_paths)
+    rows = _rows(c, model, _load(c.area), _load(ENGLAND), list(origins), horizon, paths)
     return Backtest(pd.DataFrame(rows, columns=COLUMNS))
 
 
+def _paths(bands: bool, n_paths: int) -> int:
+    if not isinstance(bands, bool):
+        raise BacktestError(f"bands={bands!r}: expected True or False")
+    if not bands:
+        return 0
+    if isinstance(n_paths, bool) or not isinstance(n_paths, int) or not 100 <= n_paths <= 10**6:
+        raise BacktestError(f"n_paths={n_paths!r}: expected 100 to 1,000,000 paths")
+    return n_paths
+
+
 def _one(args) -> list[tuple]:
-    name, model, origins, horizon = args
+    name, model, origins, horizon, n_paths = args
     c = _council(name)
     try:
-        return _rows(c, model, _load(c.area), _load(ENGLAND), origins, horizon)
+        return _rows(c, model, _load(c.area), _load(ENGLAND), origins, horizon, n_paths)
     except ValueError:  # a council the method cannot calibrate at some origin: left out
         return []
 
@@ -283,13 +370,21 @@ def backtest_all(
     origins: Iterable[int] = range(2015, 2024),
     horizon: int = 5,
     executor=None,
+    *,
+    bands: bool = False,
+    n_paths: int = 1000,
 ) -> Backtest:
     """Back-test ``model`` for every council; ``.summary()`` is the England-wide accuracy
     table. ``executor``: any ``concurrent.futures``-style executor (its ``map`` is used);
     results equal the serial run, row for row."""
     _check(model, horizon)
     names = _councils()["name"].tolist()
-    jobs = [(n, model, list(origins), horizon) for n in names]
+    paths = _paths(bands, n_paths)
+    if paths and executor is not None:
+        from .simulation import _refuse_fork_after_threads
+
+        _refuse_fork_after_threads(executor)
+    jobs = [(n, model, list(origins), horizon, paths) for n in names]
     results = executor.map(_one, jobs) if executor is not None else map(_one, jobs)
     rows = [r for part in results for r in part]
     return Backtest(pd.DataFrame(rows, columns=COLUMNS))

@@ -96,3 +96,25 @@ def test_plot(tmp_path):
     ax = dsg.backtest(BCP, model="growth").plot()
     assert ax.get_ylabel() == "EHCPs (total)"
     assert any(line.get_label() == "Published" for line in ax.get_lines())
+
+
+def test_simulated_bands_and_their_coverage():
+    bt = dsg.backtest(BCP, model="growth", origins=[2019, 2020, 2021], horizon=3, bands=True)
+    f = bt.to_frame()
+    total = f[f["item"] == "total"]
+    assert total[["lo50", "hi50", "lo90", "hi90"]].notna().all().all()
+    assert f.loc[f["item"] != "total", "lo50"].isna().all()  # bands are of total plans only
+    # Nested bands around the forecast (the median path of a symmetric shock is the plan).
+    assert (total["lo90"] <= total["lo50"]).all() and (total["hi50"] <= total["hi90"]).all()
+    assert ((total["lo50"] < total["forecast"]) & (total["forecast"] < total["hi50"])).all()
+    # Coverage is the share of outturns inside each band, by horizon.
+    s = bt.summary()
+    for h, g in total.groupby("horizon"):
+        inside = ((g["actual"] >= g["lo90"]) & (g["actual"] <= g["hi90"])).mean() * 100
+        assert s.loc[("growth", h), "coverage_90"] == pytest.approx(inside)
+    # Without bands the coverage columns are empty, and the same seed gives the same bands.
+    assert dsg.backtest(BCP, origins=[2019], horizon=1).summary()["coverage_50"].isna().all()
+    again = dsg.backtest(BCP, model="growth", origins=[2019, 2020, 2021], horizon=3, bands=True)
+    assert again.to_frame().equals(f)
+    with pytest.raises(ValueError, match="n_paths"):
+        dsg.backtest(BCP, bands=True, n_paths=5)
