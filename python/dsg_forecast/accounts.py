@@ -31,6 +31,9 @@ FIT_LEVERS = {
     "block_transfer": "funding.block_transfer",
 }
 FIT_TARGETS = ("closing_deficit", "in_year_deficit")
+#: Levers that are growth into a year from the year before: they change the plan only from the
+#: year after the base year (the base year's figures are given directly).
+GROWTH_LEVERS = ("ehcp_growth", "unit_cost_inflation", "hnb_growth")
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,10 @@ def calibrate_to_actuals(
     actual within ``tolerance`` (£); the next year starts from that answer, so earlier years
     stay met. Levers: ``ehcp_growth``, ``unit_cost_inflation``, ``hnb_growth``,
     ``block_transfer`` (rates that can change from a year on). Growth levers act from the
-    year after the base year, so the base year cannot be fitted with them. Raises
-    ScenarioError naming the argument for an unknown lever or target, or a year without an
-    actual.
+    year after the base year, so the base year cannot be fitted with them: by default its
+    actual is left out, and naming it in ``years`` is an error. Raises ScenarioError naming
+    the argument for an unknown lever or target, a year without an actual, or a base year
+    (or only a base-year actual) with a growth lever.
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"calibrate_to_actuals() takes a Scenario, not {type(scenario).__name__}")
@@ -119,8 +123,18 @@ def calibrate_to_actuals(
         raise bad_argument("target", target, f"expected one of {', '.join(FIT_TARGETS)}")
     data = scenario.to_dict()
     actuals = data.get("actuals", {}).get(target, {})
+    base = scenario.years[0]
+    growth = lever in GROWTH_LEVERS
+    why_not_base = (
+        f"the base year: {lever} changes the plan from the year after it "
+        f"({scenario.years[1] if len(scenario.years) > 1 else 'none'}) on, so no value of it "
+        f"meets {base}'s actual; fit a later year's actual, or set the base year's own "
+        "figures (plans, unit costs, funding) from the outturn"
+    )
     if years is None:
-        years = [y for y in scenario.years if y in actuals]
+        years = [y for y in scenario.years if y in actuals and not (growth and y == base)]
+        if not years and growth and base in actuals:
+            raise bad_argument("years", None, f"the only actual {target} is in {why_not_base}")
     labels = [financial_year(f"years[{i}]", y, optional=False) for i, y in enumerate(years)]
     for i, y in enumerate(labels):
         if y not in actuals:
@@ -130,6 +144,8 @@ def calibrate_to_actuals(
                 f"no actual {target} for {y}; add it to the scenario's actuals "
                 f"(actuals.{target}) or leave the year out",
             )
+        if growth and y == base:
+            raise bad_argument(f"years[{i}]", y, why_not_base)
     tolerance = real_number("tolerance", tolerance, "an amount in pounds above 0")
     if bounds is None:
         # An outturn can sit far from a plan: search the lever's whole plausible range

@@ -304,15 +304,23 @@ class Backtest:
         return out
 
     def plot(self, ax: Axes | None = None, item: str = "total") -> Axes:
-        """Each origin's forecast (thin lines) against the published outturn (black), plans."""
+        """Each origin's forecast (thin lines, from the origin's published figure where the
+        frame holds it, so a one-year forecast is a visible segment) against the published
+        outturn (black), plans; the x axis is whole census years."""
+        from matplotlib.ticker import MaxNLocator
+
         from .plotting import new_axes
 
         ax = new_axes(ax)
         f = self.frame[self.frame["item"] == item]
         actual = f.groupby("year")["actual"].first().sort_index()
         for (model, origin), g in f.groupby(["model", "origin"]):
-            ax.plot(g["year"], g["forecast"], lw=1, alpha=0.7, label=f"{model} from {origin}")
+            x, y = list(g["year"]), list(g["forecast"])
+            if origin in actual.index:
+                x, y = [origin, *x], [float(actual[origin]), *y]
+            ax.plot(x, y, lw=1, alpha=0.7, marker=".", label=f"{model} from {origin}")
         ax.plot(actual.index, actual.values, color="black", marker="o", lw=2, label="Published")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("January census")
         ax.set_ylabel(f"EHCPs ({item})")
         councils = f["council"].unique()

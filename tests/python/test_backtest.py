@@ -96,6 +96,11 @@ def test_plot(tmp_path):
     ax = dsg.backtest(BCP, model="growth").plot()
     assert ax.get_ylabel() == "EHCPs (total)"
     assert any(line.get_label() == "Published" for line in ax.get_lines())
+    # Whole census years on the axis (never "2022.25"), and a forecast made one year before
+    # the last census still draws a segment, from its origin's published figure.
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    last = next(line for line in ax.get_lines() if line.get_label() == "growth from 2023")
+    assert list(last.get_xdata()) == [2023, 2024]
 
 
 def test_simulated_bands_and_their_coverage():

@@ -43,3 +43,22 @@ def test_in_year_target_and_errors(plan_with_outturn):
         dsg.calibrate_to_actuals(plan, years=["2030-31"])
     with pytest.raises(dsg.ScenarioError, match="expected a lever fitted year by year"):
         dsg.calibrate_to_actuals(plan, lever="interest_rate")
+
+
+def test_growth_levers_do_not_pretend_to_fit_the_base_year():
+    # A growth lever changes the plan from the year after the base year, so no value of it
+    # moves the base year: an actual there is left out by default, an error when named.
+    plan = dsg.Scenario.from_toml(BCP_PATH)
+    only_base = plan.replace({"actuals": {"closing_deficit": {"2024-25": 113.3e6}}})
+    for lever in ("ehcp_growth", "unit_cost_inflation", "hnb_growth"):
+        with pytest.raises(dsg.ScenarioError, match="the only actual closing_deficit is in the"):
+            dsg.calibrate_to_actuals(only_base, lever=lever)
+        with pytest.raises(dsg.ScenarioError, match=r"years\[0\] = '2024-25': the base year"):
+            dsg.calibrate_to_actuals(only_base, lever=lever, years=["2024-25"])
+    both = plan.replace({"actuals": {"closing_deficit": {"2024-25": 113.3e6, "2025-26": 140e6}}})
+    fit = dsg.calibrate_to_actuals(both, lever="ehcp_growth")
+    assert fit.to_frame()["year"].tolist() == ["2025-26"] and fit.achieved
+    # A block transfer is a value for the year itself, so the base year can be fitted with it.
+    near = plan.replace({"actuals": {"in_year_deficit": {"2024-25": 27e6}}})
+    fit = dsg.calibrate_to_actuals(near, lever="block_transfer", target="in_year_deficit")
+    assert fit.to_frame()["year"].tolist() == ["2024-25"] and fit.achieved
