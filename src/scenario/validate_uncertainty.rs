@@ -8,13 +8,7 @@ use crate::error::Issue;
 /// A rate shock's parameters are fractions of a year's rate; a spread or bound above
 /// [`MAX_RATE_SHOCK`] is almost certainly a percentage typed as a number (1.5 for 1.5%).
 fn plausible_rate_shock(path: &str, d: &Dist, v: &mut Vec<Issue>) {
-    let params: Vec<(&str, f64)> = match *d {
-        Dist::Normal { mean, sd } => vec![("mean", mean), ("sd", sd)],
-        Dist::Lognormal { shift, .. } => vec![("shift", shift)],
-        Dist::Triangular { min, mode, max } => vec![("min", min), ("mode", mode), ("max", max)],
-        Dist::Uniform { min, max } => vec![("min", min), ("max", max)],
-        Dist::Beta { min, max, .. } => vec![("min", min), ("max", max)],
-    };
+    let params = scale_params(d);
     for (field, x) in params {
         if x.is_finite() && x.abs() > MAX_RATE_SHOCK {
             v.push(
@@ -140,19 +134,25 @@ pub fn validate_uncertainty(s: &Scenario, v: &mut Vec<Issue>) {
     }
 }
 
+/// A distribution's parameters in the unit of its draws (location, spread and bounds; not a
+/// lognormal's `mu` and `sigma`, which are on the log scale), by field name.
+fn scale_params(d: &Dist) -> Vec<(&'static str, f64)> {
+    match *d {
+        Dist::Normal { mean, sd } => vec![("mean", mean), ("sd", sd)],
+        Dist::Lognormal { shift, .. } => vec![("shift", shift)],
+        Dist::Triangular { min, mode, max } => vec![("min", min), ("mode", mode), ("max", max)],
+        Dist::Uniform { min, max } => vec![("min", min), ("max", max)],
+        Dist::Beta { min, max, .. } => vec![("min", min), ("max", max)],
+    }
+}
+
 /// Largest cessation shock accepted, as a share of the planned rates (1 = double them).
 pub const MAX_SHARE_SHOCK: f64 = 1.0;
 
 /// A cessation shock is a share of the planned rates; a spread above [`MAX_SHARE_SHOCK`] is
 /// almost certainly a percentage typed as a number (10 for 10%).
 fn plausible_share_shock(path: &str, d: &Dist, v: &mut Vec<Issue>) {
-    let params: Vec<(&str, f64)> = match *d {
-        Dist::Normal { mean, sd } => vec![("mean", mean), ("sd", sd)],
-        Dist::Lognormal { shift, .. } => vec![("shift", shift)],
-        Dist::Triangular { min, mode, max } => vec![("min", min), ("mode", mode), ("max", max)],
-        Dist::Uniform { min, max } => vec![("min", min), ("max", max)],
-        Dist::Beta { min, max, .. } => vec![("min", min), ("max", max)],
-    };
+    let params = scale_params(d);
     for (field, x) in params {
         if x.is_finite() && x.abs() > MAX_SHARE_SHOCK {
             v.push(
