@@ -89,6 +89,8 @@ def read_sheet(r, data: dict[str, Any]) -> None:
         if line is None:
             r.key_blank(ws, row, "line")
             continue
+        if line.startswith("Actuals: "):
+            continue  # the note row
         if not r.once(ws, seen, line, row[0], "line"):
             continue
         if line not in known and not (line.startswith("ehcps.") and len(line) > len("ehcps.")):

@@ -120,6 +120,8 @@ def read_sheets(r, data: dict[str, Any]) -> None:
     seen: dict[int, str] = {}
     for row in r.rows(ws):
         age_cell = row[0]
+        if isinstance(age_cell.value, str) and age_cell.value.startswith("Units: "):
+            continue  # the note row, joined to the table by a filled blank row
         age = r.whole(ws, age_cell, "age", False)
         if age is None:
             if age_cell.value is None:
@@ -149,8 +151,7 @@ def read_sheets(r, data: dict[str, Any]) -> None:
     for key, required in SINGLE:
         if required and key not in {h for h, _ in columns}:
             r.bad(
-                f"{r.path}: sheet 'Cohort' has no {key} column; expected a heading {key!r} in "
-                "row 1"
+                f"{r.path}: sheet 'Cohort' has no {key} column; expected a heading {key!r} in row 1"
             )
     for key in ("stock", "new_plan_mix"):
         if not any(h.startswith(key + ".") for h, _ in columns):
@@ -208,6 +209,8 @@ def _read_transitions(r, cats: list[str]) -> list[dict[str, Any]]:
     ws = r.sheet("Transitions", optional=True)
     out = []
     for row in r.rows(ws):
+        if isinstance(row[0].value, str) and row[0].value.startswith("Transitions: "):
+            continue  # the note row
         age = r.whole(ws, row[0], "transition age", False)
         if age is None:
             if row[0].value is None:

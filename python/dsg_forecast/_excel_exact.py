@@ -136,5 +136,5 @@ def full_precision(wb) -> None:
         for row in ws.iter_rows():
             for cell in row:
                 v = cell._value
-                if type(v) is float and float("%.16g" % v) != v:
+                if type(v) is float and float(f"{v:.16g}") != v:
                     cell._value = repr(v)  # written as <v>repr</v>, the type staying "n"

@@ -556,9 +556,7 @@ def write_input_workbook(
         ws.cell(row=ws.max_row, column=2).number_format = POUNDS
 
     _uncertainty_sheet(wb, d.get("uncertainty") or {}, sources)
-    _excel_actuals.write_sheet(
-        wb, d.get("actuals") or {}, years[0], len(years), cats
-    )
+    _excel_actuals.write_sheet(wb, d.get("actuals") or {}, years[0], len(years), cats)
 
     ws = wb.create_sheet("Sources")
     _bold_header(ws, ["Field", "Source note"], {1: 50, 2: 110})
