@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _sheets
+from . import _excel_actuals, _excel_cohort, _sheets
+from . import _excel_exact as _exact
 from ._format import METRIC_LABELS
 from ._io import atomic_write, resolve_output
 from .scenario import Scenario, ScenarioError
@@ -28,6 +29,7 @@ POUNDS_M = '£#,##0.0,,"m";[Red]-£#,##0.0,,"m"'
 PLANS = "#,##0"
 RATE = "0.00%"
 PERCENT = '0.0"%"'
+PLANS_1DP = "#,##0.0"
 
 #: The DfE management-plan template's seven placement categories, in its order.
 DFE_CATEGORIES = [
@@ -48,10 +50,12 @@ INPUT_SHEETS = [
     "Mitigations",
     "Write-offs",
     "Uncertainty",
+    "Actuals",
     "Sources",
 ]
-#: Sheets an input workbook may leave out (older workbooks have no Uncertainty sheet).
-OPTIONAL_SHEETS = ["Uncertainty"]
+#: Sheets an input workbook may leave out (older workbooks have no Uncertainty or Actuals
+#: sheet; only a cohort-model scenario has the Cohort and Transitions sheets, after Placements).
+OPTIONAL_SHEETS = ["Uncertainty", "Actuals", *_excel_cohort.COHORT_SHEETS]
 
 
 def _openpyxl():
@@ -331,6 +335,7 @@ _SCALARS = [
     ("financing.interest_rate", "Interest on the deficit (general fund)", "rate a year", False),
     ("financing.reserves", "General fund reserves", "£", False),
     ("financing.override_end", "Statutory override ends", "date, e.g. 2028-03-31", False),
+    ("demand.model", "Demand model: growth (blank) or cohort (the Cohort sheet)", "text", False),
 ]
 # Rows of the Yearly sheet: (field, label, unit, kind) with kind "rate" (a value every year,
 # required), "rate?" (optional: blank row = the default) or "amounts" (blank = none).
@@ -368,19 +373,25 @@ _EFFECTS = {
     "cease_plans": ("per_year", "plans a year"),
     "unit_cost": ("change", "change in unit cost (-0.05 = 5% cheaper)"),
     "invest": ("amounts", "£ by year (columns to the right)"),
-    "save": ("amounts", "£ by year (columns to the right)"),
+    "save": ("amounts", "£ by year (columns to the right; negative = headroom)"),
+    "reduce_new_plans": ("share", "share of new plans avoided (0.2 = a fifth fewer; cohort)"),
+    "cease_at_age": ("share", "share of the plans at Age ceasing a year (cohort)"),
 }
+#: Mitigations sheet columns before the years: (heading, key in the effect or mitigation).
+_MIT_COLUMNS = ["Name", "Start", "Ramp years", "Effect", "Size", "From", "To", "Category",
+                "Age", "Carried", "Source note"]  # fmt: skip
 
 
-def _schedule_values(value: Any, years: list[str]) -> list[float]:
-    """A schedule (number or {year: value}) as one value per year."""
-    if isinstance(value, dict):
-        out, current = [], 0.0
-        for y in years:
-            current = value.get(y, current)
-            out.append(current)
-        return out
-    return [float(value)] * len(years)
+def _yearly_rows(get) -> list[tuple[str, str, str, str]]:
+    """The Yearly sheet's rows for a scenario dict (``get`` reads a dotted field)."""
+    rows = list(_YEARLY)
+    for c in get("cost.inflation_by_category") or {}:
+        rows.append((f"cost.inflation_by_category.{c}", f"Inflation: {c}", "rate", "rate"))
+    for name in get("cost.non_plan") or {}:
+        rows.append((f"cost.non_plan.{name}.growth", f"Growth: {name}", "rate", "rate?"))
+    for c in get("capacity") or {}:
+        rows.append((f"capacity.{c}.places", f"Places limit: {c}", "plans", "rate"))
+    return rows
 
 
 def write_input_workbook(
@@ -392,13 +403,9 @@ def write_input_workbook(
     Write-offs, Uncertainty (the ``[uncertainty]`` section: persistence, correlation and one
     row per uncertain driver) and Sources. With ``scenario``, it is filled in from it (read it
     back with ``Scenario.from_excel``); without, it holds the DfE seven categories and blank
-    values. A cohort-model scenario is refused (the workbook has no Cohort sheet yet; keep it
-    as TOML or JSON) rather than written without its ages and flows."""
-    if scenario is not None and scenario.to_dict()["demand"].get("model") == "cohort":
-        raise ValueError(
-            'demand.model = "cohort": the input workbook cannot hold the cohort model\'s '
-            "stock and flows yet; save the scenario with to_toml or to_json instead"
-        )
+    values. A cohort-model scenario adds the Cohort and Transitions sheets after Placements
+    (see ``_excel_cohort``); the Actuals sheet holds the ``[actuals]`` section. A scenario
+    written and read back is equal to it (``==``)."""
     _refuse_existing(path, overwrite)
     from openpyxl.styles import Font
 
@@ -424,6 +431,18 @@ def write_input_workbook(
         )
         cell = ws.cell(row=ws.max_row, column=2)
         cell.number_format = {"£": POUNDS, "rate a year": RATE, "years": "0"}.get(unit, "@")
+    cohort = get("demand.cohort")
+    if cohort is not None:
+        ws.append(
+            [
+                "demand.cohort.ageing",
+                cohort.get("ageing", True),
+                "TRUE or FALSE",
+                "Plans age a year every year and end at 25 (FALSE: the Cohort sheet's rows are "
+                "age buckets that never change)",
+                sources.pop("demand.cohort.ageing", ""),
+            ]
+        )
     for name, line in (get("cost.non_plan") or {}).items():
         field = f"cost.non_plan.{name}.base"
         ws.append(
@@ -437,15 +456,12 @@ def write_input_workbook(
         )
         ws.cell(row=ws.max_row, column=2).number_format = POUNDS
 
+    rows = _yearly_rows(get)
+    labels_given = _exact.labels_given(get("demand.labels") or {}, DFE_CATEGORIES)
+    _exact.write_rows(ws, get, rows, years, labels_given, sources)
+
     ws = wb.create_sheet("Yearly")
     _bold_header(ws, ["Field", "Label", "Unit", *years], {1: 44, 2: 42, 3: 8})
-    rows = [(f, lbl, u, k) for f, lbl, u, k in _YEARLY]
-    for c, _sch in (get("cost.inflation_by_category") or {}).items():
-        rows.append((f"cost.inflation_by_category.{c}", f"Inflation: {c}", "rate", "rate"))
-    for name in get("cost.non_plan") or {}:
-        rows.append((f"cost.non_plan.{name}.growth", f"Growth: {name}", "rate", "rate?"))
-    for c in get("capacity") or {}:
-        rows.append((f"capacity.{c}.places", f"Places limit: {c}", "plans", "rate"))
     for field, label, unit, kind in rows:
         v = get(field)
         if kind == "amounts":
@@ -453,7 +469,7 @@ def write_input_workbook(
         elif v is None:
             vals = [None] * len(years)
         else:
-            vals = _schedule_values(v, years)
+            vals = _exact.schedule_values(v, years)
         ws.append([field, label, unit, *vals])
         fmt = {"rate": RATE, "share": RATE, "£": POUNDS, "plans": PLANS}[unit]
         for cell in ws[ws.max_row][3:]:
@@ -476,13 +492,13 @@ def write_input_workbook(
         {1: 22, 2: 48, 3: 18, 4: 18, 5: 18},
     )
     cats = list((get("demand.base_plans") or {c: None for c, _ in DFE_CATEGORIES}).keys())
-    labels = dict(DFE_CATEGORIES) | (get("demand.labels") or {})
+    labels = ({} if labels_given else dict(DFE_CATEGORIES)) | (get("demand.labels") or {})
     for c in cats:
         cap = (get("capacity") or {}).get(c)
         ws.append(
             [
                 c,
-                labels.get(c, c),
+                labels.get(c, None if labels_given else c),
                 get(f"demand.base_plans.{c}"),
                 get(f"cost.unit_cost.{c}"),
                 cap["overflow"] if cap else None,
@@ -494,23 +510,10 @@ def write_input_workbook(
         for cell in row[5:]:
             cell.number_format = RATE
 
+    _excel_cohort.write_sheets(wb, get("demand.cohort"), cats)
+
     ws = wb.create_sheet("Mitigations")
-    _bold_header(
-        ws,
-        [
-            "Name",
-            "Start",
-            "Ramp years",
-            "Effect",
-            "Size",
-            "From",
-            "To",
-            "Category",
-            "Source note",
-            *years,
-        ],
-        {1: 44, 4: 14, 9: 60},
-    )
+    _bold_header(ws, [*_MIT_COLUMNS, *years], {1: 44, 4: 16, 11: 60})
     for m in get("mitigations") or []:
         ((kind, body),) = m["effect"].items()
         key, _ = _EFFECTS[kind]
@@ -526,14 +529,24 @@ def write_input_workbook(
                 body.get("from"),
                 body.get("to"),
                 body.get("category"),
+                body.get("age"),
+                m.get("carried"),
                 sources.pop(f"mitigations.{m['name']}", ""),
                 *[amounts.get(y) for y in years],
             ]
         )
-        for cell in ws[ws.max_row][9:]:
+        ws.cell(row=ws.max_row, column=10).number_format = PLANS_1DP
+        for cell in ws[ws.max_row][11:]:
             cell.number_format = POUNDS
     ws.append([])
-    ws.append(["Effects: " + "; ".join(f"{k}: Size is {v[1]}" for k, v in _EFFECTS.items())])
+    ws.append(
+        [
+            "Effects: "
+            + "; ".join(f"{k}: Size is {v[1]}" for k, v in _EFFECTS.items())
+            + ". Age: the age of cease_at_age. Carried: plans a move_plans or cease_plans "
+            "mitigation had moved or ceased before the first projected year (a roll-forward)."
+        ]
+    )
     ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
 
     ws = wb.create_sheet("Write-offs")
@@ -543,11 +556,13 @@ def write_input_workbook(
         ws.cell(row=ws.max_row, column=2).number_format = POUNDS
 
     _uncertainty_sheet(wb, d.get("uncertainty") or {}, sources)
+    _excel_actuals.write_sheet(wb, d.get("actuals") or {}, years[0], len(years), cats)
 
     ws = wb.create_sheet("Sources")
     _bold_header(ws, ["Field", "Source note"], {1: 50, 2: 110})
     for k, v in sources.items():
         ws.append([k, v])
+    _exact.full_precision(wb)
     return _save(wb, path, overwrite)
 
 
@@ -673,11 +688,15 @@ _LAYOUT = {
     "Assumptions": (5, None, ()),
     "Yearly": (3, 4, ()),
     "Placements": (5, 6, ()),
-    "Mitigations": (9, 10, ("Effects: ",)),
+    "Mitigations": (len(_MIT_COLUMNS), len(_MIT_COLUMNS) + 1, ("Effects: ",)),
     "Write-offs": (3, None, ()),
     "Uncertainty": (2 + len(_UNC_PARAMS) + 2, None, ("Distributions: ",)),
     "Sources": (2, None, ()),
+    **_excel_cohort.LAYOUT,
+    **_excel_actuals.LAYOUT,
 }
+#: The Mitigations sheet of workbooks written before the Age and Carried columns.
+_MIT_COLUMNS_OLD = 9
 
 
 #: Values outside a table listed one by one on each sheet (the rest are counted).
@@ -694,6 +713,7 @@ class _Reader:
         self.wb, self.path = wb, path
         self.problems: list[str] = []
         self.tables: dict[str, _sheets.Table] = {}
+        self.layouts: dict[str, tuple[int, int | None, tuple[str, ...]]] = {}
         self._counted = [0]
 
     def bad(self, message: str) -> None:
@@ -734,6 +754,9 @@ class _Reader:
             )
             return None
         fixed, years_from, notes = _LAYOUT[name]
+        if name == "Mitigations" and ws.cell(1, 9).value == "Source note":  # an older layout
+            fixed, years_from = _MIT_COLUMNS_OLD, _MIT_COLUMNS_OLD + 1
+        self.layouts[name] = (fixed, years_from, notes)
         table = _sheets.table_bounds(ws, fixed, years_from)
         self.tables[name] = table
         for ref in table.merged_headings:
@@ -777,6 +800,16 @@ class _Reader:
             self.bad(f"{self.where(ws, cell)} ({what}) = {cell.value!r}: expected a whole number")
             return None
         return int(v)
+
+    def flag(self, ws, cell, what: str) -> bool | None:
+        """TRUE or FALSE (Excel's booleans, or the text true/false/yes/no); blank is None."""
+        v = cell.value
+        if v is None or isinstance(v, bool):
+            return v
+        if isinstance(v, str) and v.strip().lower() in ("true", "yes", "false", "no"):
+            return v.strip().lower() in ("true", "yes")
+        self.bad(f"{self.where(ws, cell)} ({what}) = {v!r}: expected TRUE or FALSE")
+        return None
 
     def text(self, ws, cell, what: str, required: bool) -> str | None:
         v = cell.value
@@ -919,6 +952,7 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
 
     ws = r.sheet("Assumptions")
     units = {f: (u, req) for f, _, u, req in _SCALARS}
+    steps_rows: dict[str, tuple[tuple[Any, Any], list[str]]] = {}
     base_year_row = False
     seen: dict[str, str] = {}
     for row in r.rows(ws):
@@ -932,10 +966,19 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             unit, required = units[field]
         elif field.startswith("cost.non_plan.") and field.endswith(".base"):
             unit, required = "£", True
+        elif field in ("demand.cohort.ageing", _exact.LABELS_GIVEN):
+            unit, required = "TRUE or FALSE", False
+        elif field.endswith(".steps"):
+            text = r.text(ws, row[1], field, False)
+            listed = _exact.parse_years(r, ws, row[1], field, text) if text else None
+            if listed:
+                steps_rows[field.removesuffix(".steps")] = ((ws, row[1]), listed)
+            continue
         else:
             r.bad(
                 f"{path}: sheet 'Assumptions' cell {row[0].coordinate} = {field!r}: unknown "
-                f"field; expected one of {', '.join(units)} or cost.non_plan.<name>.base"
+                f"field; expected one of {', '.join(units)}, cost.non_plan.<name>.base, "
+                f"demand.cohort.ageing, {_exact.LABELS_GIVEN} or <yearly field>.steps"
             )
             continue
         base_year_row |= field == "meta.base_year"
@@ -947,6 +990,8 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             v = r.text(ws, row[1], field, required)
         elif field == "meta.horizon":
             v = r.whole(ws, row[1], field, required)
+        elif unit == "TRUE or FALSE":
+            v = r.flag(ws, row[1], field)
         else:
             v = r.number(ws, row[1], field, required)
         if v is not None:
@@ -1000,8 +1045,23 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         if not cells or kind == "rate?" and all(c.value in (None, "") for _, c in cells):
             continue
         values = [r.number(ws, c, f"{field} {y}", True) for y, c in cells]
-        put(field, _compress(values, [y for y, _ in cells]))
+        if field in steps_rows:
+            where, listed = steps_rows.pop(field)
+            if all(v is not None for v in values):
+                steps = _exact.apply_steps(r, where, field, listed, cells, values, ws)
+                if steps is not None:
+                    put(field, steps)
+            continue
+        put(field, _exact.compress(values, [y for y, _ in cells]))
+    for field, ((a_ws, a_cell), _) in steps_rows.items():
+        r.bad(
+            f"{r.where(a_ws, a_cell)} ({field}.steps): no row {field} with a value every year "
+            "on the sheet 'Yearly'; clear the cell"
+        )
 
+    labels_given = bool(data.get("demand", {}).get("labels", {}).pop("given", False))
+    if "labels" in data.get("demand", {}) and not data["demand"]["labels"]:
+        del data["demand"]["labels"]
     ws = r.sheet("Placements")
     mix_header = r.year_header(ws, 1, 6, "share year column heading")
     mix_years = [y for _, y in mix_header]
@@ -1015,7 +1075,7 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         if not r.once(ws, seen, cat, row[0], "category"):
             continue
         label = r.text(ws, row[1], "label", False)
-        if label and label != dict(DFE_CATEGORIES).get(cat, cat):
+        if label and (labels_given or label != dict(DFE_CATEGORIES).get(cat, cat)):
             put(f"demand.labels.{cat}", label)
         put(f"demand.base_plans.{cat}", r.number(ws, row[2], f"EHCPs for {cat}", True))
         put(f"cost.unit_cost.{cat}", r.number(ws, row[3], f"unit cost for {cat}", True))
@@ -1029,8 +1089,11 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             {"year": y, "shares": s} for y, s in zip(mix_years, mixes, strict=False)
         ]
 
+    _excel_cohort.read_sheets(r, data)
+
     ws = r.sheet("Mitigations")
-    m_header = r.year_header(ws, 1, 10, "year column heading")
+    m_fixed = (r.layouts.get("Mitigations") or (len(_MIT_COLUMNS),))[0]
+    m_header = r.year_header(ws, 1, m_fixed + 1, "year column heading")
     mitigations = []
     for row in r.rows(ws):
         name = r.text(ws, row[0], "name", False)
@@ -1051,7 +1114,8 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         key, _ = _EFFECTS[kind]
         body: dict[str, Any] = {}
         if key == "amounts":
-            vals = {y: r.number(ws, c, f"{name} {y}", False) for y, c in r.under(row, 10, m_header)}
+            cells = r.under(row, m_fixed + 1, m_header)
+            vals = {y: r.number(ws, c, f"{name} {y}", False) for y, c in cells}
             body["amounts"] = {y: v for y, v in vals.items() if v is not None}
         else:
             body[key] = r.number(ws, row[4], f"size of {name!r}", True)
@@ -1065,15 +1129,21 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             if v is not None:
                 body[k] = v
         ramp = r.whole(ws, row[2], f"ramp years of {name!r}", False)
-        mitigations.append(
-            {
-                "name": name,
-                "start": r.year(ws, row[1], f"start of {name!r}", True),
-                "ramp_years": ramp if ramp is not None else 1,
-                "effect": {kind: body},
-            }
-        )
-        note = r.text(ws, row[8], "source note", False)
+        m = {
+            "name": name,
+            "start": r.year(ws, row[1], f"start of {name!r}", True),
+            "ramp_years": ramp if ramp is not None else 1,
+            "effect": {kind: body},
+        }
+        if m_fixed > _MIT_COLUMNS_OLD:  # the Age and Carried columns
+            age = r.whole(ws, row[8], f"age of {name!r}", kind == "cease_at_age")
+            if age is not None:
+                body["age"] = age
+            carried = r.number(ws, row[9], f"carried plans of {name!r}", False)
+            if carried is not None:
+                m["carried"] = carried
+        mitigations.append(m)
+        note = r.text(ws, row[m_fixed - 1], "source note", False)
         if note:
             sources[f"mitigations.{name}"] = note
     if mitigations:
@@ -1099,6 +1169,7 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
     uncertainty = _read_uncertainty(r, sources)
     if uncertainty:
         data["uncertainty"] = uncertainty
+    _excel_actuals.read_sheet(r, data)
 
     ws = r.sheet("Sources")
     seen = {}
@@ -1115,14 +1186,3 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
     # problem in the values).
     r.check()
     return data
-
-
-def _compress(values: list[float], years: list[str]) -> float | dict[str, float]:
-    """One value per year as a number when constant, else a table of the years it changes."""
-    if all(v == values[0] for v in values):
-        return values[0]
-    steps = {years[0]: values[0]}
-    for k in range(1, len(values)):
-        if values[k] != values[k - 1]:
-            steps[years[k]] = values[k]
-    return steps

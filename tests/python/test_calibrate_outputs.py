@@ -63,8 +63,7 @@ def test_age_profile_chart(cohort):
     assert dsg.calibrate("BCP").plot().get_xlabel() == "January census"
 
 
-def test_input_workbook_refuses_a_cohort_scenario_rather_than_dropping_it(cohort, tmp_path):
+def test_input_workbook_round_trips_a_calibrated_cohort_scenario(cohort, tmp_path):
     pytest.importorskip("openpyxl")
-    with pytest.raises(ValueError, match="cohort"):
-        dsg.write_input_workbook(tmp_path / "in.xlsx", cohort.scenario)
-    assert not (tmp_path / "in.xlsx").exists()
+    dsg.write_input_workbook(tmp_path / "in.xlsx", cohort.scenario)
+    assert dsg.Scenario.from_excel(tmp_path / "in.xlsx") == cohort.scenario

@@ -384,7 +384,7 @@ def _set_year_header(sheet, col):
             "sheet 'Assumptions' cell B",
         ),
         (_set_year_header("Yearly", 5), "sheet 'Yearly' cell E1"),
-        (_set_year_header("Mitigations", 11), "sheet 'Mitigations' cell K1"),
+        (_set_year_header("Mitigations", 13), "sheet 'Mitigations' cell M1"),
         (
             lambda wb: wb["Write-offs"].cell(row=2, column=1).__setattr__("value", 2025),
             "sheet 'Write-offs' cell A2",
