@@ -223,10 +223,12 @@ def corkscrew(d: dict[str, Any], D: list[float]) -> Lines:
             "write_offs",
             "deficit_reductions",
             "closing_deficit",
+            "closing_deficit_gross",
             "financing_cost",
         )
     }
     opening = float(deficit.get("opening", 0.0))
+    gross = opening
     for t in range(h):
         paid = min(asked[t], max(0.0, opening + D[t]))
         S = opening + D[t] - paid
@@ -241,6 +243,8 @@ def corkscrew(d: dict[str, Any], D: list[float]) -> Lines:
         out["write_offs"].append(written)
         out["deficit_reductions"].append(paid + written)
         out["closing_deficit"].append(closing)
+        gross += D[t]
+        out["closing_deficit_gross"].append(gross)
         out["financing_cost"].append(rate * max(0.0, (opening + closing) / 2))
         opening = closing
     return out
@@ -318,6 +322,7 @@ def project(d: dict[str, Any]) -> tuple[Lines, dict[str, Any]]:
         "write_offs",
         "deficit_reductions",
         "closing_deficit",
+        "closing_deficit_gross",
         "financing_cost",
         *(f"ehcps.{c}" for c in cats),
         "ehcps",
@@ -335,7 +340,32 @@ def project(d: dict[str, Any]) -> tuple[Lines, dict[str, Any]]:
         unmitigated = run(d, [])
         lines["unmitigated_in_year_deficit"] = unmitigated["in_year_deficit"]
         lines["unmitigated_closing_deficit"] = unmitigated["closing_deficit"]
+    lines.update(_actual_lines(d, lines))
     return lines, metrics(d, plan)
+
+
+ACTUAL_SERIES = ["closing_deficit", "in_year_deficit", "total_income", "total_expenditure",
+                 "hnb_funding", "ehcps"]  # fmt: skip
+
+
+def _actual_lines(d: dict[str, Any], lines: Lines) -> Lines:
+    """`actual.<line>` (NaN where no actual) and `variance.<line>` = forecast − actual."""
+    base, h, cats = _frame(d)
+    a = d.get("actuals") or {}
+    series = [(n, a.get(n)) for n in ACTUAL_SERIES]
+    series += [(f"ehcps.{c}", a.get("ehcps_by_category", {}).get(c)) for c in cats]
+    out: Lines = {}
+    for name, table in series:
+        if not table:
+            continue
+        actual = [float("nan")] * h
+        for label, v in table.items():
+            t = _index(label, base)
+            if 0 <= t < h:
+                actual[t] = float(v)
+        out[f"actual.{name}"] = actual
+        out[f"variance.{name}"] = [f - x for f, x in zip(lines[name], actual, strict=True)]
+    return out
 
 
 def _frame(d: dict[str, Any]) -> tuple[int, int, list[str]]:

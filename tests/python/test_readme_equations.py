@@ -440,3 +440,18 @@ def test_the_cohort_model_matches_the_readme():
     assert (f.loc["ehcps.b"] == 10.0).any(), "no overflow from b"
     for line in ("new_plans", "ceased_plans", "aged_out", "net_other_change"):
         assert (f.loc[line].iloc[1:] != 0).all(), line
+
+
+def test_actual_and_variance_lines_match_the_readme():
+    s = dsg.Scenario.from_toml(ROOT / "examples/bcp_safety_valve_2024.toml").replace(
+        {
+            "actuals": {
+                "closing_deficit": {"2023-24": 65.5e6, "2024-25": 113.3e6},
+                "ehcps_by_category": {"special": {"2025-26": 1200}},
+                "hnb_funding": {"2026-27": 66e6},
+            }
+        }
+    )
+    assert_matches_readme(s)
+    lines, _ = readme_model.project(s.to_dict())
+    assert lines["variance.closing_deficit"][0] == pytest.approx(91.0e6 - 113.3e6, abs=0.1e6)
