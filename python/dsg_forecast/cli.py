@@ -130,6 +130,9 @@ def _run(args: argparse.Namespace) -> int:
     scenario = Scenario.from_file(args.file)
     if args.command == "check":
         print(f"{args.file}: OK ({scenario.name}, {scenario.years[0]} to {scenario.years[-1]})")
+        # Valid but worth a look (money typed in millions, an unused growth value, ...).
+        for note in project(scenario).notes:
+            print(f"Note: {note}")
         return 0
     if args.command == "roll-forward":
         return _roll_forward(scenario, args)

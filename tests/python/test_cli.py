@@ -299,3 +299,17 @@ def test_project_json_is_always_valid_json(run_cli, tmp_path):
     r = run_cli("check", str(path))
     assert r.returncode == 2
     assert "funding.hnb" in r.stderr and "1 trillion" in r.stderr
+
+
+def test_check_prints_the_notes_on_a_valid_plan(run_cli, tmp_path):
+    # funding.hnb = 59.0 meant as £59m: valid, but the check says money is in pounds.
+    path = tmp_path / "units.toml"
+    path.write_text(
+        '[meta]\nname = "units"\nbase_year = "2024-25"\nhorizon = 3\n[funding]\nhnb = 59.0\n'
+        "[demand]\ngrowth = 0.05\nbase_plans = { special = 100 }\n"
+        "[cost]\nunit_cost = { special = 26000 }\ninflation = 0.02\n"
+    )
+    r = run_cli("check", str(path))
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout
+    assert "Note: funding.hnb = 59" in r.stdout and "pounds" in r.stdout
