@@ -17,9 +17,10 @@ Supports what the benchmark's plan uses (no capacity limits, `reduce_new_plans`,
 Both versions are written as an expert would: the numpy one keeps the stock as (ages,
 categories, paths) with each age × category a contiguous row of paths, ages as a ring (ageing
 relabels rows instead of copying them; the row that held age 25 is zeroed and becomes age 0),
-in place with `out=`; the numba one runs 16 paths side by side with cessation and ageing
-fused in one pass, and plans by category summed once a year and then kept up to date by the
-flows (instead of summed again after every mitigation).
+in place with `out=`, in chunks of 20,000 paths (faster than 10^5 for this model); the numba
+one runs 16 paths side by side with cessation and ageing fused in one pass, and plans by
+category summed once a year and then kept up to date by the flows (instead of summed again
+after every mitigation).
 """
 
 from __future__ import annotations
@@ -46,11 +47,17 @@ def resolve_cohort(d: dict, r: dict) -> dict:
         mix[:, k] = co["new_plan_mix"].get(c, [0.0] * na)
     net = co.get("net_other") or [0.0] * na
     trans = np.array(
-        [[t["age"], cats.index(t["from"]), cats.index(t["to"]), t["share"]] for t in co.get("transitions", [])]
+        [
+            [t["age"], cats.index(t["from"]), cats.index(t["to"]), t["share"]]
+            for t in co.get("transitions", [])
+        ]
         or np.zeros((0, 4))
     )
     return {
         **r,
+        # Paths per numpy chunk: 20,000 (the stock is 182 rows a path; 10^5 paths' stock is
+        # 146 MB, and 20,000 ran about 20% faster here).
+        "chunk": 20_000,
         "na": na,
         "stock0": stock,
         "new_plans": np.asarray(co["new_plans"], float),
@@ -240,7 +247,16 @@ def make_group(njit, lanes: int):
         cells = stock0.shape[0]
         na = cells // nc
         sg, si, sh, big, hnb, bal, g, x, costs, spend = (
-            s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]
+            s[0],
+            s[1],
+            s[2],
+            s[3],
+            s[4],
+            s[5],
+            s[6],
+            s[7],
+            s[8],
+            s[9],
         )
         level = s[10 : 10 + nc]
         plans = s[10 + nc : 10 + 2 * nc]

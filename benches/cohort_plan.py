@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +30,10 @@ def _list(v: list[float]) -> str:
 
 def bcp_cohort_toml() -> str:
     """The scenario text (the BCP example with `model = "cohort"` and a `[demand.cohort]`)."""
+    import dsg_forecast as dsg
+
     text = EXAMPLE.read_text()
-    cats = list(tomllib.loads(text)["demand"]["base_plans"].items())
+    cats = list(dsg.Scenario.from_toml(EXAMPLE).to_dict()["demand"]["base_plans"].items())
     profile = []
     for a in range(N_AGES):
         if a <= 2:
@@ -74,7 +75,16 @@ def check() -> bool:
     """Whether the scenario equals the Rust construction's, field for field (its JSON, printed
     by `cargo run --release --example profile_cohort -- --print-scenario`)."""
     out = subprocess.run(
-        ["cargo", "run", "--quiet", "--release", "--example", "profile_cohort", "--", "--print-scenario"],
+        [
+            "cargo",
+            "run",
+            "--quiet",
+            "--release",
+            "--example",
+            "profile_cohort",
+            "--",
+            "--print-scenario",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

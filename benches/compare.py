@@ -321,10 +321,11 @@ def numpy_paths(r: dict, f: dict, spec: tuple, n: int, seed: int, chunk=None) ->
     """Every path's lines, (paths, years) per line (for the checks). `chunk` is the model for
     one chunk (`numpy_chunk`, the growth model, unless given)."""
     chunk = chunk or numpy_chunk
+    step = r.get("chunk", CHUNK)
     rng = np.random.default_rng(seed)
     out = np.empty((4, r["h"], n))
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
+    for a in range(0, n, step):
+        b = min(n, a + step)
         e, dlv = numpy_draws(rng, spec, len(f["kind"]), r["h"], b - a)
         chunk(r, f, spec, e, dlv, out[:, :, a:b])
     return {line: out[i].T for i, line in enumerate(LINES)}
@@ -346,7 +347,8 @@ def numpy_simulate(r: dict, f: dict, spec: tuple, n: int, seed: int, chunk=None)
     counts = np.zeros((4, h * NBINS), np.int64)
     sums = np.zeros((4, h))
     offsets = (np.arange(h) * NBINS)[:, None]
-    size = min(CHUNK, max(n - npilot, 1))
+    step = r.get("chunk", CHUNK)
+    size = min(step, max(n - npilot, 1))
     out = np.empty((4, h, size))
     ix = np.empty((h, size))
     k = np.empty((h, size), np.int64)
@@ -364,8 +366,8 @@ def numpy_simulate(r: dict, f: dict, spec: tuple, n: int, seed: int, chunk=None)
             sums[i] += lines[i].sum(axis=1)
 
     add(pilot)
-    for a in range(npilot, n, CHUNK):
-        b = min(n, a + CHUNK)
+    for a in range(npilot, n, step):
+        b = min(n, a + step)
         e, dlv = numpy_draws(rng, spec, nm, h, b - a)
         lines = out[:, :, : b - a]
         chunk(r, f, spec, e, dlv, lines)
