@@ -4,10 +4,10 @@
 //! `-- floor` times only that one, on 1 thread, at 100,000 paths. With `cohort` among the
 //! arguments, the BCP plan on the cohort model (`benches/common/cohort_plan.rs`) instead.
 
-#[path = "../benches/common/mod.rs"]
-mod common;
 #[path = "../benches/common/cohort_plan.rs"]
 mod cohort_plan;
+#[path = "../benches/common/mod.rs"]
+mod common;
 
 use common::{bcp_uncertain, uncertainty_toml};
 use dsg_forecast::Scenario;

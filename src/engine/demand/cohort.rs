@@ -289,24 +289,46 @@ impl CohortLevers {
                 }
             }
             // Ceased plans summed per category over ages in order (independent sums), then
-            // over categories. A category at a time with its sum in registers: the sum over
-            // ages keeps the compiler from vectorising across cells (gathers and scatters),
-            // so the lanes run in vector instructions.
+            // over categories. One lane: along memory. Several: a category at a time with its
+            // sum in registers (the sum over ages keeps the compiler from vectorising across
+            // cells with gathers and scatters, so the lanes run in vector instructions). Each
+            // lane's operations are the same either way.
             let acc = &mut state.acc;
             acc.clear();
             acc.resize(nc, [0.0; L]);
-            for (c, total) in acc.iter_mut().enumerate() {
+            let cease = |s: &mut [f64; L], rate: f64, e: &[f64; L], sum: &mut [f64; L]| {
+                for l in 0..L {
+                    let r = rate * cessation[l];
+                    let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
+                    let x = s[l] * q;
+                    s[l] -= x;
+                    sum[l] += x;
+                }
+            };
+            if L == 1 {
+                for ((stock, rates), extra) in state
+                    .stock
+                    .chunks_exact_mut(nc)
+                    .zip(co.cessation.chunks_exact(nc))
+                    .zip(state.extra.chunks_exact(nc))
+                {
+                    for (((s, rate), e), sum) in
+                        stock.iter_mut().zip(rates).zip(extra).zip(acc.iter_mut())
+                    {
+                        cease(s, *rate, e, sum);
+                    }
+                }
+            }
+            for (c, total) in acc.iter_mut().enumerate().filter(|_| L > 1) {
                 let mut sum = [0.0; L];
                 for a in 0..n {
                     let k = a * nc + c;
-                    let (s, rate, e) = (&mut state.stock[k], co.cessation[k], &state.extra[k]);
-                    for l in 0..L {
-                        let r = rate * cessation[l];
-                        let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
-                        let x = s[l] * q;
-                        s[l] -= x;
-                        sum[l] += x;
-                    }
+                    cease(
+                        &mut state.stock[k],
+                        co.cessation[k],
+                        &state.extra[k],
+                        &mut sum,
+                    );
                 }
                 *total = sum;
             }
@@ -414,10 +436,17 @@ impl CohortLevers {
                 };
                 state.ceased[l] += done;
             }
-            // A category at a time, summing what is left as it goes (into scratch, unused):
-            // the sum keeps the compiler from vectorising across cells with gathers and
-            // scatters, so the lanes run in vector instructions.
-            for c in 0..nc {
+            // One lane: along memory. Several: a category at a time, summing what is left as
+            // it goes (into scratch, unused): the sum keeps the compiler from vectorising
+            // across cells with gathers and scatters, so the lanes run in vector instructions.
+            if L == 1 {
+                for x in state.stock.iter_mut() {
+                    for l in 0..L {
+                        x[l] *= keep[l];
+                    }
+                }
+            }
+            for c in (0..nc).filter(|_| L > 1) {
                 let mut left = [0.0; L];
                 for a in 0..n {
                     let x = &mut state.stock[a * nc + c];
@@ -470,8 +499,21 @@ impl CohortLevers {
 #[inline(always)]
 fn sum_by_category<const L: usize>(stock: &[[f64; L]], nc: usize, out: &mut [[f64; L]]) {
     debug_assert_eq!(out.len(), nc);
-    // A category at a time with its sum in registers (the sum over ages in order keeps the
-    // compiler from vectorising across cells; the lanes run in vector instructions).
+    // One lane: along memory, the categories' sums side by side. Several: a category at a
+    // time with its sum in registers (the sum over ages in order keeps the compiler from
+    // vectorising across cells; the lanes run in vector instructions). The same operations
+    // per lane either way.
+    if L == 1 {
+        out.fill([0.0; L]);
+        for age in stock.chunks_exact(nc) {
+            for (o, x) in out.iter_mut().zip(age) {
+                for l in 0..L {
+                    o[l] += x[l];
+                }
+            }
+        }
+        return;
+    }
     for (c, o) in out.iter_mut().enumerate() {
         let mut sum = [0.0; L];
         for x in stock[c..].iter().step_by(nc) {
