@@ -5,6 +5,10 @@
     python benches/compare.py --quick    # smaller sizes, for a smoke test
     python benches/compare.py --model cohort   # the cohort demand model (benches/cohort_models.py)
 
+With `--model cohort`, the BCP plan on the cohort demand model (benches/cohort_plan.py, the
+scenario `cargo bench --bench project` runs) against a tuned numpy and an expert numba cohort
+implementation (benches/cohort_models.py); there is no plain-Python version of it.
+
 Same inputs (the BCP example plus an uncertainty section), same model, same summaries
 (quantiles read off 4,096-bin histograms whose range a 1,024-path pilot sets, and means).
 

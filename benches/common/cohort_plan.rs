@@ -10,8 +10,9 @@ const BCP: &str = concat!(
 );
 
 /// The BCP plan on the cohort model: each category's plans spread over ages 0 to 25 by a
-/// school-age profile, new plans at 9% of the stock a year (mostly at ages 3 to 11), cessation
-/// rising from 2% a year at 15 to 40% at 24, moves into special at 11 and into post-16 at 16.
+/// school-age profile, new plans at 9% of the stock a year (at ages 3 to 11), cessation 1% a
+/// year below 15, then from 2% at 15 rising 4 points a year to 42% at 25, moves into special
+/// at 11 and into post-16 at 16.
 /// `benches/cohort_plan.py` builds the same scenario for `benches/compare.py --model cohort`
 /// (`python benches/cohort_plan.py --check` compares the two).
 pub fn bcp_cohort() -> Scenario {
