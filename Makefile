@@ -57,6 +57,7 @@ bench: build
 	$(PY) benches/python_project.py
 	$(PY) benches/toolkit_speed.py
 	$(PY) benches/compare.py
+	$(PY) benches/compare.py --model cohort
 	$(PY) benches/backtest_all.py
 
 # Rebuild the package's public-data tables from data/raw/ (see data/build.py).

@@ -3,6 +3,11 @@
     python benches/compare.py            # table
     python benches/compare.py --json     # every figure and ratio as JSON
     python benches/compare.py --quick    # smaller sizes, for a smoke test
+    python benches/compare.py --model cohort   # the cohort demand model (benches/cohort_models.py)
+
+With `--model cohort`, the BCP plan on the cohort demand model (benches/cohort_plan.py, the
+scenario `cargo bench --bench project` runs) against a tuned numpy and an expert numba cohort
+implementation (benches/cohort_models.py); there is no plain-Python version of it.
 
 Same inputs (the BCP example plus an uncertainty section), same model, same summaries
 (quantiles read off 4,096-bin histograms whose range a 1,024-path pilot sets, and means).
@@ -316,33 +321,38 @@ def numpy_draws(rng: np.random.Generator, spec: tuple, nm: int, h: int, n: int):
     return e, dlv
 
 
-def numpy_paths(r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
-    """Every path's lines, (paths, years) per line (for the checks)."""
+def numpy_paths(r: dict, f: dict, spec: tuple, n: int, seed: int, chunk=None) -> dict:
+    """Every path's lines, (paths, years) per line (for the checks). `chunk` is the model for
+    one chunk (`numpy_chunk`, the growth model, unless given)."""
+    chunk = chunk or numpy_chunk
+    step = r.get("chunk", CHUNK)
     rng = np.random.default_rng(seed)
     out = np.empty((4, r["h"], n))
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
+    for a in range(0, n, step):
+        b = min(n, a + step)
         e, dlv = numpy_draws(rng, spec, len(f["kind"]), r["h"], b - a)
-        numpy_chunk(r, f, spec, e, dlv, out[:, :, a:b])
+        chunk(r, f, spec, e, dlv, out[:, :, a:b])
     return {line: out[i].T for i, line in enumerate(LINES)}
 
 
-def numpy_simulate(r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
+def numpy_simulate(r: dict, f: dict, spec: tuple, n: int, seed: int, chunk=None) -> dict:
     """Summaries as the library gives them, in chunks of CHUNK paths (memory flat): a pilot of
     PILOT paths sets each histogram's range, then chunk by chunk the model, histogram counts
     (one `bincount` per line) and sums; quantiles and means at the end."""
+    chunk = chunk or numpy_chunk
     h, nm = r["h"], len(f["kind"])
     rng = np.random.default_rng(seed)
     npilot = min(n, PILOT)
     e, dlv = numpy_draws(rng, spec, nm, h, npilot)
     pilot = np.empty((4, h, npilot))
-    numpy_chunk(r, f, spec, e, dlv, pilot)
+    chunk(r, f, spec, e, dlv, pilot)
     lo, width = grid(pilot)
     inv = 1.0 / width
     counts = np.zeros((4, h * NBINS), np.int64)
     sums = np.zeros((4, h))
     offsets = (np.arange(h) * NBINS)[:, None]
-    size = min(CHUNK, max(n - npilot, 1))
+    step = r.get("chunk", CHUNK)
+    size = min(step, max(n - npilot, 1))
     out = np.empty((4, h, size))
     ix = np.empty((h, size))
     k = np.empty((h, size), np.int64)
@@ -360,11 +370,11 @@ def numpy_simulate(r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
             sums[i] += lines[i].sum(axis=1)
 
     add(pilot)
-    for a in range(npilot, n, CHUNK):
-        b = min(n, a + CHUNK)
+    for a in range(npilot, n, step):
+        b = min(n, a + step)
         e, dlv = numpy_draws(rng, spec, nm, h, b - a)
         lines = out[:, :, : b - a]
-        numpy_chunk(r, f, spec, e, dlv, lines)
+        chunk(r, f, spec, e, dlv, lines)
         add(lines)
     counts = counts.reshape(4, h, NBINS)
     return {"quantiles": hist_quantiles(counts, lo, width, n), "mean": sums / n}
@@ -493,57 +503,67 @@ def load_numba():
     def scratch_rows(p, f):
         return 11 + 3 * p[3].shape[0] + f[0].shape[0]
 
-    @njit(parallel=True, cache=False)
-    def paths(rngs, n, block, spec, p, f, rows, out):
-        """Every path's lines into out (4, years, paths), blocks of paths in parallel."""
-        h, nm = p[0].shape[0], f[0].shape[0]
-        for b in prange(len(rngs)):
-            a = b * block
-            m = min(block, n - a)
-            mp = (m + L - 1) // L * L
-            e, dlv = draws(rngs[b], spec, nm, h, mp)
-            s = np.empty((rows, L))
-            o = np.empty((4, h, L))
-            for g0 in range(0, mp, L):
-                group(e, dlv, g0, spec, p, f, s, o)
-                for i in range(4):
-                    for t in range(h):
-                        for j in range(min(L, m - g0)):
-                            out[i, t, a + g0 + j] = o[i, t, j]
+    def drivers(group):
+        """`paths` and `summary` for a model's `group` function (the model for L paths side
+        by side): compiled once per model."""
 
-    @njit(parallel=True, cache=False)
-    def summary(rngs, n, block, spec, p, f, rows, lo, inv, nthreads):
-        """Histogram counts (4, years, bins) and sums (4, years) of paths from PILOT on: each
-        thread takes every nthreads-th block (one Generator each) into its own summary."""
-        h, nm = p[0].shape[0], f[0].shape[0]
-        counts = np.zeros((nthreads, 4, h, NBINS), np.int64)
-        sums = np.zeros((nthreads, 4, h))
-        for tid in prange(nthreads):
-            s = np.empty((rows, L))
-            o = np.empty((4, h, L))
-            for b in range(tid, len(rngs), nthreads):
+        @njit(parallel=True, cache=False)
+        def paths(rngs, n, block, spec, p, f, rows, out):
+            """Every path's lines into out (4, years, paths), blocks of paths in parallel."""
+            h, nm = p[0].shape[0], f[0].shape[0]
+            for b in prange(len(rngs)):
                 a = b * block
                 m = min(block, n - a)
                 mp = (m + L - 1) // L * L
                 e, dlv = draws(rngs[b], spec, nm, h, mp)
+                s = np.empty((rows, L))
+                o = np.empty((4, h, L))
                 for g0 in range(0, mp, L):
                     group(e, dlv, g0, spec, p, f, s, o)
-                    w = min(L, m - g0)
                     for i in range(4):
                         for t in range(h):
-                            base, step = lo[i, t], inv[i, t]
-                            for j in range(w):
-                                v = o[i, t, j]
-                                k = int(min(max((v - base) * step, 0.0), NBINS - 1.0))
-                                counts[tid, i, t, k] += 1
-                                sums[tid, i, t] += v
-        return counts.sum(axis=0), sums.sum(axis=0)
+                            for j in range(min(L, m - g0)):
+                                out[i, t, a + g0 + j] = o[i, t, j]
 
+        @njit(parallel=True, cache=False)
+        def summary(rngs, n, block, spec, p, f, rows, lo, inv, nthreads):
+            """Histogram counts (4, years, bins) and sums (4, years) of paths from PILOT on: each
+            thread takes every nthreads-th block (one Generator each) into its own summary."""
+            h, nm = p[0].shape[0], f[0].shape[0]
+            counts = np.zeros((nthreads, 4, h, NBINS), np.int64)
+            sums = np.zeros((nthreads, 4, h))
+            for tid in prange(nthreads):
+                s = np.empty((rows, L))
+                o = np.empty((4, h, L))
+                for b in range(tid, len(rngs), nthreads):
+                    a = b * block
+                    m = min(block, n - a)
+                    mp = (m + L - 1) // L * L
+                    e, dlv = draws(rngs[b], spec, nm, h, mp)
+                    for g0 in range(0, mp, L):
+                        group(e, dlv, g0, spec, p, f, s, o)
+                        w = min(L, m - g0)
+                        for i in range(4):
+                            for t in range(h):
+                                base, step = lo[i, t], inv[i, t]
+                                for j in range(w):
+                                    v = o[i, t, j]
+                                    k = int(min(max((v - base) * step, 0.0), NBINS - 1.0))
+                                    counts[tid, i, t, k] += 1
+                                    sums[tid, i, t] += v
+            return counts.sum(axis=0), sums.sum(axis=0)
+
+        return paths, summary
+
+    paths, summary = drivers(group)
     return {
         "numba": numba,
+        "njit": njit,
+        "drivers": drivers,
         "paths": paths,
         "summary": summary,
         "rows": scratch_rows,
+        "args": numba_args,
     }
 
 
@@ -580,7 +600,7 @@ def numba_rngs(nb, n: int, seed: int):
 
 
 def numba_paths(nb, r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
-    p, fa = numba_args(r, f)
+    p, fa = nb["args"](r, f)
     out = np.empty((4, r["h"], n))
     nb["paths"](numba_rngs(nb, n, seed), n, NUMBA_BLOCK, spec, p, fa, nb["rows"](p, fa), out)
     return {line: out[i].T for i, line in enumerate(LINES)}
@@ -589,7 +609,7 @@ def numba_paths(nb, r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
 def numba_simulate(nb, r: dict, f: dict, spec: tuple, n: int, seed: int) -> dict:
     """Summaries as the library gives them: a pilot of PILOT paths sets each histogram's range,
     then the rest in parallel blocks with per-thread summaries; quantiles at the end."""
-    p, fa = numba_args(r, f)
+    p, fa = nb["args"](r, f)
     rows = nb["rows"](p, fa)
     npilot = min(n, PILOT)
     pilot = np.empty((4, r["h"], npilot))
@@ -807,22 +827,48 @@ def machine(nb) -> dict:
     }
 
 
-def run(quick: bool) -> dict:
-    base = dsg.Scenario.from_toml(EXAMPLE)
+def model(name: str, nb) -> tuple:
+    """(scenario without uncertainty, resolved inputs, numpy chunk function, numba functions
+    or None, plain-Python function or None) for the growth or the cohort model."""
+    if name == "growth":
+        base = dsg.Scenario.from_toml(EXAMPLE)
+        return base, resolve(base.to_dict()), numpy_chunk, nb, python_model
+    # The cohort model: the plan benches/common/cohort_plan.rs builds (benches/cohort_plan.py).
+    import cohort_models as cm
+    from cohort_plan import bcp_cohort
+
+    assert (cm.REDUCE_GROWTH, cm.CEASE_ALL, cm.MOVE, cm.CEASE_CAT) == (
+        REDUCE_GROWTH,
+        CEASE_ALL,
+        MOVE,
+        CEASE_CAT,
+    ) and (cm.UNIT_COST, cm.INVEST, cm.SAVE) == (UNIT_COST, INVEST, SAVE)
+    base = bcp_cohort()
+    d = base.to_dict()
+    r = cm.resolve_cohort(d, resolve(d))
+    if nb is not None:
+        paths, summary = nb["drivers"](cm.make_group(nb["njit"], L))
+        nb = {**nb, "paths": paths, "summary": summary, "rows": cm.scratch_rows}
+        nb["args"] = cm.numba_args
+    return base, r, cm.numpy_chunk, nb, None
+
+
+def run(quick: bool, which: str = "growth") -> dict:
+    nb = load_numba()
+    base, r, chunk, nb, python = model(which, nb)
     u = uncertainty(base.mitigation_names)
     scen = base.replace({"uncertainty": u})
-    r = resolve(base.to_dict())
     f = flat(r)
     spec, spec_off = shock_spec(u), shock_spec(None)
     sizes = (10_000, 50_000) if quick else (100_000, 1_000_000)
     py_n = 200 if quick else 2_000
     threads = os.cpu_count() or 1
-    nb = load_numba()
     res: dict = {
+        "model": which,
         "machine": machine(nb),
         "years": r["h"],
         "sizes": list(sizes),
-        "python_paths": py_n,
+        "python_paths": py_n if python else None,
         "threads": threads,
         "numba": nb is not None,
     }
@@ -834,11 +880,10 @@ def run(quick: bool) -> dict:
     )
     lib_off = dsg.simulate(flat_scen, n_paths=100, seed=0, keep_paths=True, progress=False)
     plan = dsg.project(base)
-    others = {
-        "numpy": numpy_paths(r, f, spec_off, 100, 0),
-        "plain Python": python_model(r, None, 5, 0),
-    }
-    sums_off = {"numpy": numpy_simulate(r, f, spec_off, 3000, 0)}
+    others = {"numpy": numpy_paths(r, f, spec_off, 100, 0, chunk)}
+    if python:
+        others["plain Python"] = python(r, None, 5, 0)
+    sums_off = {"numpy": numpy_simulate(r, f, spec_off, 3000, 0, chunk)}
     if nb is not None:
         t0 = time.perf_counter()
         others["numba"] = numba_paths(nb, r, f, spec_off, 100, 0)
@@ -860,12 +905,13 @@ def run(quick: bool) -> dict:
     # timed summaries.
     n0 = sizes[0]
     lib_on = dsg.simulate(scen, n_paths=n0, seed=1, progress=False)
-    np_on = numpy_paths(r, f, spec, n0, 2)
+    np_on = numpy_paths(r, f, spec, n0, 2, chunk)
     res["mc"] = [
         mc_agreement(lib_on, np_on, "numpy"),
-        summary_agreement(lib_on, numpy_simulate(r, f, spec, n0, 4), np_on, "numpy"),
-        mc_agreement(lib_on, python_model(r, u, py_n, 3), "plain Python"),
+        summary_agreement(lib_on, numpy_simulate(r, f, spec, n0, 4, chunk), np_on, "numpy"),
     ]
+    if python:
+        res["mc"].append(mc_agreement(lib_on, python(r, u, py_n, 3), "plain Python"))
     if nb is not None:
         nb_on = numba_paths(nb, r, f, spec, n0, 5)
         res["mc"] += [
@@ -875,6 +921,7 @@ def run(quick: bool) -> dict:
     res["capped_share"] = lib_on.capped_share
 
     # 3. Timings, each the best of several runs.
+    res["loadavg"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     t: dict = {}
     reps = {"library": 5, "floor": 5, "numba": 3, "numpy": 3}
     for n in sizes:
@@ -894,7 +941,7 @@ def run(quick: bool) -> dict:
         )
         t[f"floor_{n}"] = min(t[f"library_floor_{n}"], t[f"numpy_floor_{n}"])
         t[f"numpy_{n}"] = timed(
-            lambda n=n: numpy_simulate(r, f, spec, n, 2), 2 if big else reps["numpy"]
+            lambda n=n: numpy_simulate(r, f, spec, n, 2, chunk), 2 if big else reps["numpy"]
         )
         if nb is not None:
             for k, th in (("", threads), ("_1_thread", 1)):
@@ -903,9 +950,10 @@ def run(quick: bool) -> dict:
                     lambda n=n: numba_simulate(nb, r, f, spec, n, 2), reps["numba"]
                 )
             nb["numba"].set_num_threads(threads)
-    t_py = timed(lambda: python_model(r, u, py_n, 3), 3)
-    for n in sizes:
-        t[f"python_{n}"] = t_py / py_n * n
+    if python:
+        t_py = timed(lambda: python(r, u, py_n, 3), 3)
+        for n in sizes:
+            t[f"python_{n}"] = t_py / py_n * n
     big = sizes[-1]
     quarter = big // 4
     t["library_quarter"] = timed(
@@ -929,7 +977,8 @@ def run(quick: bool) -> dict:
     for n in sizes:
         lib2, lib1 = t[f"library_{n}"], t[f"library_1_thread_{n}"]
         ratios[f"numpy_over_library_{n}"] = t[f"numpy_{n}"] / lib2
-        ratios[f"python_over_library_{n}"] = t[f"python_{n}"] / lib2
+        if python:
+            ratios[f"python_over_library_{n}"] = t[f"python_{n}"] / lib2
         ratios[f"library_over_floor_{n}"] = lib2 / t[f"floor_{n}"]
         ratios[f"library_floor_over_numpy_floor_{n}"] = (
             t[f"library_floor_{n}"] / t[f"numpy_floor_{n}"]
@@ -962,7 +1011,10 @@ def table(res: dict) -> str:
     t, r = res["seconds"], res["ratios"]
     m = res["machine"]
     nb = res["numba"]
+    py = res["python_paths"] is not None
     rows = [
+        f"The {res['model']} model (--model {res['model']}). "
+        f"Load average before timing: {res['loadavg']}.",
         f"Machine: {m['cpu']}, {m['cores']} cores; Python {m['python']}, numpy {m['numpy']}, "
         f"numba {m['numba'] or 'not installed'}, dsg-forecast {m['dsg_forecast']}. "
         f"{res['years']} years; {res['threads']} threads unless 1t.",
@@ -989,7 +1041,8 @@ def table(res: dict) -> str:
                 if nb
                 else f"{dash} | {dash} | "
             )
-            + f"{t[f'numpy_{n}']:>8.3f} | {t[f'python_{n}']:>8.1f}"
+            + f"{t[f'numpy_{n}']:>8.3f} | "
+            + (f"{t[f'python_{n}']:>8.1f}" if py else dash)
         )
     head = (
         f"{'paths':>10} | {'numba/lib':>9} | {'1t: numba/lib':>13} | {'numpy/lib':>9} | "
@@ -1006,12 +1059,17 @@ def table(res: dict) -> str:
                 else f"{'-':>9} | {'-':>13} | "
             )
             + f"{r[f'numpy_over_library_{n}']:>8.1f}x | "
-            f"{r[f'python_over_library_{n}']:>9.0f}x | {r[f'library_over_floor_{n}']:>8.2f}x | "
+            + (f"{r[f'python_over_library_{n}']:>9.0f}x | " if py else f"{'-':>10} | ")
+            + f"{r[f'library_over_floor_{n}']:>8.2f}x | "
             f"{r[f'two_threads_speedup_{n}']:>10.2f}x"
         )
     rows += [
-        f"* plain Python timed on {res['python_paths']:,} paths and scaled per path. Best of 5 "
-        "(library, floors), 3 (numba, numpy; numpy 2 at 10^6), 3 (plain Python).",
+        (
+            f"* plain Python timed on {res['python_paths']:,} paths and scaled per path. "
+            if py
+            else "* no plain-Python version of this model. "
+        )
+        + "Best of 5 (library, floors), 3 (numba, numpy; numpy 2 at 10^6), 3 (plain Python).",
         "Floor: the faster of the library's generator and numpy's PCG64 drawing the same numbers "
         "(lib RNG, np RNG).",
     ]
@@ -1051,8 +1109,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
+    ap.add_argument(
+        "--model",
+        choices=("growth", "cohort"),
+        default="growth",
+        help="demand model: the BCP example (growth) or the BCP plan on the cohort model "
+        "(benches/cohort_plan.py, as cargo bench --bench project builds it)",
+    )
     args = ap.parse_args(argv)
-    res = run(args.quick)
+    res = run(args.quick, args.model)
     print(json.dumps(res, indent=2) if args.json else table(res))
     if not res["numba"]:
         print(

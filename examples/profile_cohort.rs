@@ -1,5 +1,6 @@
 //! Profile the cohort model: many runs of the BCP plan on the cohort model, for `perf`.
-//! `cargo run --release --example profile_cohort`.
+//! `cargo run --release --example profile_cohort`; with `-- --print-scenario`, print the
+//! scenario as JSON instead (`benches/cohort_plan.py --check` compares it with Python's).
 
 use dsg_forecast::{Model, run};
 use std::hint::black_box;
@@ -8,7 +9,12 @@ use std::hint::black_box;
 mod cohort_plan;
 
 fn main() {
-    let m = Model::new(&cohort_plan::bcp_cohort());
+    let s = cohort_plan::bcp_cohort();
+    if std::env::args().any(|a| a == "--print-scenario") {
+        println!("{}", s.to_json_string());
+        return;
+    }
+    let m = Model::new(&s);
     let n = 100_000;
     let t = std::time::Instant::now();
     for _ in 0..n {

@@ -1,18 +1,29 @@
 //! Time whole simulations of the BCP example with uncertainty, on 1 and 2 threads (best of
 //! 10), next to the floor (the same random numbers drawn, 16 paths side by side, and
 //! nothing else): `cargo run --release --example time_simulate`. For profiling, `-- simulate` or
-//! `-- floor` times only that one, on 1 thread, at 100,000 paths.
+//! `-- floor` times only that one, on 1 thread, at 100,000 paths. With `cohort` among the
+//! arguments, the BCP plan on the cohort model (`benches/common/cohort_plan.rs`) instead.
 
+#[path = "../benches/common/cohort_plan.rs"]
+mod cohort_plan;
 #[path = "../benches/common/mod.rs"]
 mod common;
 
-use common::bcp_uncertain;
+use common::{bcp_uncertain, uncertainty_toml};
+use dsg_forecast::Scenario;
 use dsg_forecast::simulate::{Options, rng_floor, simulate};
 use std::time::Instant;
 
 fn main() {
-    let s = bcp_uncertain();
-    let only = std::env::args().nth(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let s = if args.iter().any(|a| a == "cohort") {
+        let c = cohort_plan::bcp_cohort();
+        Scenario::from_toml_str(&(cohort_plan::bcp_cohort_toml() + &uncertainty_toml(&c)))
+            .expect("valid uncertain cohort scenario")
+    } else {
+        bcp_uncertain()
+    };
+    let only = args.into_iter().find(|a| a != "cohort");
     if let Some(which) = only.as_deref() {
         let o = Options {
             n_paths: 100_000,

@@ -10,9 +10,19 @@ const BCP: &str = concat!(
 );
 
 /// The BCP plan on the cohort model: each category's plans spread over ages 0 to 25 by a
-/// school-age profile, new plans at 9% of the stock a year (mostly at ages 3 to 11), cessation
-/// rising from 2% a year at 15 to 40% at 24, moves into special at 11 and into post-16 at 16.
+/// school-age profile, new plans at 9% of the stock a year (at ages 3 to 11), cessation 1% a
+/// year below 15, then from 2% at 15 rising 4 points a year to 42% at 25, moves into special
+/// at 11 and into post-16 at 16.
+/// `benches/cohort_plan.py` builds the same scenario for `benches/compare.py --model cohort`
+/// (`python benches/cohort_plan.py --check` compares the two).
 pub fn bcp_cohort() -> Scenario {
+    Scenario::from_toml_str(&bcp_cohort_toml())
+        .and_then(dsg_forecast::runnable)
+        .expect("valid cohort plan")
+}
+
+/// [`bcp_cohort`]'s scenario text.
+pub fn bcp_cohort_toml() -> String {
     let s = Scenario::from_path(std::path::Path::new(BCP)).expect("example is valid");
     let profile: Vec<f64> = (0..26)
         .map(|a: i32| match a {
@@ -62,7 +72,5 @@ pub fn bcp_cohort() -> Scenario {
         list(&cess),
     )
     .unwrap();
-    Scenario::from_toml_str(&text)
-        .and_then(dsg_forecast::runnable)
-        .expect("valid cohort plan")
+    text
 }

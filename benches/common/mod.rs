@@ -12,8 +12,13 @@ pub fn bcp_uncertain() -> Scenario {
         "/examples/bcp_safety_valve_2024.toml"
     );
     let base = Scenario::from_path(std::path::Path::new(path)).expect("example is valid");
-    let mut text = std::fs::read_to_string(path).unwrap();
-    text += r#"
+    let text = std::fs::read_to_string(path).unwrap() + &uncertainty_toml(&base);
+    Scenario::from_toml_str(&text).expect("valid uncertain scenario")
+}
+
+/// The benchmarks' `[uncertainty]` section for a scenario with `s`'s mitigations.
+pub fn uncertainty_toml(s: &Scenario) -> String {
+    let mut text = r#"
 [uncertainty]
 persistence = 0.5
 correlation = 0.3
@@ -21,12 +26,13 @@ ehcp_growth = { distribution = "normal", sd = 0.015 }
 inflation = { distribution = "normal", sd = 0.01 }
 hnb_growth = { distribution = "normal", sd = 0.01 }
 [uncertainty.delivery]
-"#;
-    for m in &base.mitigations {
+"#
+    .to_string();
+    for m in &s.mitigations {
         text += &format!(
             "{:?} = {{ distribution = \"beta\", alpha = 8, beta = 3 }}\n",
             m.name
         );
     }
-    Scenario::from_toml_str(&text).expect("valid uncertain scenario")
+    text
 }

@@ -288,27 +288,49 @@ impl CohortLevers {
                     }
                 }
             }
-            // Ceased plans summed per category (independent sums), then over categories.
+            // Ceased plans summed per category over ages in order (independent sums), then
+            // over categories. One lane: along memory. Several: a category at a time with its
+            // sum in registers (the sum over ages keeps the compiler from vectorising across
+            // cells with gathers and scatters, so the lanes run in vector instructions). Each
+            // lane's operations are the same either way.
             let acc = &mut state.acc;
             acc.clear();
             acc.resize(nc, [0.0; L]);
-            for ((stock, rates), extra) in state
-                .stock
-                .chunks_exact_mut(nc)
-                .zip(co.cessation.chunks_exact(nc))
-                .zip(state.extra.chunks_exact(nc))
-            {
-                for (((s, rate), e), sum) in
-                    stock.iter_mut().zip(rates).zip(extra).zip(acc.iter_mut())
+            let cease = |s: &mut [f64; L], rate: f64, e: &[f64; L], sum: &mut [f64; L]| {
+                for l in 0..L {
+                    let r = rate * cessation[l];
+                    let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
+                    let x = s[l] * q;
+                    s[l] -= x;
+                    sum[l] += x;
+                }
+            };
+            if L == 1 {
+                for ((stock, rates), extra) in state
+                    .stock
+                    .chunks_exact_mut(nc)
+                    .zip(co.cessation.chunks_exact(nc))
+                    .zip(state.extra.chunks_exact(nc))
                 {
-                    for l in 0..L {
-                        let r = rate * cessation[l];
-                        let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
-                        let x = s[l] * q;
-                        s[l] -= x;
-                        sum[l] += x;
+                    for (((s, rate), e), sum) in
+                        stock.iter_mut().zip(rates).zip(extra).zip(acc.iter_mut())
+                    {
+                        cease(s, *rate, e, sum);
                     }
                 }
+            }
+            for (c, total) in acc.iter_mut().enumerate().filter(|_| L > 1) {
+                let mut sum = [0.0; L];
+                for a in 0..n {
+                    let k = a * nc + c;
+                    cease(
+                        &mut state.stock[k],
+                        co.cessation[k],
+                        &state.extra[k],
+                        &mut sum,
+                    );
+                }
+                *total = sum;
             }
             for x in acc.iter() {
                 for l in 0..L {
@@ -355,16 +377,22 @@ impl CohortLevers {
                 state.growth[l] *= 1.0 + g[l];
                 f[l] = state.growth[l] * (1.0 - cut[l]).max(0.0);
             }
+            // Lanes innermost (each a cell's lanes are contiguous), so these loops run in
+            // vector instructions; each lane's operations are the same either way.
             for a in 0..n {
                 let base = co.new_plans[a];
                 if base == 0.0 {
                     continue;
                 }
+                let x: [f64; L] = std::array::from_fn(|l| base * f[l]);
                 for l in 0..L {
-                    let x = base * f[l];
-                    state.new[l] += x;
-                    for c in 0..nc {
-                        state.stock[a * nc + c][l] += x * co.mix[a * nc + c];
+                    state.new[l] += x[l];
+                }
+                for c in 0..nc {
+                    let w = co.mix[a * nc + c];
+                    let s = &mut state.stock[a * nc + c];
+                    for l in 0..L {
+                        s[l] += x[l] * w;
                     }
                 }
             }
@@ -398,17 +426,36 @@ impl CohortLevers {
             }
             let gap: [f64; L] = std::array::from_fn(|l| asked[l] - total[l]);
             report_short(i, gap, &mut short);
+            let mut keep = [0.0; L];
             for l in 0..L {
                 let done = asked[l].min(total[l]);
-                let keep = if total[l] > 0.0 {
+                keep[l] = if total[l] > 0.0 {
                     1.0 - done / total[l]
                 } else {
                     0.0
                 };
-                for x in state.stock.iter_mut() {
-                    x[l] *= keep;
-                }
                 state.ceased[l] += done;
+            }
+            // One lane: along memory. Several: a category at a time, summing what is left as
+            // it goes (into scratch, unused): the sum keeps the compiler from vectorising
+            // across cells with gathers and scatters, so the lanes run in vector instructions.
+            if L == 1 {
+                for x in state.stock.iter_mut() {
+                    for l in 0..L {
+                        x[l] *= keep[l];
+                    }
+                }
+            }
+            for c in (0..nc).filter(|_| L > 1) {
+                let mut left = [0.0; L];
+                for a in 0..n {
+                    let x = &mut state.stock[a * nc + c];
+                    for l in 0..L {
+                        x[l] *= keep[l];
+                        left[l] += x[l];
+                    }
+                }
+                state.acc[c] = left;
             }
         }
         for &(i, from, to, per_year) in &self.shifts {
@@ -448,17 +495,32 @@ impl CohortLevers {
     }
 }
 
-/// `out[c] = Σ_a stock[a * nc + c]`, summed in age order: ages outer, categories inner, so
-/// the categories' sums run side by side along memory.
+/// `out[c] = Σ_a stock[a * nc + c]`, summed in age order.
 #[inline(always)]
 fn sum_by_category<const L: usize>(stock: &[[f64; L]], nc: usize, out: &mut [[f64; L]]) {
     debug_assert_eq!(out.len(), nc);
-    out.fill([0.0; L]);
-    for age in stock.chunks_exact(nc) {
-        for (o, x) in out.iter_mut().zip(age) {
-            for l in 0..L {
-                o[l] += x[l];
+    // One lane: along memory, the categories' sums side by side. Several: a category at a
+    // time with its sum in registers (the sum over ages in order keeps the compiler from
+    // vectorising across cells; the lanes run in vector instructions). The same operations
+    // per lane either way.
+    if L == 1 {
+        out.fill([0.0; L]);
+        for age in stock.chunks_exact(nc) {
+            for (o, x) in out.iter_mut().zip(age) {
+                for l in 0..L {
+                    o[l] += x[l];
+                }
             }
         }
+        return;
+    }
+    for (c, o) in out.iter_mut().enumerate() {
+        let mut sum = [0.0; L];
+        for x in stock[c..].iter().step_by(nc) {
+            for l in 0..L {
+                sum[l] += x[l];
+            }
+        }
+        *o = sum;
     }
 }
