@@ -8,16 +8,32 @@ what is allowed, with ``.issues`` holding one dict, as the Rust validation does.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 from ._core import ScenarioError
 
 
-def bad_argument(path: str, value: object, message: str) -> ScenarioError:
-    """A ScenarioError for one bad argument, worded and structured like the Rust errors:
-    ``path = value: message`` with ``.issues`` holding one dict (path, year, value, message)."""
-    err = ScenarioError(f"1 problem in the request:\n  - {path} = {value!r}: {message}")
-    err.issues = [{"path": path, "year": None, "value": repr(value), "message": message}]
+def problems_error(
+    problems: Sequence[tuple[str, object, str]], subject: str = "request", show=repr
+) -> ScenarioError:
+    """One ScenarioError listing every (path, value, message) problem, worded and structured
+    like the Rust errors: ``N problems in the <subject>:`` then ``- path = value: message``
+    lines, with ``.issues`` holding one dict (path, year, value, message) each. ``show``
+    writes a value (``repr`` by default)."""
+    n = len(problems)
+    lines = [f"{n} problem{'s' if n != 1 else ''} in the {subject}:"]
+    lines += [f"  - {path} = {show(value)}: {message}" for path, value, message in problems]
+    err = ScenarioError("\n".join(lines))
+    err.issues = [
+        {"path": path, "year": None, "value": show(value), "message": message}
+        for path, value, message in problems
+    ]
     return err
+
+
+def bad_argument(path: str, value: object, message: str) -> ScenarioError:
+    """A ScenarioError for one bad argument (see :func:`problems_error`)."""
+    return problems_error([(path, value, message)])
 
 
 def real_number(path: str, value: object, what: str = "a number") -> float:

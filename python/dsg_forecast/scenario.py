@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _core
+from ._args import problems_error
 from ._io import write_text
 
 ScenarioError = _core.ScenarioError
@@ -294,15 +295,7 @@ _MAX_DEPTH = 32
 
 def _problems(problems: list[tuple[str, object, str]]) -> ScenarioError:
     """One ScenarioError listing every (path, value, message), with ``.issues``."""
-    n = len(problems)
-    lines = [f"{n} problem{'s' if n != 1 else ''} in the scenario:"]
-    lines += [f"  - {path} = {_short(value)}: {message}" for path, value, message in problems]
-    err = ScenarioError("\n".join(lines))
-    err.issues = [
-        {"path": path, "year": None, "value": _short(value), "message": message}
-        for path, value, message in problems
-    ]
-    return err
+    return problems_error(problems, "scenario", _short)
 
 
 def _short(value: object) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._args import problems_error
 from ._format import fixed, money_scale, pounds_m
 from .projection import project
 from .scenario import Scenario
@@ -54,20 +55,10 @@ BATCH_METRICS = ("closing_deficit", "peak_deficit", "in_year_deficit", "total_ex
 
 
 def _bad(path: str, value: object, message: str) -> ScenarioError:
-    return _bad_all([(path, value, message)])
+    return problems_error([(path, value, message)])
 
 
-def _bad_all(problems: Sequence[tuple[str, object, str]]) -> ScenarioError:
-    """One ScenarioError listing every (path, value, message) problem."""
-    n = len(problems)
-    lines = [f"{n} problem{'s' if n != 1 else ''} in the request:"]
-    lines += [f"  - {path} = {value!r}: {message}" for path, value, message in problems]
-    err = ScenarioError("\n".join(lines))
-    err.issues = [
-        {"path": path, "year": None, "value": repr(value), "message": message}
-        for path, value, message in problems
-    ]
-    return err
+_bad_all = problems_error
 
 
 def _is_number(x: object) -> bool:
