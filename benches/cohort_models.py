@@ -189,16 +189,7 @@ def numpy_chunk(r: dict, f: dict, spec: tuple, e: np.ndarray, dlv: np.ndarray, o
                     costs += x
                 else:
                     costs -= x
-        spend, in_year, closing, ehcps = out[2, t], out[1, t], out[0, t], out[3, t]
-        np.einsum("cp,cp->p", plans, uc, out=spend)
-        spend += r["non_plan"][t]
-        spend += costs
-        np.subtract(spend, hnb, out=in_year)
-        in_year -= r["transfer"][t] + r["other"][t]
-        balance += in_year
-        balance -= r["payments"][t]
-        closing[:] = balance
-        np.sum(plans, axis=0, out=ehcps)
+        numpy_year_end(r, t, plans, uc, costs, hnb, balance, out)
 
 
 # ---- numba, as an expert writes it ------------------------------------------------------------
@@ -407,3 +398,20 @@ def make_group(njit, lanes: int):
                 out[3, t, j] = x[j]
 
     return group
+
+
+def numpy_year_end(r: dict, t: int, plans, uc, costs, hnb, balance, out) -> None:
+    """The tuned numpy versions' cost, funding and deficit for year `t`, in place: spend =
+    Σ plans × unit cost + non-plan + mitigation costs, in-year = spend − income, the balance
+    carried (payments subtracted), and the four lines written into `out[:, t]`. Shared by the
+    growth and cohort versions (benches/cohort_models.py)."""
+    spend, in_year, closing, ehcps = out[2, t], out[1, t], out[0, t], out[3, t]
+    np.einsum("cp,cp->p", plans, uc, out=spend)
+    spend += r["non_plan"][t]
+    spend += costs
+    np.subtract(spend, hnb, out=in_year)
+    in_year -= r["transfer"][t] + r["other"][t]
+    balance += in_year
+    balance -= r["payments"][t]
+    closing[:] = balance
+    np.sum(plans, axis=0, out=ehcps)

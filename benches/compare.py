@@ -47,6 +47,7 @@ from pathlib import Path
 
 import dsg_forecast as dsg
 import numpy as np
+from cohort_models import numpy_year_end
 from dsg_forecast import _core
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bcp_safety_valve_2024.toml"
@@ -303,16 +304,7 @@ def numpy_chunk(r: dict, f: dict, spec: tuple, e: np.ndarray, dlv: np.ndarray, o
                     costs += x
                 else:
                     costs -= x
-        spend, in_year, closing, ehcps = out[2, t], out[1, t], out[0, t], out[3, t]
-        np.einsum("cp,cp->p", plans, uc, out=spend)
-        spend += r["non_plan"][t]
-        spend += costs
-        np.subtract(spend, hnb, out=in_year)
-        in_year -= r["transfer"][t] + r["other"][t]
-        balance += in_year
-        balance -= r["payments"][t]
-        closing[:] = balance
-        np.sum(plans, axis=0, out=ehcps)
+        numpy_year_end(r, t, plans, uc, costs, hnb, balance, out)
 
 
 def numpy_draws(rng: np.random.Generator, spec: tuple, nm: int, h: int, n: int):

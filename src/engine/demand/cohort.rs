@@ -29,7 +29,7 @@
 //! **Lanes.** As [`super::DemandLevers::step`], `step` runs `L` models side by side with the
 //! same operations in the same order per lane, so results do not depend on `L`.
 
-use super::{DemandModel, Flows, PlanTable, Shortfall, report_short};
+use super::{DemandModel, Flows, PlanLevers, PlanTable, Shortfall, report_short};
 use crate::engine::model::{Lever, Model};
 use crate::scenario::cohort::{AGE_GROUPS, CohortInputs};
 
@@ -203,30 +203,22 @@ impl<const L: usize> Default for CohortState<L> {
 impl CohortLevers {
     /// Sort `m`'s mitigations by the lever they pull.
     pub fn new(m: &Model) -> CohortLevers {
+        let s = PlanLevers::new(m);
         let mut l = CohortLevers {
-            has_capacity: m.capacity.iter().any(Option::is_some),
+            growth_cuts: s.growth_cuts,
+            pro_rata: s.pro_rata,
+            shifts: s.shifts,
+            has_capacity: s.has_capacity,
             ..CohortLevers::default()
         };
         for (i, mit) in m.mitigations.iter().enumerate() {
             match mit.lever {
-                Lever::ReduceGrowth { points } => l.growth_cuts.push((i, points)),
                 Lever::ReduceNewPlans { share } => l.new_plan_cuts.push((i, share)),
                 Lever::CeaseAtAge {
                     age,
                     share,
                     category,
                 } => l.age_ceases.push((i, age, category, share)),
-                Lever::CeasePlans {
-                    per_year,
-                    category: None,
-                } => l.pro_rata.push((i, per_year)),
-                Lever::CeasePlans {
-                    per_year,
-                    category: Some(c),
-                } => l.shifts.push((i, c, None, per_year)),
-                Lever::MovePlans { from, to, per_year } => {
-                    l.shifts.push((i, from, Some(to), per_year))
-                }
                 _ => {}
             }
         }

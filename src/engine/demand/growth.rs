@@ -1,8 +1,8 @@
 //! The growth-rate demand model: one EHCP growth rate, a placement mix, and mitigations that
 //! cut growth, cease plans or move them between categories.
 
-use super::{DemandModel, PlanTable, Shortfall, report_short};
-use crate::engine::model::{Lever, Model};
+use super::{DemandModel, PlanLevers, PlanTable, Shortfall, report_short};
+use crate::engine::model::Model;
 
 /// The growth-rate model used by DfE management plans and DBV:
 ///
@@ -91,28 +91,13 @@ impl<const L: usize> Default for DemandState<L> {
 impl DemandLevers {
     /// Sort `m`'s mitigations by the demand lever they pull.
     pub fn new(m: &Model) -> DemandLevers {
-        let mut l = DemandLevers {
-            has_capacity: m.capacity.iter().any(Option::is_some),
-            ..DemandLevers::default()
-        };
-        for (i, mit) in m.mitigations.iter().enumerate() {
-            match mit.lever {
-                Lever::ReduceGrowth { points } => l.growth_cuts.push((i, points)),
-                Lever::CeasePlans {
-                    per_year,
-                    category: None,
-                } => l.pro_rata.push((i, per_year)),
-                Lever::CeasePlans {
-                    per_year,
-                    category: Some(c),
-                } => l.shifts.push((i, c, None, per_year)),
-                Lever::MovePlans { from, to, per_year } => {
-                    l.shifts.push((i, from, Some(to), per_year))
-                }
-                _ => {}
-            }
+        let s = PlanLevers::new(m);
+        DemandLevers {
+            growth_cuts: s.growth_cuts,
+            pro_rata: s.pro_rata,
+            shifts: s.shifts,
+            has_capacity: s.has_capacity,
         }
-        l
     }
 
     /// Reset `state` to the base year (before year 0 is stepped).

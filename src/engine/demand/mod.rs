@@ -10,7 +10,7 @@ mod growth;
 pub use cohort::{CohortArrays, CohortDemand, CohortLevers, CohortState};
 pub use growth::{DemandLevers, DemandState, GrowthDemand};
 
-use crate::engine::model::Model;
+use crate::engine::model::{Lever, Model};
 
 /// Plans by year and category: `get(t, c)`, stored row-major (`t * nc + c`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -86,5 +86,44 @@ fn report_short<const L: usize>(
                 short(i, l, g);
             }
         }
+    }
+}
+
+/// The mitigations both demand models pull on plans, sorted once per model shape: growth
+/// cuts (mitigation index, points a year), cessations from every category in proportion
+/// (index, plans a year), and moves and category cessations (index, from, to or `None` for a
+/// cessation, plans a year), each in file order. Each model adds its own kinds.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PlanLevers {
+    pub(super) growth_cuts: Vec<(usize, f64)>,
+    pub(super) pro_rata: Vec<(usize, f64)>,
+    pub(super) shifts: Vec<(usize, usize, Option<usize>, f64)>,
+    pub(super) has_capacity: bool,
+}
+
+impl PlanLevers {
+    pub(super) fn new(m: &Model) -> PlanLevers {
+        let mut l = PlanLevers {
+            has_capacity: m.capacity.iter().any(Option::is_some),
+            ..PlanLevers::default()
+        };
+        for (i, mit) in m.mitigations.iter().enumerate() {
+            match mit.lever {
+                Lever::ReduceGrowth { points } => l.growth_cuts.push((i, points)),
+                Lever::CeasePlans {
+                    per_year,
+                    category: None,
+                } => l.pro_rata.push((i, per_year)),
+                Lever::CeasePlans {
+                    per_year,
+                    category: Some(c),
+                } => l.shifts.push((i, c, None, per_year)),
+                Lever::MovePlans { from, to, per_year } => {
+                    l.shifts.push((i, from, Some(to), per_year))
+                }
+                _ => {}
+            }
+        }
+        l
     }
 }
