@@ -8,7 +8,6 @@ use super::deficit::DeficitPath;
 use super::model::Model;
 use crate::scenario::Scenario;
 use crate::scenario::schedule::{Schedule, unused_base_growth};
-use crate::scenario::year::FinancialYear;
 
 /// An HNB or schools block below this (£) is almost certainly in millions, not pounds.
 pub const IMPLAUSIBLE_BLOCK: f64 = 1e6;
@@ -78,15 +77,11 @@ pub fn payment_notes(m: &Model, d: &DeficitPath) -> Vec<String> {
         if asked > applied {
             notes.push(format!(
                 "deficit.payments[{}]: £{:.1}m is more than the deficit standing; £{:.1}m is applied, since a payment (like a write-off) never creates a surplus",
-                year(m.base, t),
+                m.base.plus(t as i32),
                 asked / 1e6,
                 applied / 1e6,
             ));
         }
     }
     notes
-}
-
-fn year(base: FinancialYear, t: usize) -> FinancialYear {
-    base.plus(t as i32)
 }
