@@ -3,8 +3,8 @@
 //! bad options rejected up front.
 
 use dsg_forecast::simulate::{
-    Engine, LANES, LINES, Options, Simulator, Summary, batch_driver_names, evaluate_batch,
-    max_kept_paths, simulate,
+    Engine, LANES, LINES, Options, PIECE, PILOT_PATHS, Simulator, Summary, batch_driver_names,
+    evaluate_batch, max_kept_paths, simulate,
 };
 use dsg_forecast::{Model, Scenario, ScenarioError, run};
 
@@ -78,6 +78,38 @@ fn one_and_two_threads_give_bit_identical_results() {
     // The paths really vary, so the comparison is not trivially true.
     let last = one.years.len() - 1;
     assert!(one.max[last] - one.min[last] > 1e6);
+}
+
+#[test]
+fn pieces_shared_among_threads_give_the_same_result_with_every_path_in_its_place() {
+    let s = bcp_uncertain();
+    // Several pieces after the pilot, the last one short, claimed by whichever thread is free.
+    let n = PILOT_PATHS + 3 * PIECE + 100;
+    let o = opts(n, 7, true);
+    let one = in_pool(1, &s, &o);
+    let three = in_pool(3, &s, &o);
+    same(&one, &three);
+    // Each kept path is that path run alone, at its own index.
+    let e = Engine::new(&s, 7);
+    let mut ws = e.workspace::<1>();
+    let h = one.years.len();
+    let kept = three.paths.as_ref().unwrap();
+    for i in [
+        0,
+        PILOT_PATHS,
+        PILOT_PATHS + PIECE - 1,
+        PILOT_PATHS + PIECE,
+        n - 1,
+    ] {
+        e.path(&mut ws, i as u64);
+        for (l, line) in kept.iter().enumerate() {
+            assert_eq!(
+                &line[i * h..(i + 1) * h],
+                &ws.out()[l * h..(l + 1) * h],
+                "path {i}, line {l}"
+            );
+        }
+    }
 }
 
 #[test]

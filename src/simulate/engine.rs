@@ -27,7 +27,7 @@ pub struct Engine {
     pub(super) shocks: Shocks,
     /// The seed, mixed ([`super::rng::seed_key`]): with a path number it keys that path's
     /// stream.
-    key: u64,
+    pub(super) key: u64,
     /// Block transfer (£) by year.
     pub(super) block_transfer: Vec<f64>,
     /// Σ non-plan spend lines (£) by year.
@@ -56,7 +56,7 @@ pub(super) struct LaneInputs<const L: usize> {
 /// A worker's scratch space for `L` paths side by side, reused block after block.
 #[derive(Debug, Clone)]
 pub struct Workspace<const L: usize = 1> {
-    shocks: ShockLanes<L>,
+    pub(super) shocks: ShockLanes<L>,
     pub(super) inputs: LaneInputs<L>,
     pub(super) scratch: Scratch<L>,
     /// The last run's lines, `out[line × h + t][lane]`, lines in [`super::LINES`] order.
@@ -192,19 +192,31 @@ impl Engine {
     pub fn draw_only<const L: usize>(&self, ws: &mut Workspace<L>, first: u64) -> f64 {
         let p = &mut ws.shocks;
         self.shocks.draw(self.key, first, p);
-        let sum = |v: &[[f64; L]]| v.as_flattened().iter().sum::<f64>();
-        sum(&p.growth)
-            + sum(&p.infl)
-            + sum(&p.hnb)
-            + sum(&p.infl_cat)
-            + sum(&p.delivery)
-            + sum(&p.cessation)
+        // Summed lane by lane (vector adds, one per lane array), so the sum adds little to the
+        // time of the draws it keeps from being optimised away.
+        let mut acc = [0.0; L];
+        for v in [
+            &p.growth,
+            &p.infl,
+            &p.hnb,
+            &p.infl_cat,
+            &p.delivery,
+            &p.cessation,
+        ] {
+            for x in v.iter() {
+                for l in 0..L {
+                    acc[l] += x[l];
+                }
+            }
+        }
+        acc.iter().sum()
     }
 
     /// Write each lane's shocks into the inputs: planned value + shock, rates floored at −1;
     /// delivery = planned delivery × drawn multiplier. All lanes at once, so the arithmetic
     /// runs across lanes in vector instructions.
-    fn apply<const L: usize>(&self, p: &ShockLanes<L>, inp: &mut LaneInputs<L>) {
+    #[inline(always)] // into the worker's vectorised loop ([`super::worker`])
+    pub(super) fn apply<const L: usize>(&self, p: &ShockLanes<L>, inp: &mut LaneInputs<L>) {
         let base = &self.model;
         let sh = &self.shocks;
         let h = base.horizon;

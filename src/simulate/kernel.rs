@@ -113,7 +113,7 @@ impl Engine {
     }
 
     #[inline(always)]
-    fn kernel_lanes<const L: usize>(&self, ws: &mut Workspace<L>) {
+    pub(super) fn kernel_lanes<const L: usize>(&self, ws: &mut Workspace<L>) {
         let m = &self.model;
         let h = m.horizon;
         let nc = m.n_categories();

@@ -29,6 +29,7 @@ mod kernel;
 pub mod rng;
 mod shocks;
 pub mod summary;
+mod worker;
 
 pub use batch::{BATCH_METRICS, BatchDriver, batch_driver_names, evaluate_batch};
 pub use engine::{Engine, LANES, Workspace};
@@ -38,6 +39,8 @@ pub use summary::{Grid, Summary};
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use summary::Acc;
 
 /// Most paths one simulation may run (10 million).
@@ -46,6 +49,11 @@ pub const MAX_PATHS: usize = 10_000_000;
 pub const MAX_KEPT_BYTES: usize = 1 << 30;
 /// Paths run first, in full, to set each histogram's range (see [`summary`]).
 pub const PILOT_PATHS: usize = 1024;
+
+/// Paths a thread claims at a time in [`Simulator::run_block`] (a whole number of
+/// [`summary::BLOCK`]s, so a piece leaves no values pending in its worker's summary).
+pub const PIECE: usize = 4096;
+const _: () = assert!(PIECE.is_multiple_of(summary::BLOCK) && PIECE.is_multiple_of(LANES));
 /// The lines summarised, in this order: closing cumulative deficit (£), in-year deficit (£),
 /// total expenditure (£), EHCPs (plans).
 pub const LINES: [&str; 4] = [
@@ -220,8 +228,9 @@ impl Simulator {
                 },
             );
         let grid = Grid::from_pilot(&pilot, w, pilot_n);
-        let workers = 2 * rayon::current_num_threads();
-        // Built (and their histograms zeroed) in parallel.
+        // The pilot's summary (`accs[0]`), then one per thread (`accs[1..]`); built (and their
+        // histograms zeroed) in parallel.
+        let workers = 1 + rayon::current_num_threads();
         let mut accs: Vec<Acc> = (0..workers)
             .into_par_iter()
             .map(|_| Acc::new(N_LINES, h, thresholds.len()))
@@ -251,7 +260,7 @@ impl Simulator {
             }
         }
         accs[0].flush(&grid);
-        let workspaces = (0..workers).map(|_| engine.workspace::<LANES>()).collect();
+        let workspaces = (1..workers).map(|_| engine.workspace::<LANES>()).collect();
         Ok(Simulator {
             engine,
             opts,
@@ -275,6 +284,11 @@ impl Simulator {
     }
 
     /// Run up to `n` more paths in parallel on the current rayon pool; returns how many ran.
+    ///
+    /// The paths are cut into pieces of [`PIECE`] paths, which every thread of the pool claims
+    /// in turn as it becomes free (so a thread the machine slows down does not hold the others
+    /// up); each thread adds its pieces to its own summary. Summaries merge exactly and in any
+    /// order, so which thread ran which piece does not change any result.
     pub fn run_block(&mut self, n: usize) -> usize {
         let start = self.done;
         let end = (start + n).min(self.opts.n_paths);
@@ -282,11 +296,7 @@ impl Simulator {
             return 0;
         }
         let h = self.engine.horizon();
-        let k = self.accs.len();
-        let per = (end - start).div_ceil(k);
-        let ranges: Vec<(usize, usize)> = (0..k)
-            .map(|j| ((start + j * per).min(end), (start + (j + 1) * per).min(end)))
-            .collect();
+        let pieces = (end - start).div_ceil(PIECE);
         let Simulator {
             engine,
             thresholds,
@@ -296,38 +306,42 @@ impl Simulator {
             paths,
             ..
         } = self;
-        let mut kept: Vec<Vec<&mut [f64]>> = (0..k).map(|_| Vec::new()).collect();
+        // With keep_paths, each piece's slice of every kept line, taken by the thread that
+        // runs the piece.
+        let mut kept: Vec<Mutex<Vec<&mut [f64]>>> = Vec::new();
         if let Some(p) = paths.as_mut() {
+            kept.resize_with(pieces, || Mutex::new(Vec::new()));
             for line in p.iter_mut() {
-                let mut rest = &mut line[start * h..end * h];
-                for (j, (a, b)) in ranges.iter().enumerate() {
-                    let (head, tail) = rest.split_at_mut((b - a) * h);
-                    kept[j].push(head);
-                    rest = tail;
+                for (j, chunk) in line[start * h..end * h].chunks_mut(PIECE * h).enumerate() {
+                    lock(&kept[j]).push(chunk);
                 }
             }
         }
-        accs.par_iter_mut()
-            .zip(workspaces.par_iter_mut())
-            .zip(ranges.par_iter())
-            .zip(kept.into_par_iter())
-            .for_each(|(((acc, ws), &(a, b)), mut keep)| {
-                for first in (a..b).step_by(LANES) {
-                    let n = LANES.min(b - first);
-                    engine.paths(ws, first as u64, n);
-                    acc.add_lanes(ws.lanes_out(), n, grid, thresholds);
-                    for lane in 0..n {
-                        acc.add_capped(ws.lane_capped(lane));
-                        let r = (first + lane - a) * h;
-                        for (l, line) in keep.iter_mut().enumerate() {
-                            for (x, o) in line[r..r + h].iter_mut().zip(ws.lane_line(l, lane)) {
-                                *x = o;
-                            }
-                        }
-                    }
+        let workers: Vec<Mutex<(&mut Acc, &mut Workspace<LANES>)>> = accs[1..]
+            .iter_mut()
+            .zip(workspaces.iter_mut())
+            .map(Mutex::new)
+            .collect();
+        let next = AtomicUsize::new(0);
+        rayon::broadcast(|ctx| {
+            // One worker per thread; were the pool larger than when the simulation was set
+            // up, threads sharing a worker take turns.
+            let mut worker = lock(&workers[ctx.index() % workers.len()]);
+            let (acc, ws) = &mut *worker;
+            loop {
+                let j = next.fetch_add(1, Ordering::Relaxed);
+                if j >= pieces {
+                    break;
                 }
-                acc.flush(grid);
-            });
+                let a = start + j * PIECE;
+                let b = (a + PIECE).min(end);
+                let mut keep = kept
+                    .get(j)
+                    .map(|k| std::mem::take(&mut *lock(k)))
+                    .unwrap_or_default();
+                engine.run_range(ws, acc, a, b, grid, thresholds, &mut keep);
+            }
+        });
         self.done = end;
         end - start
     }
@@ -363,6 +377,11 @@ impl Simulator {
 
 /// Zeroed buffers for `n` kept paths of `h` years, one per line; an allocation failure is an
 /// error naming `keep_paths`, never an abort.
+/// Lock `m`, whatever a panicking thread left in it (the simulation's data stay valid).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn kept_buffers(n: usize, h: usize) -> Result<Vec<Vec<f64>>, ScenarioError> {
     let mut out = Vec::with_capacity(N_LINES);
     for _ in 0..N_LINES {

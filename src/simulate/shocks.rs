@@ -313,7 +313,7 @@ impl Shocks {
     }
 
     #[inline(always)]
-    fn draw_lanes<const L: usize>(&self, key: u64, first: u64, p: &mut ShockLanes<L>) {
+    pub(super) fn draw_lanes<const L: usize>(&self, key: u64, first: u64, p: &mut ShockLanes<L>) {
         // The generators live on this worker's stack while they run: kept in the workspace,
         // their constant writes shared cache lines with the next worker's workspace, and two
         // threads ran no faster than one.

@@ -16,6 +16,7 @@
 //! thread count. Values beyond ±8.7 × 10¹² saturate.
 
 use super::{LINES, N_LINES, Options};
+use std::sync::Mutex;
 
 /// Bins per histogram.
 pub const BINS: usize = 4096;
@@ -121,14 +122,41 @@ pub struct Acc {
 /// results do not depend on it.
 pub const BLOCK: usize = 128;
 
+/// Histogram and buffer memory of dropped summaries, kept for the next ones (at most
+/// [`SPARE_MAX`]): zeroing a megabyte already in memory is far cheaper than the page faults
+/// of fresh memory, which cost about a millisecond a simulation.
+static SPARE: Mutex<Vec<(Vec<u32>, Vec<f64>)>> = Mutex::new(Vec::new());
+const SPARE_MAX: usize = 8;
+
+fn spare() -> std::sync::MutexGuard<'static, Vec<(Vec<u32>, Vec<f64>)>> {
+    SPARE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Drop for Acc {
+    fn drop(&mut self) {
+        let mut s = spare();
+        if s.len() < SPARE_MAX {
+            s.push((
+                std::mem::take(&mut self.counts),
+                std::mem::take(&mut self.pending),
+            ));
+        }
+    }
+}
+
 impl Acc {
     /// An empty summary for `lines` lines over `h` years and `nt` thresholds.
     pub fn new(lines: usize, h: usize, nt: usize) -> Acc {
         let w = lines * h;
+        let (mut counts, mut pending) = spare().pop().unwrap_or_default();
+        counts.clear();
+        counts.resize(w * STRIDE, 0);
+        pending.clear();
+        pending.resize(w * BLOCK, 0.0);
         Acc {
             n: 0,
             h,
-            counts: vec![0; w * STRIDE],
+            counts,
             min: vec![f64::INFINITY; w],
             max: vec![f64::NEG_INFINITY; w],
             sum: vec![0; w],
@@ -138,7 +166,7 @@ impl Acc {
             exceed_by: vec![0; nt * h],
             capped: 0,
             capped_by: Vec::new(),
-            pending: vec![0.0; w * BLOCK],
+            pending,
             n_pending: 0,
         }
     }
@@ -175,9 +203,45 @@ impl Acc {
         grid: &Grid,
         thresholds: &[f64],
     ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+                && std::arch::is_x86_feature_detected!("avx512vl")
+            {
+                // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
+                unsafe { self.add_lanes_avx512(out, n, grid, thresholds) };
+                return;
+            }
+        }
+        self.add_lanes_inline(out, n, grid, thresholds);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    unsafe fn add_lanes_avx512<const L: usize>(
+        &mut self,
+        out: &[[f64; L]],
+        n: usize,
+        grid: &Grid,
+        thresholds: &[f64],
+    ) {
+        self.add_lanes_inline(out, n, grid, thresholds);
+    }
+
+    /// [`Acc::add_lanes`], inlined into its caller (so it runs in the caller's vector
+    /// instructions, as in [`super::worker`]).
+    #[inline(always)]
+    pub(super) fn add_lanes_inline<const L: usize>(
+        &mut self,
+        out: &[[f64; L]],
+        n: usize,
+        grid: &Grid,
+        thresholds: &[f64],
+    ) {
         let n = n.min(L);
         if self.n_pending + n > BLOCK {
-            self.flush(grid);
+            self.flush_portable(grid);
         }
         let p = self.n_pending;
         for (k, v) in out.iter().enumerate() {
@@ -191,7 +255,7 @@ impl Acc {
         self.n += n as u64;
         self.n_pending += n;
         if self.n_pending == BLOCK {
-            self.flush(grid);
+            self.flush_portable(grid);
         }
         let h = self.h;
         if out.len() < 2 * h {
@@ -268,7 +332,7 @@ impl Acc {
     }
 
     #[inline(always)]
-    fn flush_portable(&mut self, grid: &Grid) {
+    pub(super) fn flush_portable(&mut self, grid: &Grid) {
         let np = std::mem::take(&mut self.n_pending);
         if np == 0 {
             return;

@@ -185,13 +185,14 @@ impl DemandLevers {
         }
         let mut total = [0.0; L];
         for l in 0..L {
-            total[l] = (state.underlying[l] - state.ceased[l]).max(0.0);
+            // max(U − C, 0), written as a comparison so it runs across lanes in vector
+            // instructions (a NaN gives 0 either way; −0 gives +0).
+            let x = state.underlying[l] - state.ceased[l];
+            total[l] = if x > 0.0 { x } else { 0.0 };
         }
         let nc = row.len();
         for (x, share) in row.iter_mut().zip(&m.mix[t * nc..(t + 1) * nc]) {
-            for l in 0..L {
-                x[l] = total[l] * share;
-            }
+            *x = total.map(|v| v * share);
         }
         // Moves and category cessations are cumulative: plans moved stay moved.
         for (&(i, from, to, per_year), cumulative) in

@@ -80,7 +80,12 @@ fn report_short<const L: usize>(
     gap: [f64; L],
     short: &mut impl FnMut(usize, usize, f64),
 ) {
-    if gap.iter().fold(false, |any, g| any | (*g > 1e-9)) {
+    // Every lane compared at once into a bit mask (one vector compare), not lane by lane.
+    let mut any = 0u32;
+    for (l, g) in gap.iter().enumerate() {
+        any |= u32::from(*g > 1e-9) << (l % 32);
+    }
+    if any != 0 {
         for (l, g) in gap.into_iter().enumerate() {
             if g > 1e-9 {
                 short(i, l, g);
