@@ -4,7 +4,7 @@
 
 use super::{PyScenario, to_py_err};
 use crate::simulate::{
-    MAX_PATHS, Options, Simulator, batch_driver_names, evaluate_batch, rng_floor,
+    MAX_PATHS, Options, PIECE, Simulator, batch_driver_names, evaluate_batch, rng_floor,
 };
 use numpy::ndarray::{Array1, Array2, Array3};
 use numpy::{IntoPyArray, PyReadonlyArray2};
@@ -67,12 +67,19 @@ fn simulate<'py>(
     let mut sim = py
         .detach(|| on_pool(&pool, || Simulator::new(s, opts)))
         .map_err(|e| to_py_err(py, e))?;
-    // Blocks of 2% (16,384 to 131,072 paths): Ctrl-C and progress within a fraction of a second.
-    let block = block
-        .unwrap_or((n_paths / 50).clamp(16_384, 131_072))
-        .max(1);
+    // The first block 2% of the paths (16,384 to 131,072); then blocks sized from the speed so
+    // far to take about a quarter of a second: Ctrl-C and progress within a fraction of a
+    // second, and few pauses (each costs the threads a wake-up) in a long run.
+    let fixed = block.map(|b| b.max(1));
+    let mut block = fixed.unwrap_or((n_paths / 50).clamp(16_384, 131_072));
     loop {
+        let t = std::time::Instant::now();
         let ran = py.detach(|| on_pool(&pool, || sim.run_block(block)));
+        let secs = t.elapsed().as_secs_f64();
+        if fixed.is_none() && ran > 0 && secs > 0.0 {
+            let paths = (ran as f64 * 0.25 / secs).clamp(16_384.0, MAX_PATHS as f64) as usize;
+            block = paths.next_multiple_of(PIECE);
+        }
         py.check_signals()?;
         if let Some(cb) = &progress {
             cb.call1((sim.done(), sim.n_paths()))?;
