@@ -339,7 +339,14 @@ impl Simulator {
                     .get(j)
                     .map(|k| std::mem::take(&mut *lock(k)))
                     .unwrap_or_default();
-                engine.run_range(ws, acc, a, b, grid, thresholds, &mut keep);
+                let piece = worker::Piece {
+                    a,
+                    b,
+                    grid,
+                    thresholds,
+                    keep: &mut keep,
+                };
+                engine.run_range(ws, acc, piece);
             }
         });
         self.done = end;

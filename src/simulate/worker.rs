@@ -10,20 +10,20 @@
 use super::engine::{Engine, LANES, Workspace};
 use super::summary::{Acc, Grid};
 
+/// A piece of a worker's share: paths `a .. b`, the histogram ranges and the counted
+/// thresholds, and (with `keep_paths`) one slice per line, each `(b − a) × h` long, for each
+/// path's lines, `[path − a][year]`.
+pub(super) struct Piece<'p, 'k> {
+    pub(super) a: usize,
+    pub(super) b: usize,
+    pub(super) grid: &'p Grid,
+    pub(super) thresholds: &'p [f64],
+    pub(super) keep: &'p mut [&'k mut [f64]],
+}
+
 impl Engine {
-    /// Run paths `a .. b` into `acc`, then flush it. With `keep` (one slice per line, each
-    /// `(b − a) × h` long), also write each path's lines there, `[path − a][year]`.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn run_range(
-        &self,
-        ws: &mut Workspace<LANES>,
-        acc: &mut Acc,
-        a: usize,
-        b: usize,
-        grid: &Grid,
-        thresholds: &[f64],
-        keep: &mut [&mut [f64]],
-    ) {
+    /// Run the piece's paths into `acc`, then flush it.
+    pub(super) fn run_range(&self, ws: &mut Workspace<LANES>, acc: &mut Acc, piece: Piece) {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512f")
@@ -31,62 +31,39 @@ impl Engine {
                 && std::arch::is_x86_feature_detected!("avx512vl")
             {
                 // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
-                unsafe { self.run_range_avx512(ws, acc, a, b, grid, thresholds, keep) };
+                unsafe { self.run_range_avx512(ws, acc, piece) };
                 return;
             }
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: this CPU has AVX2 (checked just above).
-                unsafe { self.run_range_avx2(ws, acc, a, b, grid, thresholds, keep) };
+                unsafe { self.run_range_avx2(ws, acc, piece) };
                 return;
             }
         }
-        self.run_range_lanes(ws, acc, a, b, grid, thresholds, keep);
+        self.run_range_lanes(ws, acc, piece);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn run_range_avx512(
-        &self,
-        ws: &mut Workspace<LANES>,
-        acc: &mut Acc,
-        a: usize,
-        b: usize,
-        grid: &Grid,
-        thresholds: &[f64],
-        keep: &mut [&mut [f64]],
-    ) {
-        self.run_range_lanes(ws, acc, a, b, grid, thresholds, keep);
+    unsafe fn run_range_avx512(&self, ws: &mut Workspace<LANES>, acc: &mut Acc, piece: Piece) {
+        self.run_range_lanes(ws, acc, piece);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn run_range_avx2(
-        &self,
-        ws: &mut Workspace<LANES>,
-        acc: &mut Acc,
-        a: usize,
-        b: usize,
-        grid: &Grid,
-        thresholds: &[f64],
-        keep: &mut [&mut [f64]],
-    ) {
-        self.run_range_lanes(ws, acc, a, b, grid, thresholds, keep);
+    unsafe fn run_range_avx2(&self, ws: &mut Workspace<LANES>, acc: &mut Acc, piece: Piece) {
+        self.run_range_lanes(ws, acc, piece);
     }
 
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn run_range_lanes(
-        &self,
-        ws: &mut Workspace<LANES>,
-        acc: &mut Acc,
-        a: usize,
-        b: usize,
-        grid: &Grid,
-        thresholds: &[f64],
-        keep: &mut [&mut [f64]],
-    ) {
+    fn run_range_lanes(&self, ws: &mut Workspace<LANES>, acc: &mut Acc, piece: Piece) {
+        let Piece {
+            a,
+            b,
+            grid,
+            thresholds,
+            keep,
+        } = piece;
         let h = self.horizon();
         for first in (a..b).step_by(LANES) {
             let n = LANES.min(b - first);
