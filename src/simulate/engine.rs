@@ -27,7 +27,7 @@ pub struct Engine {
     pub(super) shocks: Shocks,
     /// The seed, mixed ([`super::rng::seed_key`]): with a path number it keys that path's
     /// stream.
-    pub(super) key: u64,
+    key: u64,
     /// Block transfer (£) by year.
     pub(super) block_transfer: Vec<f64>,
     /// Σ non-plan spend lines (£) by year.
@@ -56,7 +56,7 @@ pub(super) struct LaneInputs<const L: usize> {
 /// A worker's scratch space for `L` paths side by side, reused block after block.
 #[derive(Debug, Clone)]
 pub struct Workspace<const L: usize = 1> {
-    pub(super) shocks: ShockLanes<L>,
+    shocks: ShockLanes<L>,
     pub(super) inputs: LaneInputs<L>,
     pub(super) scratch: Scratch<L>,
     /// The last run's lines, `out[line × h + t][lane]`, lines in [`super::LINES`] order.
@@ -177,6 +177,15 @@ impl Engine {
         self.shocks.draw(self.key, first, &mut ws.shocks);
         self.apply(&ws.shocks, &mut ws.inputs);
         self.kernel(ws);
+    }
+
+    /// [`Engine::paths`] for all `L` lanes, inlined into a caller already compiled for the
+    /// CPU's vectors (the simulation's worker loop, [`super::worker`]).
+    #[inline(always)]
+    pub(super) fn paths_inline<const L: usize>(&self, ws: &mut Workspace<L>, first: u64) {
+        self.shocks.draw_lanes(self.key, first, &mut ws.shocks);
+        self.apply(&ws.shocks, &mut ws.inputs);
+        self.kernel_lanes(ws);
     }
 
     /// Draw path `i`'s shocks and set them as the workspace's inputs without running it:

@@ -128,13 +128,9 @@ pub const BLOCK: usize = 128;
 static SPARE: Mutex<Vec<(Vec<u32>, Vec<f64>)>> = Mutex::new(Vec::new());
 const SPARE_MAX: usize = 8;
 
-fn spare() -> std::sync::MutexGuard<'static, Vec<(Vec<u32>, Vec<f64>)>> {
-    SPARE.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl Drop for Acc {
     fn drop(&mut self) {
-        let mut s = spare();
+        let mut s = super::lock(&SPARE);
         if s.len() < SPARE_MAX {
             s.push((
                 std::mem::take(&mut self.counts),
@@ -148,7 +144,7 @@ impl Acc {
     /// An empty summary for `lines` lines over `h` years and `nt` thresholds.
     pub fn new(lines: usize, h: usize, nt: usize) -> Acc {
         let w = lines * h;
-        let (mut counts, mut pending) = spare().pop().unwrap_or_default();
+        let (mut counts, mut pending) = super::lock(&SPARE).pop().unwrap_or_default();
         counts.clear();
         counts.resize(w * STRIDE, 0);
         pending.clear();

@@ -67,11 +67,7 @@ impl Engine {
         let h = self.horizon();
         for first in (a..b).step_by(LANES) {
             let n = LANES.min(b - first);
-            // [`Engine::paths`], inlined.
-            self.shocks
-                .draw_lanes(self.key, first as u64, &mut ws.shocks);
-            self.apply(&ws.shocks, &mut ws.inputs);
-            self.kernel_lanes(ws);
+            self.paths_inline(ws, first as u64);
             acc.add_lanes_inline(ws.lanes_out(), n, grid, thresholds);
             for lane in 0..n {
                 acc.add_capped(ws.lane_capped(lane));
