@@ -7,6 +7,32 @@ use dsg_forecast::{Scenario, run};
 
 /// The hand-worked cohort with mitigations on flows and every kind of shock that acts on it.
 fn cohort_uncertain() -> Scenario {
+    cohort_uncertain_with("", "")
+}
+
+/// Cessations in proportion (from every cell, and from one category), with uncertain
+/// delivery: the first scales every plan by one factor a lane.
+const PROPORTION: (&str, &str) = (
+    r#"
+[[mitigations]]
+name = "cease in proportion"
+start = "2025-26"
+effect = { cease_plans = { per_year = 2 } }
+
+[[mitigations]]
+name = "cease from b"
+start = "2026-27"
+effect = { cease_plans = { per_year = 1, category = "b" } }
+"#,
+    r#"
+"cease in proportion" = { distribution = "uniform", min = 0.0, max = 3.0 }
+"cease from b" = { distribution = "uniform", min = 0.0, max = 2.0 }
+"#,
+);
+
+/// The uncertain hand-worked cohort with `mitigations` added and `delivery` lines added to
+/// its `[uncertainty.delivery]` table.
+fn cohort_uncertain_with(mitigations: &str, delivery: &str) -> Scenario {
     let text = include_str!("data/cohort_hand.toml").to_string()
         + r#"
 [capacity.b]
@@ -28,7 +54,8 @@ effect = { cease_at_age = { age = 2, share = 0.3 } }
 name = "move"
 start = "2025-26"
 effect = { move_plans = { from = "a", to = "b", per_year = 3 } }
-
+"# + mitigations
+        + r#"
 [uncertainty]
 persistence = 0.5
 ehcp_growth = { distribution = "normal", sd = 0.2 }
@@ -38,7 +65,7 @@ cessation = { distribution = "normal", sd = 0.3 }
 [uncertainty.delivery]
 "early help" = { distribution = "uniform", min = 0.0, max = 2.0 }
 "move" = { distribution = "uniform", min = 0.0, max = 6.0 }
-"#;
+"# + delivery;
     Scenario::from_toml_str(&text)
         .and_then(dsg_forecast::runnable)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -46,8 +73,16 @@ cessation = { distribution = "normal", sd = 0.3 }
 
 #[test]
 fn the_fast_kernel_equals_run_on_shocked_cohort_models() {
-    let s = cohort_uncertain();
-    let engine = Engine::new(&s, 11);
+    for s in [
+        cohort_uncertain(),
+        cohort_uncertain_with(PROPORTION.0, PROPORTION.1),
+    ] {
+        kernel_equals_run(&s);
+    }
+}
+
+fn kernel_equals_run(s: &Scenario) {
+    let engine = Engine::new(s, 11);
     let base = engine.model.clone();
     let mut ws = engine.workspace::<1>();
     let h = engine.horizon();
@@ -90,8 +125,16 @@ fn the_fast_kernel_equals_run_on_shocked_cohort_models() {
 
 #[test]
 fn cohort_lanes_equal_paths_one_at_a_time() {
-    let s = cohort_uncertain();
-    let engine = Engine::new(&s, 5);
+    for s in [
+        cohort_uncertain(),
+        cohort_uncertain_with(PROPORTION.0, PROPORTION.1),
+    ] {
+        lanes_equal_paths(&s);
+    }
+}
+
+fn lanes_equal_paths(s: &Scenario) {
+    let engine = Engine::new(s, 5);
     let mut one = engine.workspace::<1>();
     let mut lanes = engine.workspace::<LANES>();
     let mut first = 0u64;
@@ -116,6 +159,16 @@ fn in_pool(threads: usize, s: &Scenario, o: &Options) -> Summary {
 
 #[test]
 fn cohort_simulation_is_bit_identical_on_one_and_two_threads() {
+    let p = cohort_uncertain_with(PROPORTION.0, PROPORTION.1);
+    let o = Options {
+        n_paths: 3_000,
+        seed: 9,
+        ..Options::default()
+    };
+    assert_eq!(
+        in_pool(1, &p, &o).quantile_values,
+        in_pool(2, &p, &o).quantile_values
+    );
     let s = cohort_uncertain();
     let o = Options {
         n_paths: 3_000,

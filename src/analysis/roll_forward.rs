@@ -449,7 +449,11 @@ fn cohort_state(m: &Model, t0: usize) -> (Vec<f64>, f64) {
             |_, _, _| {},
         );
     }
-    (state.stock.iter().map(|x| x[0]).collect(), state.growth[0])
+    let (n, nc) = (m.cohort.as_ref().map_or(0, |c| c.n_ages), m.n_categories());
+    let stock = (0..n * nc)
+        .map(|k| state.plans(k / nc, k % nc)[0])
+        .collect();
+    (stock, state.growth[0])
 }
 
 /// A schedule written from `new` on, with the same value in every calendar year: the value in

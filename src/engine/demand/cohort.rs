@@ -29,6 +29,7 @@
 //! **Lanes.** As [`super::DemandLevers::step`], `step` runs `L` models side by side with the
 //! same operations in the same order per lane, so results do not depend on `L`.
 
+use super::cohort_state::{CohortState, row_start};
 use super::{DemandModel, Flows, PlanLevers, PlanTable, Shortfall, report_short};
 use crate::engine::model::{Lever, Model};
 use crate::scenario::cohort::{AGE_GROUPS, CohortInputs};
@@ -137,10 +138,10 @@ impl DemandModel for CohortDemand {
             flows.ceased.push(state.ceased[0]);
             flows.aged_out.push(state.aged_out[0]);
             flows.net_other.push(state.net_other[0]);
-            for (g, age) in group.iter().zip(state.stock.chunks_exact(nc)) {
+            for (a, g) in group.iter().enumerate() {
                 let at = (t * ng + g) * nc;
-                for (d, s) in flows.by_age_group[at..at + nc].iter_mut().zip(age) {
-                    *d += s[0];
+                for (c, d) in flows.by_age_group[at..at + nc].iter_mut().enumerate() {
+                    *d += state.plans(a, c)[0];
                 }
             }
         }
@@ -163,41 +164,6 @@ pub struct CohortLevers {
     /// (mitigation index, from, to or `None` for a cessation, plans a year).
     shifts: Vec<(usize, usize, Option<usize>, f64)>,
     has_capacity: bool,
-}
-
-/// The stock and this year's flows, per lane.
-#[derive(Debug, Clone)]
-pub struct CohortState<const L: usize = 1> {
-    /// Plans by age and category, `[a * nc + c]`.
-    pub stock: Vec<[f64; L]>,
-    /// New-plan growth factor `G[t]` (a roll-forward carries it into the new base year's
-    /// new plans).
-    pub growth: [f64; L],
-    /// Extra cessation rates this year, `[a * nc + c]` (scratch).
-    extra: Vec<[f64; L]>,
-    /// Sums by category (scratch).
-    acc: Vec<[f64; L]>,
-    /// This year's flows (plans): new, ceased (rates, `cease_at_age` and `cease_plans`), aged
-    /// out at 25, net other change as applied.
-    pub new: [f64; L],
-    pub ceased: [f64; L],
-    pub aged_out: [f64; L],
-    pub net_other: [f64; L],
-}
-
-impl<const L: usize> Default for CohortState<L> {
-    fn default() -> Self {
-        CohortState {
-            stock: Vec::new(),
-            growth: [1.0; L],
-            extra: Vec::new(),
-            acc: Vec::new(),
-            new: [0.0; L],
-            ceased: [0.0; L],
-            aged_out: [0.0; L],
-            net_other: [0.0; L],
-        }
-    }
 }
 
 impl CohortLevers {
@@ -228,11 +194,7 @@ impl CohortLevers {
     /// Reset `state` to the base-year census (before year 0 is stepped).
     pub fn start<const L: usize>(&self, m: &Model, state: &mut CohortState<L>) {
         let co = m.cohort.as_ref().expect("a cohort model");
-        state.stock.clear();
-        state.stock.extend(co.stock.iter().map(|x| [*x; L]));
-        state.extra.clear();
-        state.extra.resize(co.stock.len(), [0.0; L]);
-        state.growth = [1.0; L];
+        state.reset(&co.stock, co.n_ages, m.n_categories());
     }
 
     /// Plans by category in year `t` into `row`, advancing `state` (years in order from 0).
@@ -264,8 +226,9 @@ impl CohortLevers {
         state.aged_out = [0.0; L];
         state.net_other = [0.0; L];
         if t > 0 {
-            // 1. Cessations. Extra rates only where a cease_at_age mitigation acts (adding 0
-            // changes nothing, so without one the extra term is skipped).
+            // 1. Cessations, with the pending factor, and 2. ageing, in one pass. Extra rates
+            // only where a cease_at_age mitigation acts (adding 0 changes nothing, so
+            // without one the extra term is skipped).
             let has_extra = !self.age_ceases.is_empty();
             if has_extra {
                 state.extra.fill([0.0; L]);
@@ -280,33 +243,30 @@ impl CohortLevers {
                     }
                 }
             }
+            let scale = std::mem::replace(&mut state.scale, [1.0; L]);
+            let cease = |s: &mut [f64; L], rate: f64, e: &[f64; L], sum: &mut [f64; L]| {
+                for l in 0..L {
+                    let v = s[l] * scale[l];
+                    let r = rate * cessation[l];
+                    let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
+                    let x = v * q;
+                    s[l] = v - x;
+                    sum[l] += x;
+                }
+            };
             // Ceased plans summed per category over ages in order (independent sums), then
             // over categories. One lane: along memory. Several: a category at a time with its
             // sum in registers (the sum over ages keeps the compiler from vectorising across
             // cells with gathers and scatters, so the lanes run in vector instructions). Each
             // lane's operations are the same either way.
-            let acc = &mut state.acc;
-            acc.clear();
-            acc.resize(nc, [0.0; L]);
-            let cease = |s: &mut [f64; L], rate: f64, e: &[f64; L], sum: &mut [f64; L]| {
-                for l in 0..L {
-                    let r = rate * cessation[l];
-                    let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
-                    let x = s[l] * q;
-                    s[l] -= x;
-                    sum[l] += x;
-                }
-            };
+            let (first, stock) = (state.first, &mut state.stock);
+            let (extra, acc) = (&state.extra, &mut state.acc);
             if L == 1 {
-                for ((stock, rates), extra) in state
-                    .stock
-                    .chunks_exact_mut(nc)
-                    .zip(co.cessation.chunks_exact(nc))
-                    .zip(state.extra.chunks_exact(nc))
-                {
-                    for (((s, rate), e), sum) in
-                        stock.iter_mut().zip(rates).zip(extra).zip(acc.iter_mut())
-                    {
+                acc.fill([0.0; L]);
+                for a in 0..n {
+                    let r = row_start(first, n, nc, a);
+                    let cells = stock[r..r + nc].iter_mut().zip(&co.cessation[a * nc..]);
+                    for ((s, rate), (e, sum)) in cells.zip(extra[a * nc..].iter().zip(&mut *acc)) {
                         cease(s, *rate, e, sum);
                     }
                 }
@@ -315,38 +275,36 @@ impl CohortLevers {
                 let mut sum = [0.0; L];
                 for a in 0..n {
                     let k = a * nc + c;
-                    cease(
-                        &mut state.stock[k],
-                        co.cessation[k],
-                        &state.extra[k],
-                        &mut sum,
-                    );
+                    let s = &mut stock[row_start(first, n, nc, a) + c];
+                    cease(s, co.cessation[k], &extra[k], &mut sum);
                 }
                 *total = sum;
             }
+            state.sums_valid = false;
             for x in acc.iter() {
                 for l in 0..L {
                     state.ceased[l] += x[l];
                 }
             }
-            // 2. Ageing.
             if co.ageing {
-                for c in 0..nc {
+                // The row of age 25 ends and becomes age 0, empty; every other age moves up
+                // one row of the ring without being copied.
+                let last = state.at(n - 1, 0);
+                for x in &mut state.stock[last..last + nc] {
                     for l in 0..L {
-                        state.aged_out[l] += state.stock[(n - 1) * nc + c][l];
+                        state.aged_out[l] += x[l];
                     }
-                }
-                state.stock.copy_within(0..(n - 1) * nc, nc);
-                for x in &mut state.stock[..nc] {
                     *x = [0.0; L];
                 }
+                state.first = (state.first + n - 1) % n;
             }
             // 3. Transitions.
             for &(age, from, to, share) in &co.transitions {
+                let (f, d) = (state.at(age, from), state.at(age, to));
                 for l in 0..L {
-                    let x = state.stock[age * nc + from][l] * share;
-                    state.stock[age * nc + from][l] -= x;
-                    state.stock[age * nc + to][l] += x;
+                    let x = state.stock[f][l] * share;
+                    state.stock[f][l] -= x;
+                    state.stock[d][l] += x;
                 }
             }
             // 4. New plans.
@@ -380,9 +338,8 @@ impl CohortLevers {
                 for l in 0..L {
                     state.new[l] += x[l];
                 }
-                for c in 0..nc {
-                    let w = co.mix[a * nc + c];
-                    let s = &mut state.stock[a * nc + c];
+                let r = state.at(a, 0);
+                for (s, w) in state.stock[r..r + nc].iter_mut().zip(&co.mix[a * nc..]) {
                     for l in 0..L {
                         s[l] += x[l] * w;
                     }
@@ -394,70 +351,46 @@ impl CohortLevers {
                 if o == 0.0 {
                     continue;
                 }
-                for c in 0..nc {
-                    let d = o * co.mix[a * nc + c];
+                let r = state.at(a, 0);
+                for (s, w) in state.stock[r..r + nc].iter_mut().zip(&co.mix[a * nc..]) {
+                    let d = o * w;
                     for l in 0..L {
-                        let before = state.stock[a * nc + c][l];
+                        let before = s[l];
                         let after = (before + d).max(0.0);
-                        state.stock[a * nc + c][l] = after;
+                        s[l] = after;
                         state.net_other[l] += after - before;
                     }
                 }
             }
         }
-        // Mitigations on plans, as flows that stay in the stock.
+        // Mitigations on plans, as flows that stay in the stock. A cessation in proportion
+        // only scales the pending factor (applied in next year's cessation pass).
         for &(i, per_year) in &self.pro_rata {
             let asked = effect(i, per_year);
-            state.acc.resize(nc, [0.0; L]);
-            sum_by_category(&state.stock, nc, &mut state.acc);
+            state.sum_by_category();
             let mut total = [0.0; L];
             for x in state.acc.iter() {
                 for l in 0..L {
-                    total[l] += x[l];
+                    total[l] += x[l] * state.scale[l];
                 }
             }
             let gap: [f64; L] = std::array::from_fn(|l| asked[l] - total[l]);
             report_short(i, gap, &mut short);
-            let mut keep = [0.0; L];
             for l in 0..L {
                 let done = asked[l].min(total[l]);
-                keep[l] = if total[l] > 0.0 {
+                let keep = if total[l] > 0.0 {
                     1.0 - done / total[l]
                 } else {
                     0.0
                 };
+                state.scale[l] *= keep;
                 state.ceased[l] += done;
-            }
-            // One lane: along memory. Several: a category at a time, summing what is left as
-            // it goes (into scratch, unused): the sum keeps the compiler from vectorising
-            // across cells with gathers and scatters, so the lanes run in vector instructions.
-            if L == 1 {
-                for x in state.stock.iter_mut() {
-                    for l in 0..L {
-                        x[l] *= keep[l];
-                    }
-                }
-            }
-            for c in (0..nc).filter(|_| L > 1) {
-                let mut left = [0.0; L];
-                for a in 0..n {
-                    let x = &mut state.stock[a * nc + c];
-                    for l in 0..L {
-                        x[l] *= keep[l];
-                        left[l] += x[l];
-                    }
-                }
-                state.acc[c] = left;
             }
         }
         for &(i, from, to, per_year) in &self.shifts {
             let asked = effect(i, per_year);
-            let mut held = [0.0; L];
-            for age in state.stock.chunks_exact(nc) {
-                for l in 0..L {
-                    held[l] += age[from][l];
-                }
-            }
+            state.sum_by_category();
+            let held: [f64; L] = std::array::from_fn(|l| state.acc[from][l] * state.scale[l]);
             let gap: [f64; L] = std::array::from_fn(|l| asked[l] - held[l]);
             report_short(i, gap, &mut short);
             let mut share = [0.0; L];
@@ -469,50 +402,41 @@ impl CohortLevers {
                     state.ceased[l] += done;
                 }
             }
-            for age in state.stock.chunks_exact_mut(nc) {
+            // Taken from every age in proportion, in stored values (the pending factor
+            // applies to both categories alike); the two categories' sums kept up to date.
+            let (mut left, mut gained) = ([0.0; L], [0.0; L]);
+            let (first, stock) = (state.first, &mut state.stock);
+            let to_cat = to.unwrap_or(from);
+            for a in 0..n {
+                let r = row_start(first, n, nc, a);
+                let age = &mut stock[r..r + nc];
+                let mut x = [0.0; L];
                 for l in 0..L {
-                    let x = age[from][l] * share[l];
-                    age[from][l] -= x;
-                    if let Some(to) = to {
-                        age[to][l] += x;
+                    x[l] = age[from][l] * share[l];
+                    age[from][l] -= x[l];
+                    left[l] += age[from][l];
+                }
+                if to.is_some() {
+                    for l in 0..L {
+                        age[to_cat][l] += x[l];
+                        gained[l] += age[to_cat][l];
                     }
                 }
             }
+            state.acc[from] = left;
+            if let Some(to) = to {
+                state.acc[to] = gained;
+            }
         }
         // Plans by category, then capacity limits on what is reported.
-        sum_by_category(&state.stock, nc, row);
+        state.sum_by_category();
+        for (o, x) in row.iter_mut().zip(&state.acc) {
+            for l in 0..L {
+                o[l] = x[l] * state.scale[l];
+            }
+        }
         if self.has_capacity {
             super::growth::overflow(m, t, row);
         }
-    }
-}
-
-/// `out[c] = Σ_a stock[a * nc + c]`, summed in age order.
-#[inline(always)]
-fn sum_by_category<const L: usize>(stock: &[[f64; L]], nc: usize, out: &mut [[f64; L]]) {
-    debug_assert_eq!(out.len(), nc);
-    // One lane: along memory, the categories' sums side by side. Several: a category at a
-    // time with its sum in registers (the sum over ages in order keeps the compiler from
-    // vectorising across cells; the lanes run in vector instructions). The same operations
-    // per lane either way.
-    if L == 1 {
-        out.fill([0.0; L]);
-        for age in stock.chunks_exact(nc) {
-            for (o, x) in out.iter_mut().zip(age) {
-                for l in 0..L {
-                    o[l] += x[l];
-                }
-            }
-        }
-        return;
-    }
-    for (c, o) in out.iter_mut().enumerate() {
-        let mut sum = [0.0; L];
-        for x in stock[c..].iter().step_by(nc) {
-            for l in 0..L {
-                sum[l] += x[l];
-            }
-        }
-        *o = sum;
     }
 }

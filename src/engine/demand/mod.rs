@@ -5,9 +5,11 @@
 //! [`GrowthDemand`] without touching them. Each model lives in its own file.
 
 mod cohort;
+mod cohort_state;
 mod growth;
 
-pub use cohort::{CohortArrays, CohortDemand, CohortLevers, CohortState};
+pub use cohort::{CohortArrays, CohortDemand, CohortLevers};
+pub use cohort_state::CohortState;
 pub use growth::{DemandLevers, DemandState, GrowthDemand};
 
 use crate::engine::model::{Lever, Model};
