@@ -26,6 +26,12 @@
 //! limit to its overflow category in the reported plans (the stock keeps the placements the
 //! children need, so a limit raised later takes them back).
 //!
+//! **Storage.** The stock is kept as [`CohortState`] describes: ages as a ring (ageing moves
+//! one index), a cessation in proportion as a factor applied in next year's cessation pass,
+//! and the sums by category kept up to date by the passes that read the cells. The equations
+//! above are what is computed; only the rounding of a cessation in proportion, the moves after
+//! it and the sums differs from applying it to every cell at once (about 1e-16 relative).
+//!
 //! **Lanes.** As [`super::DemandLevers::step`], `step` runs `L` models side by side with the
 //! same operations in the same order per lane, so results do not depend on `L`.
 
