@@ -146,8 +146,9 @@ impl DemandModel for CohortDemand {
             flows.net_other.push(state.net_other[0]);
             for (a, g) in group.iter().enumerate() {
                 let at = (t * ng + g) * nc;
-                for (c, d) in flows.by_age_group[at..at + nc].iter_mut().enumerate() {
-                    *d += state.plans(a, c)[0];
+                let plans = state.age(a);
+                for (d, x) in flows.by_age_group[at..at + nc].iter_mut().zip(plans) {
+                    *d += x[0] * state.scale[0];
                 }
             }
         }
@@ -271,9 +272,10 @@ impl CohortLevers {
                 acc.fill([0.0; L]);
                 for a in 0..n {
                     let r = row_start(first, n, nc, a);
-                    let cells = stock[r..r + nc].iter_mut().zip(&co.cessation[a * nc..]);
-                    for ((s, rate), (e, sum)) in cells.zip(extra[a * nc..].iter().zip(&mut *acc)) {
-                        cease(s, *rate, e, sum);
+                    let (row, k) = (&mut stock[r..r + nc], a * nc);
+                    let (rates, extra) = (&co.cessation[k..k + nc], &extra[k..k + nc]);
+                    for c in 0..nc {
+                        cease(&mut row[c], rates[c], &extra[c], &mut acc[c]);
                     }
                 }
             }

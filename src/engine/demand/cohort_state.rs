@@ -82,6 +82,13 @@ impl<const L: usize> CohortState<L> {
         std::array::from_fn(|l| x[l] * self.scale[l])
     }
 
+    /// Age `a`'s stored row, by category (plans = stored × `scale`).
+    #[inline(always)]
+    pub(super) fn age(&self, a: usize) -> &[[f64; L]] {
+        let r = row_start(self.first, self.n_ages, self.nc, a);
+        &self.stock[r..r + self.nc]
+    }
+
     /// Index of age `a`, category `c` in `stock`.
     #[inline(always)]
     pub(super) fn at(&self, a: usize, c: usize) -> usize {
