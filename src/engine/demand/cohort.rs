@@ -28,7 +28,7 @@
 //!
 //! **Storage.** The stock is kept as [`CohortState`] describes: ages as a ring (ageing moves
 //! one index), a cessation in proportion as a factor applied in next year's cessation pass,
-//! and the sums by category kept up to date by the passes that read the cells. The equations
+//! and the sums by category taken once a year after the flows and kept up to date by the moves. The equations
 //! above are what is computed; only the rounding of a cessation in proportion, the moves after
 //! it and the sums differs from applying it to every cell at once (about 1e-16 relative).
 //!

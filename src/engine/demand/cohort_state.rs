@@ -10,8 +10,10 @@
 //!   every plan by the same factor per lane. It is kept as `scale` (plans = stored × scale)
 //!   and applied in the next year's cessation pass, which rewrites every cell anyway.
 //!
-//! The sums by category (of the stored values, over ages in age order) are kept up to date by
-//! the passes that already read each cell, so the plans by category need no pass of their own.
+//! The sums by category (of the stored values, over ages in age order) are taken once a year,
+//! after the flows (one read pass, [`CohortState::sum_by_category`]), and then kept up to date
+//! by the moves, which rewrite their two categories anyway; the cessations in proportion and
+//! the year's plans by category use them without summing again.
 
 /// The stock and this year's flows, per lane.
 #[derive(Debug, Clone)]
