@@ -222,3 +222,39 @@ fn cessation_shocks_move_plans_and_are_checked() {
     let e = big.validated().unwrap_err();
     assert!(e.to_string().contains("uncertainty.cessation.sd"), "{e}");
 }
+
+#[test]
+fn cessation_rates_shocked_above_one_cease_every_plan_there() {
+    // The hand-worked cohort with a rate of 0.8 at age 2 and no `cease_at_age`: a cessation
+    // shock that lifts the multiplier above 1.25 makes rate × multiplier above 1, and
+    // q = min(1, rate × multiplier) ceases every plan at age 2, so none are left to age out.
+    // Below that, some plans age out. Lanes mix paths on both sides (each lane equals the
+    // path alone).
+    let s = Scenario::from_toml_str(
+        &(include_str!("data/cohort_hand.toml")
+            .replace("cessation = [0.0, 0.1, 0.5]", "cessation = [0.0, 0.1, 0.8]")
+            + "[uncertainty]\ncessation = { distribution = \"uniform\", min = -0.5, max = 0.5 }\n"),
+    )
+    .and_then(dsg_forecast::runnable)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let engine = Engine::new(&s, 2);
+    let mut ws = engine.workspace::<1>();
+    let (mut above, mut below) = (0, 0);
+    for i in 0..200 {
+        engine.shock(&mut ws, i);
+        let m = engine.lane_model(&ws, 0);
+        let r = run(&m);
+        let flows = r.plans.flows.as_ref().expect("cohort flows");
+        for t in 1..engine.horizon() {
+            if 0.8 * m.cessation_multiplier[t] > 1.0 {
+                above += 1;
+                assert_eq!(flows.aged_out[t], 0.0, "path {i}, year {t}");
+            } else {
+                below += 1;
+                assert!(flows.aged_out[t] > 0.0, "path {i}, year {t}");
+            }
+        }
+    }
+    assert!(above > 20 && below > 20, "{above} above, {below} below");
+    lanes_equal_paths(&s);
+}

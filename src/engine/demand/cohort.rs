@@ -171,6 +171,10 @@ pub struct CohortLevers {
     /// (mitigation index, from, to or `None` for a cessation, plans a year).
     shifts: Vec<(usize, usize, Option<usize>, f64)>,
     has_capacity: bool,
+    /// The largest cessation rate, or infinity if any is negative or not a number: while
+    /// `max_rate × m ≤ 1` for every lane's multiplier `m ≥ 0` and no `cease_at_age` acts,
+    /// every `rate × m` is already in [0, 1] (rounding is monotone), so the clamp is skipped.
+    max_rate: f64,
 }
 
 impl CohortLevers {
@@ -195,6 +199,11 @@ impl CohortLevers {
                 _ => {}
             }
         }
+        let rates = m.cohort.as_ref().map_or(&[][..], |co| &co.cessation[..]);
+        l.max_rate = rates
+            .iter()
+            .try_fold(0.0, |a: f64, r| (*r >= 0.0).then_some(a.max(*r)))
+            .unwrap_or(f64::INFINITY);
         l
     }
 
@@ -251,45 +260,26 @@ impl CohortLevers {
                 }
             }
             let scale = std::mem::replace(&mut state.scale, [1.0; L]);
-            let cease = |s: &mut [f64; L], rate: f64, e: &[f64; L], sum: &mut [f64; L]| {
-                for l in 0..L {
-                    let v = s[l] * scale[l];
-                    let r = rate * cessation[l];
-                    let q = if has_extra { r + e[l] } else { r }.clamp(0.0, 1.0);
-                    let x = v * q;
-                    s[l] = v - x;
-                    sum[l] += x;
-                }
+            // Skipping the clamp where it cannot act leaves every value as it was.
+            let clamp = has_extra
+                || !(0..L).all(|l| cessation[l] >= 0.0 && self.max_rate * cessation[l] <= 1.0);
+            let pass = Pass {
+                rates: &co.cessation,
+                extra: &state.extra,
+                has_extra,
+                scale,
+                cessation,
+                first: state.first,
+                n,
+                nc,
             };
-            // Ceased plans summed per category over ages in order (independent sums), then
-            // over categories. One lane: along memory. Several: a category at a time with its
-            // sum in registers (the sum over ages keeps the compiler from vectorising across
-            // cells with gathers and scatters, so the lanes run in vector instructions). Each
-            // lane's operations are the same either way.
-            let (first, stock) = (state.first, &mut state.stock);
-            let (extra, acc) = (&state.extra, &mut state.acc);
-            if L == 1 {
-                acc.fill([0.0; L]);
-                for a in 0..n {
-                    let r = row_start(first, n, nc, a);
-                    let (row, k) = (&mut stock[r..r + nc], a * nc);
-                    let (rates, extra) = (&co.cessation[k..k + nc], &extra[k..k + nc]);
-                    for c in 0..nc {
-                        cease(&mut row[c], rates[c], &extra[c], &mut acc[c]);
-                    }
-                }
-            }
-            for (c, total) in acc.iter_mut().enumerate().filter(|_| L > 1) {
-                let mut sum = [0.0; L];
-                for a in 0..n {
-                    let k = a * nc + c;
-                    let s = &mut stock[row_start(first, n, nc, a) + c];
-                    cease(s, co.cessation[k], &extra[k], &mut sum);
-                }
-                *total = sum;
+            if clamp {
+                pass.run::<true>(&mut state.stock, &mut state.acc);
+            } else {
+                pass.run::<false>(&mut state.stock, &mut state.acc);
             }
             state.sums_valid = false;
-            for x in acc.iter() {
+            for x in state.acc.iter() {
                 for l in 0..L {
                     state.ceased[l] += x[l];
                 }
@@ -445,6 +435,80 @@ impl CohortLevers {
         }
         if self.has_capacity {
             super::growth::overflow(m, t, row);
+        }
+    }
+}
+
+/// One year's cessation pass over every cell (step 1 with the pending factor applied):
+/// `v = S × scale`, `x = v × q`, `S = v − x`, and the ceased plans summed by category over ages
+/// in order into `acc`.
+struct Pass<'a, const L: usize> {
+    rates: &'a [f64],
+    extra: &'a [[f64; L]],
+    has_extra: bool,
+    scale: [f64; L],
+    cessation: [f64; L],
+    first: usize,
+    n: usize,
+    nc: usize,
+}
+
+impl<const L: usize> Pass<'_, L> {
+    /// With `CLAMP` false, `q = rate × m` (only when that is known to be in [0, 1] and no
+    /// extra rate acts); with it true, `q = clamp(rate × m + extra, 0, 1)`.
+    #[inline(always)]
+    fn run<const CLAMP: bool>(&self, stock: &mut [[f64; L]], acc: &mut [[f64; L]]) {
+        let Pass {
+            rates,
+            extra,
+            has_extra,
+            scale,
+            cessation,
+            first,
+            n,
+            nc,
+        } = *self;
+        let cease = |s: &mut [f64; L], rate: f64, e: &[f64; L], sum: &mut [f64; L]| {
+            for l in 0..L {
+                let v = s[l] * scale[l];
+                let r = rate * cessation[l];
+                let q = if !CLAMP {
+                    r
+                } else if has_extra {
+                    (r + e[l]).clamp(0.0, 1.0)
+                } else {
+                    r.clamp(0.0, 1.0)
+                };
+                let x = v * q;
+                s[l] = v - x;
+                sum[l] += x;
+            }
+        };
+        // Ceased plans summed per category over ages in order (independent sums), then over
+        // categories. One lane: along memory. Several: a category at a time with its sum in
+        // registers (the sum over ages keeps the compiler from vectorising across cells with
+        // gathers and scatters, so the lanes run in vector instructions). Each lane's
+        // operations are the same either way.
+        if L == 1 {
+            acc.fill([0.0; L]);
+            for a in 0..n {
+                let r = row_start(first, n, nc, a);
+                let (row, k) = (&mut stock[r..r + nc], a * nc);
+                let (rates, extra) = (&rates[k..k + nc], &extra[k..k + nc]);
+                for c in 0..nc {
+                    cease(&mut row[c], rates[c], &extra[c], &mut acc[c]);
+                }
+            }
+            return;
+        }
+        for (c, total) in acc.iter_mut().enumerate() {
+            let mut sum = [0.0; L];
+            for a in 0..n {
+                let k = a * nc + c;
+                let s = &mut stock[row_start(first, n, nc, a) + c];
+                cease(s, rates[k], &extra[k], &mut sum);
+            }
+            *total = sum;
         }
     }
 }
