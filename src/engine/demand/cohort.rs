@@ -405,9 +405,8 @@ impl CohortLevers {
             let (mut left, mut gained) = ([0.0; L], [0.0; L]);
             let (first, stock) = (state.first, &mut state.stock);
             let to_cat = to.unwrap_or(from);
-            for a in 0..n {
-                let r = row_start(first, n, nc, a);
-                let age = &mut stock[r..r + nc];
+            for row in (first..n).chain(0..first) {
+                let age = &mut stock[row * nc..(row + 1) * nc];
                 let mut x = [0.0; L];
                 for l in 0..L {
                     x[l] = age[from][l] * share[l];
@@ -501,12 +500,17 @@ impl<const L: usize> Pass<'_, L> {
             }
             return;
         }
+        // Ages in order are rows `first .. n`, then rows `0 .. first` of the ring.
         for (c, total) in acc.iter_mut().enumerate() {
             let mut sum = [0.0; L];
-            for a in 0..n {
-                let k = a * nc + c;
-                let s = &mut stock[row_start(first, n, nc, a) + c];
-                cease(s, rates[k], &extra[k], &mut sum);
+            let mut k = c; // a × nc + c
+            for row in first..n {
+                cease(&mut stock[row * nc + c], rates[k], &extra[k], &mut sum);
+                k += nc;
+            }
+            for row in 0..first {
+                cease(&mut stock[row * nc + c], rates[k], &extra[k], &mut sum);
+                k += nc;
             }
             *total = sum;
         }

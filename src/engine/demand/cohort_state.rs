@@ -119,10 +119,11 @@ impl<const L: usize> CohortState<L> {
                 }
             }
         } else {
+            // Ages in order are rows `first .. n`, then rows `0 .. first`.
             for (c, o) in self.acc.iter_mut().enumerate() {
                 let mut sum = [0.0; L];
-                for a in 0..n {
-                    let x = &stock[row_start(first, n, nc, a) + c];
+                for row in (first..n).chain(0..first) {
+                    let x = &stock[row * nc + c];
                     for l in 0..L {
                         sum[l] += x[l];
                     }
