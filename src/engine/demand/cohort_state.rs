@@ -68,7 +68,7 @@ impl<const L: usize> CohortState<L> {
     pub(super) fn reset(&mut self, stock: &[f64], n_ages: usize, nc: usize) {
         self.stock.clear();
         self.stock.extend(stock.iter().map(|x| [*x; L]));
-        self.extra.clear();
+        // Scratch, zeroed by the step before use: only its length matters here.
         self.extra.resize(stock.len(), [0.0; L]);
         self.acc.clear();
         self.acc.resize(nc, [0.0; L]);
