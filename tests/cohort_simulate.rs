@@ -71,14 +71,17 @@ cessation = { distribution = "normal", sd = 0.3 }
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-#[test]
-fn the_fast_kernel_equals_run_on_shocked_cohort_models() {
-    for s in [
+/// The uncertain hand-worked cohort, without and with the cessations in proportion.
+fn both_cohorts() -> [Scenario; 2] {
+    [
         cohort_uncertain(),
         cohort_uncertain_with(PROPORTION.0, PROPORTION.1),
-    ] {
-        kernel_equals_run(&s);
-    }
+    ]
+}
+
+#[test]
+fn the_fast_kernel_equals_run_on_shocked_cohort_models() {
+    both_cohorts().iter().for_each(kernel_equals_run);
 }
 
 fn kernel_equals_run(s: &Scenario) {
@@ -125,12 +128,7 @@ fn kernel_equals_run(s: &Scenario) {
 
 #[test]
 fn cohort_lanes_equal_paths_one_at_a_time() {
-    for s in [
-        cohort_uncertain(),
-        cohort_uncertain_with(PROPORTION.0, PROPORTION.1),
-    ] {
-        lanes_equal_paths(&s);
-    }
+    both_cohorts().iter().for_each(lanes_equal_paths);
 }
 
 fn lanes_equal_paths(s: &Scenario) {

@@ -28,9 +28,11 @@
 //!
 //! **Storage.** The stock is kept as [`CohortState`] describes: ages as a ring (ageing moves
 //! one index), a cessation in proportion as a factor applied in next year's cessation pass,
-//! and the sums by category taken once a year after the flows and kept up to date by the moves. The equations
-//! above are what is computed; only the rounding of a cessation in proportion, the moves after
-//! it and the sums differs from applying it to every cell at once (about 1e-16 relative).
+//! and the sums by category taken once a year after the flows and kept up to date by the
+//! moves. The equations above are what is computed; only the rounding of a cessation in
+//! proportion, the moves after it and the sums differs from applying it to every cell at once
+//! (about 1e-16 relative). In a year where no rate × multiplier can leave [0, 1] and no
+//! `cease_at_age` acts, the clamp in step 1 is skipped: it would change nothing.
 //!
 //! **Lanes.** As [`super::DemandLevers::step`], `step` runs `L` models side by side with the
 //! same operations in the same order per lane, so results do not depend on `L`.
