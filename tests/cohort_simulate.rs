@@ -256,3 +256,62 @@ fn cessation_rates_shocked_above_one_cease_every_plan_there() {
     assert!(above > 20 && below > 20, "{above} above, {below} below");
     lanes_equal_paths(&s);
 }
+
+#[test]
+fn each_lane_of_the_cohort_step_has_its_own_flows() {
+    // Sixteen lanes stepped together, each with its own new-plan growth, cessation multiplier
+    // and deliveries, give every lane the plans by category and the flows (new, ceased, aged
+    // out, net other change) of the same step run on that lane's inputs alone, bit for bit.
+    // In even years no multiplier takes a rate above 1, in odd years some do (both kinds of
+    // cessation pass); the three scenarios add a `cease_at_age` mitigation, then cessations
+    // in proportion.
+    use dsg_forecast::Model;
+    use dsg_forecast::engine::demand::{CohortLevers, CohortState};
+    let plain = Scenario::from_toml_str(include_str!("data/cohort_hand.toml"))
+        .and_then(dsg_forecast::runnable)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let [mitigated, proportion] = both_cohorts();
+    let (mut aged, mut ceased) = (0.0, 0.0);
+    for s in [plain, mitigated, proportion] {
+        let m = Model::new(&s);
+        let levers = CohortLevers::new(&m);
+        let (nc, nm) = (m.n_categories(), m.mitigations.len());
+        let growth = |l: usize, t: usize| 0.03 * (l as f64 - 7.0) + 0.01 * t as f64;
+        // The largest rate is 0.5: multipliers up to 2.0 in even years, 3.5 in odd ones.
+        let mult = |l: usize, t: usize| 0.5 + (0.1 + 0.1 * (t % 2) as f64) * l as f64;
+        let delivery = |i: usize, l: usize| 0.25 * ((i + l) % 5) as f64;
+        let all: Vec<[f64; LANES]> = (0..nm)
+            .map(|i| std::array::from_fn(|l| delivery(i, l)))
+            .collect();
+        let mut lanes = CohortState::<LANES>::default();
+        levers.start(&m, &mut lanes);
+        let mut alone: Vec<CohortState<1>> = (0..LANES).map(|_| CohortState::default()).collect();
+        alone.iter_mut().for_each(|a| levers.start(&m, a));
+        let mut row = vec![[0.0; LANES]; nc];
+        for t in 0..m.horizon {
+            let g = std::array::from_fn(|l| growth(l, t));
+            let c = std::array::from_fn(|l| mult(l, t));
+            levers.step(&m, t, g, c, &all, &mut lanes, &mut row, |_, _, _| {});
+            for (l, one) in alone.iter_mut().enumerate() {
+                let mut row1 = vec![[0.0; 1]; nc];
+                let d: Vec<[f64; 1]> = (0..nm).map(|i| [delivery(i, l)]).collect();
+                let (g, c) = ([growth(l, t)], [mult(l, t)]);
+                levers.step(&m, t, g, c, &d, one, &mut row1, |_, _, _| {});
+                let at = format!("{}, year {t}, lane {l}", s.meta.name);
+                for (k, r) in row1.iter().enumerate() {
+                    assert_eq!(row[k][l], r[0], "plans in category {k}, {at}");
+                }
+                assert_eq!(lanes.new[l], one.new[0], "new plans, {at}");
+                assert_eq!(lanes.ceased[l], one.ceased[0], "ceased plans, {at}");
+                assert_eq!(lanes.aged_out[l], one.aged_out[0], "aged out, {at}");
+                assert_eq!(lanes.net_other[l], one.net_other[0], "net other, {at}");
+                aged += one.aged_out[0];
+                ceased += one.ceased[0];
+            }
+        }
+    }
+    assert!(
+        aged > 0.0 && ceased > 0.0,
+        "aged out {aged}, ceased {ceased}"
+    );
+}
