@@ -272,7 +272,11 @@ fn each_lane_of_the_cohort_step_has_its_own_flows() {
         .unwrap_or_else(|e| panic!("{e}"));
     let [mitigated, proportion] = both_cohorts();
     let (mut aged, mut ceased) = (0.0, 0.0);
-    for s in [plain, mitigated, proportion] {
+    for (name, s) in [
+        ("no mitigations", plain),
+        ("cease at age", mitigated),
+        ("in proportion", proportion),
+    ] {
         let m = Model::new(&s);
         let levers = CohortLevers::new(&m);
         let (nc, nm) = (m.n_categories(), m.mitigations.len());
@@ -297,7 +301,7 @@ fn each_lane_of_the_cohort_step_has_its_own_flows() {
                 let d: Vec<[f64; 1]> = (0..nm).map(|i| [delivery(i, l)]).collect();
                 let (g, c) = ([growth(l, t)], [mult(l, t)]);
                 levers.step(&m, t, g, c, &d, one, &mut row1, |_, _, _| {});
-                let at = format!("{}, year {t}, lane {l}", s.meta.name);
+                let at = format!("{name}, year {t}, lane {l}");
                 for (k, r) in row1.iter().enumerate() {
                     assert_eq!(row[k][l], r[0], "plans in category {k}, {at}");
                 }
