@@ -333,7 +333,9 @@ impl CohortLevers {
                     // this loop across categories, eight at a time, which with seven
                     // categories leaves only its one-lane-at-a-time remainder to run; the
                     // lanes then run in vector instructions. Measured: about 12% of a
-                    // cohort Monte Carlo path.)
+                    // cohort Monte Carlo path. The same hint through a generic helper, or on a
+                    // copied array of the weight, left scalar code: after a toolchain update,
+                    // `perf annotate` shows whether the lanes still run in vectors.)
                     let w = std::hint::black_box(*w);
                     for l in 0..L {
                         s[l] += x[l] * w;
