@@ -25,10 +25,12 @@ build: venv
 	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH \
 		$(VENV)/bin/maturin develop --release --quiet
 
+# The chart is the demo's own output in the ignored out/ folder, so each run redraws it
+# (`--force`); the command still refuses a folder or anything else that is not a file.
 demo: build
 	mkdir -p out
 	$(VENV)/bin/dsg-forecast project $(EXAMPLE)
-	$(VENV)/bin/dsg-forecast project $(EXAMPLE) --chart out/bcp_deficit.png
+	$(VENV)/bin/dsg-forecast project $(EXAMPLE) --chart out/bcp_deficit.png --force
 	@echo "Chart written to out/bcp_deficit.png"
 
 lint: venv
