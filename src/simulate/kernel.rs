@@ -159,12 +159,6 @@ impl Engine {
                     .step(m, t, inp.growth[t], &inp.delivery, state, row, short),
             }
             if t > 0 {
-                // One flat loop over categories × lanes (nested, the compiler vectorises across
-                // categories with gathers and scatters).
-                let rates = inp.inflation[t * nc..(t + 1) * nc].as_flattened();
-                for (u, r) in level.as_flattened_mut().iter_mut().zip(rates) {
-                    *u *= 1.0 + r;
-                }
                 for l in 0..L {
                     hnb[l] *= 1.0 + inp.hnb_growth[t][l];
                 }
@@ -181,19 +175,34 @@ impl Engine {
                     savings[l] += amounts[t] * inp.delivery[*i][l];
                 }
             }
-            // Sums over categories run in category order, as `run`'s do.
+            // One pass over categories: inflate the unit cost, apply its mitigations, add the
+            // category to the sums. Sums over categories run in category order, as `run`'s do.
             // (`f64` sums start from −0.0.) A category's unit cost takes its mitigations in
-            // scenario order, as `run`'s does.
+            // scenario order, as `run`'s does. Each category's lanes are copied in and out
+            // (a fresh store read back at once waits for it to land).
+            let rates = &inp.inflation[t * nc..(t + 1) * nc];
             let mut on_plans = [-0.0; L];
             let mut plans = [-0.0; L];
-            for ((p, lv), levers) in row.iter().zip(level.iter()).zip(&self.spend.unit_cost) {
+            for (((p, lv), r), levers) in row
+                .iter()
+                .zip(level.iter_mut())
+                .zip(rates)
+                .zip(&self.spend.unit_cost)
+            {
                 let mut u = *lv;
+                if t > 0 {
+                    for l in 0..L {
+                        u[l] *= 1.0 + r[l];
+                    }
+                    *lv = u;
+                }
                 for &(i, change) in levers {
                     let cp = change * m.mitigations[i].phase[t];
                     for l in 0..L {
                         u[l] *= 1.0 + cp * inp.delivery[i][l];
                     }
                 }
+                let p = *p;
                 for l in 0..L {
                     on_plans[l] += p[l] * u[l];
                     plans[l] += p[l];
@@ -216,10 +225,7 @@ impl Engine {
             }
             // A year without a write-off rule writes off exactly 0 (x − 0 = x), so skip it.
             if m.write_offs.iter().any(|(wt, _)| *wt == t) {
-                for l in 0..L {
-                    standing[l] -=
-                        crate::engine::deficit::write_off(&m.write_offs, t, standing[l]).0;
-                }
+                standing = write_off_lanes(m, t, standing);
             }
             balance = standing;
             out[t] = balance;
@@ -228,4 +234,12 @@ impl Engine {
             out[3 * h + t] = plans;
         }
     }
+}
+
+/// `standing − write-off` in every lane, in year `t` ([`crate::engine::deficit::write_off`]).
+/// Out of line, taking and returning the lanes by value: the rule loop reads lanes one at a
+/// time, and inlined it would keep the kernel's running balance in memory every year.
+#[inline(never)]
+fn write_off_lanes<const L: usize>(m: &Model, t: usize, standing: [f64; L]) -> [f64; L] {
+    standing.map(|x| x - crate::engine::deficit::write_off(&m.write_offs, t, x).0)
 }

@@ -160,6 +160,12 @@ impl DemandLevers {
             let xp = x * m.mitigations[i].phase[t];
             delivery[i].map(|d| xp * d)
         };
+        // The running totals are worked on as local copies and written back once: stored and
+        // read again at once, a 16-lane array waits for the store to land (store forwarding
+        // does not cover the whole vector), and `state`, `row` and `delivery` may share memory
+        // as far as the compiler knows, so in place it reloads them after every store.
+        let mut underlying = state.underlying;
+        let mut ceased = state.ceased;
         if t > 0 {
             let mut g = growth;
             for &(i, points) in &self.growth_cuts {
@@ -169,25 +175,27 @@ impl DemandLevers {
                 }
             }
             for l in 0..L {
-                state.underlying[l] *= 1.0 + g[l];
+                underlying[l] *= 1.0 + g[l];
             }
         }
         for &(i, per_year) in &self.pro_rata {
             let e = effect(i, per_year);
             for l in 0..L {
-                state.ceased[l] += e[l];
+                ceased[l] += e[l];
             }
         }
+        state.underlying = underlying;
+        state.ceased = ceased;
         // The last mitigation ceasing plans pro rata is named when cessations exceed plans.
         if let Some(&(i, _)) = self.pro_rata.last() {
-            let gap: [f64; L] = std::array::from_fn(|l| state.ceased[l] - state.underlying[l]);
+            let gap: [f64; L] = std::array::from_fn(|l| ceased[l] - underlying[l]);
             report_short(i, gap, &mut short);
         }
         let mut total = [0.0; L];
         for l in 0..L {
             // max(U − C, 0), written as a comparison so it runs across lanes in vector
             // instructions (a NaN gives 0 either way; −0 gives +0).
-            let x = state.underlying[l] - state.ceased[l];
+            let x = underlying[l] - ceased[l];
             total[l] = if x > 0.0 { x } else { 0.0 };
         }
         let nc = row.len();
@@ -199,20 +207,24 @@ impl DemandLevers {
             self.shifts.iter().zip(state.cumulative.iter_mut())
         {
             let e = effect(i, per_year);
+            let mut cum = *cumulative;
+            let mut src = row[from];
             let mut done = [0.0; L];
             for l in 0..L {
-                cumulative[l] += e[l];
-                done[l] = cumulative[l].min(row[from][l]);
+                cum[l] += e[l];
+                done[l] = cum[l].min(src[l]);
+                src[l] -= done[l];
             }
-            let gap: [f64; L] = std::array::from_fn(|l| cumulative[l] - done[l]);
+            *cumulative = cum;
+            row[from] = src;
+            let gap: [f64; L] = std::array::from_fn(|l| cum[l] - done[l]);
             report_short(i, gap, &mut short);
-            for l in 0..L {
-                row[from][l] -= done[l];
-            }
             if let Some(to) = to {
+                let mut dst = row[to];
                 for l in 0..L {
-                    row[to][l] += done[l];
+                    dst[l] += done[l];
                 }
+                row[to] = dst;
             }
         }
         if self.has_capacity {
