@@ -243,19 +243,27 @@ impl Engine {
         }
         if sh.infl.is_some() || !sh.infl_cat.is_empty() {
             for t in 1..h {
-                let common = &p.infl[t];
+                let common = p.infl[t];
                 let row = &mut inp.inflation[t * nc..(t + 1) * nc];
-                for (x, b) in row.iter_mut().zip(&base.inflation[t * nc..(t + 1) * nc]) {
-                    *x = common.map(|s| b + s);
-                }
-                for (k, (c, _)) in sh.infl_cat.iter().enumerate() {
-                    let own = &p.infl_cat[k * h + t];
-                    for l in 0..L {
-                        row[*c][l] += own[l];
+                // Each category in one go (written once: a store read straight back stalls).
+                for (c, (x, b)) in row
+                    .iter_mut()
+                    .zip(&base.inflation[t * nc..(t + 1) * nc])
+                    .enumerate()
+                {
+                    let mut v = common.map(|s| b + s);
+                    for (k, _) in sh
+                        .infl_cat
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (cc, _))| *cc == c)
+                    {
+                        let own = &p.infl_cat[k * h + t];
+                        for l in 0..L {
+                            v[l] += own[l];
+                        }
                     }
-                }
-                for x in row.iter_mut() {
-                    *x = x.map(|v| v.max(-1.0));
+                    *x = v.map(|v| v.max(-1.0));
                 }
             }
         }
