@@ -68,14 +68,30 @@ pub fn payment(asked: f64, before: f64) -> f64 {
 /// after its movement and payments: (applied, asked). Asked = Σ amounts + Σ share × max(0,
 /// standing); applied = min(asked, max(0, standing)), so writing off never makes a surplus.
 pub fn write_off(rules: &[(usize, WriteOffRule)], t: usize, standing: f64) -> (f64, f64) {
-    let mut asked = 0.0;
+    let (applied, asked) = write_off_lanes(rules, t, [standing]);
+    (applied[0], asked[0])
+}
+
+/// [`write_off`] for `L` deficits side by side (one per lane), each lane exactly as
+/// `write_off` would give it alone: rules outside, lanes inside, so the lanes run in vector
+/// instructions.
+#[inline(always)]
+pub fn write_off_lanes<const L: usize>(
+    rules: &[(usize, WriteOffRule)],
+    t: usize,
+    standing: [f64; L],
+) -> ([f64; L], [f64; L]) {
+    let mut asked = [0.0; L];
     for (wt, rule) in rules {
         if *wt == t {
-            asked += match *rule {
-                WriteOffRule::Amount(a) => a,
-                WriteOffRule::Share(s) => s * standing.max(0.0),
-            };
+            for l in 0..L {
+                asked[l] += match *rule {
+                    WriteOffRule::Amount(a) => a,
+                    WriteOffRule::Share(s) => s * standing[l].max(0.0),
+                };
+            }
         }
     }
-    (asked.min(standing.max(0.0)), asked)
+    let applied = std::array::from_fn(|l| asked[l].min(standing[l].max(0.0)));
+    (applied, asked)
 }

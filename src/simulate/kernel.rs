@@ -225,7 +225,10 @@ impl Engine {
             }
             // A year without a write-off rule writes off exactly 0 (x − 0 = x), so skip it.
             if m.write_offs.iter().any(|(wt, _)| *wt == t) {
-                standing = write_off_lanes(m, t, standing);
+                let applied = crate::engine::deficit::write_off_lanes(&m.write_offs, t, standing).0;
+                for l in 0..L {
+                    standing[l] -= applied[l];
+                }
             }
             balance = standing;
             out[t] = balance;
@@ -234,12 +237,4 @@ impl Engine {
             out[3 * h + t] = plans;
         }
     }
-}
-
-/// `standing − write-off` in every lane, in year `t` ([`crate::engine::deficit::write_off`]).
-/// Out of line, taking and returning the lanes by value: the rule loop reads lanes one at a
-/// time, and inlined it would keep the kernel's running balance in memory every year.
-#[inline(never)]
-fn write_off_lanes<const L: usize>(m: &Model, t: usize, standing: [f64; L]) -> [f64; L] {
-    standing.map(|x| x - crate::engine::deficit::write_off(&m.write_offs, t, x).0)
 }
