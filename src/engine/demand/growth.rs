@@ -65,6 +65,9 @@ pub struct DemandLevers {
     pro_rata: Vec<(usize, f64)>,
     /// (mitigation index, from, to or `None` for a cessation, plans a year).
     shifts: Vec<(usize, usize, Option<usize>, f64)>,
+    /// Per shift: whether its source and its destination category are still as the mix left
+    /// them (no earlier shift touched them), so their plans are `total × share`.
+    untouched: Vec<(bool, bool)>,
     has_capacity: bool,
 }
 
@@ -92,10 +95,22 @@ impl DemandLevers {
     /// Sort `m`'s mitigations by the demand lever they pull.
     pub fn new(m: &Model) -> DemandLevers {
         let s = PlanLevers::new(m);
+        let mut touched = vec![false; m.n_categories()];
+        let mut untouched = Vec::with_capacity(s.shifts.len());
+        for &(_, from, to, _) in &s.shifts {
+            let from_fresh = !touched[from];
+            // (Marked before `to` is looked at: a move into its own source reads the source.)
+            touched[from] = true;
+            untouched.push((from_fresh, to.is_some_and(|c| !touched[c])));
+            if let Some(c) = to {
+                touched[c] = true;
+            }
+        }
         DemandLevers {
             growth_cuts: s.growth_cuts,
             pro_rata: s.pro_rata,
             shifts: s.shifts,
+            untouched,
             has_capacity: s.has_capacity,
         }
     }
@@ -199,16 +214,26 @@ impl DemandLevers {
             total[l] = if x > 0.0 { x } else { 0.0 };
         }
         let nc = row.len();
-        for (x, share) in row.iter_mut().zip(&m.mix[t * nc..(t + 1) * nc]) {
+        let mix = &m.mix[t * nc..(t + 1) * nc];
+        for (x, share) in row.iter_mut().zip(mix) {
             *x = total.map(|v| v * share);
         }
-        // Moves and category cessations are cumulative: plans moved stay moved.
-        for (&(i, from, to, per_year), cumulative) in
-            self.shifts.iter().zip(state.cumulative.iter_mut())
+        // Moves and category cessations are cumulative: plans moved stay moved. A category no
+        // earlier shift touched is `total × share` again (the same product), rather than
+        // read back from `row` just after it was stored there.
+        for ((&(i, from, to, per_year), &(from_fresh, to_fresh)), cumulative) in self
+            .shifts
+            .iter()
+            .zip(&self.untouched)
+            .zip(state.cumulative.iter_mut())
         {
             let e = effect(i, per_year);
             let mut cum = *cumulative;
-            let mut src = row[from];
+            let mut src = if from_fresh {
+                total.map(|v| v * mix[from])
+            } else {
+                row[from]
+            };
             let mut done = [0.0; L];
             for l in 0..L {
                 cum[l] += e[l];
@@ -220,7 +245,11 @@ impl DemandLevers {
             let gap: [f64; L] = std::array::from_fn(|l| cum[l] - done[l]);
             report_short(i, gap, &mut short);
             if let Some(to) = to {
-                let mut dst = row[to];
+                let mut dst = if to_fresh {
+                    total.map(|v| v * mix[to])
+                } else {
+                    row[to]
+                };
                 for l in 0..L {
                     dst[l] += done[l];
                 }
