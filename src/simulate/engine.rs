@@ -56,7 +56,7 @@ pub(super) struct LaneInputs<const L: usize> {
 /// A worker's scratch space for `L` paths side by side, reused block after block.
 #[derive(Debug, Clone)]
 pub struct Workspace<const L: usize = 1> {
-    shocks: ShockLanes<L>,
+    pub(super) shocks: ShockLanes<L>,
     pub(super) inputs: LaneInputs<L>,
     pub(super) scratch: Scratch<L>,
     /// The last run's lines, `out[line × h + t][lane]`, lines in [`super::LINES`] order.
@@ -184,8 +184,8 @@ impl Engine {
     #[inline(always)]
     pub(super) fn paths_inline<const L: usize>(&self, ws: &mut Workspace<L>, first: u64) {
         self.shocks.draw_lanes(self.key, first, &mut ws.shocks);
-        self.apply(&ws.shocks, &mut ws.inputs);
-        self.kernel_lanes(ws);
+        self.apply_lanes(&ws.shocks, &mut ws.inputs, false);
+        self.kernel_run(ws, true);
     }
 
     /// Draw path `i`'s shocks and set them as the workspace's inputs without running it:
@@ -224,8 +224,50 @@ impl Engine {
     /// Write each lane's shocks into the inputs: planned value + shock, rates floored at −1;
     /// delivery = planned delivery × drawn multiplier. All lanes at once, so the arithmetic
     /// runs across lanes in vector instructions.
-    #[inline(always)] // into the worker's vectorised loop ([`super::worker`])
+    #[inline(always)]
     pub(super) fn apply<const L: usize>(&self, p: &ShockLanes<L>, inp: &mut LaneInputs<L>) {
+        self.apply_lanes(p, inp, true);
+    }
+
+    /// Whether inflation rates are shocked (then [`Engine::shocked_rate`] gives them).
+    pub(super) fn inflation_shocked(&self) -> bool {
+        self.shocks.infl.is_some() || !self.shocks.infl_cat.is_empty()
+    }
+
+    /// Category `c`'s inflation rate into year `t` in every lane: planned rate + common shock
+    /// + the category's own shocks (in file order), floored at −1.
+    #[inline(always)]
+    pub(super) fn shocked_rate<const L: usize>(
+        &self,
+        p: &ShockLanes<L>,
+        t: usize,
+        c: usize,
+    ) -> [f64; L] {
+        let base = &self.model;
+        let h = base.horizon;
+        let b = base.inflation[t * base.n_categories() + c];
+        let mut v = p.infl[t].map(|s| b + s);
+        for (k, (cc, _)) in self.shocks.infl_cat.iter().enumerate() {
+            if *cc == c {
+                let own = &p.infl_cat[k * h + t];
+                for l in 0..L {
+                    v[l] += own[l];
+                }
+            }
+        }
+        v.map(|v| v.max(-1.0))
+    }
+
+    /// [`Engine::apply`], with the inflation rates only when `inflation` (the worker's loop
+    /// leaves them to the kernel, which works each out as it prices the plans: written here
+    /// and read back there, they cost a store and a load for each category, year and path).
+    #[inline(always)] // into the worker's vectorised loop ([`super::worker`])
+    pub(super) fn apply_lanes<const L: usize>(
+        &self,
+        p: &ShockLanes<L>,
+        inp: &mut LaneInputs<L>,
+        inflation: bool,
+    ) {
         let base = &self.model;
         let sh = &self.shocks;
         let h = base.horizon;
@@ -241,29 +283,10 @@ impl Engine {
                 inp.hnb_growth[t] = shift(base.hnb_growth[t], &p.hnb[t]);
             }
         }
-        if sh.infl.is_some() || !sh.infl_cat.is_empty() {
+        if inflation && self.inflation_shocked() {
             for t in 1..h {
-                let common = p.infl[t];
-                let row = &mut inp.inflation[t * nc..(t + 1) * nc];
-                // Each category in one go (written once: a store read straight back stalls).
-                for (c, (x, b)) in row
-                    .iter_mut()
-                    .zip(&base.inflation[t * nc..(t + 1) * nc])
-                    .enumerate()
-                {
-                    let mut v = common.map(|s| b + s);
-                    for (k, _) in sh
-                        .infl_cat
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (cc, _))| *cc == c)
-                    {
-                        let own = &p.infl_cat[k * h + t];
-                        for l in 0..L {
-                            v[l] += own[l];
-                        }
-                    }
-                    *x = v.map(|v| v.max(-1.0));
+                for c in 0..nc {
+                    inp.inflation[t * nc + c] = self.shocked_rate(p, t, c);
                 }
             }
         }

@@ -114,16 +114,25 @@ impl Engine {
 
     #[inline(always)]
     pub(super) fn kernel_lanes<const L: usize>(&self, ws: &mut Workspace<L>) {
+        self.kernel_run(ws, false);
+    }
+
+    /// The kernel; with `fused`, shocked inflation rates are worked out here from the
+    /// workspace's shocks ([`Engine::shocked_rate`], as [`Engine::apply`] would) rather than
+    /// read from its inputs (which [`Engine::apply_lanes`] then leaves unset).
+    #[inline(always)]
+    pub(super) fn kernel_run<const L: usize>(&self, ws: &mut Workspace<L>, fused: bool) {
+        let fused = fused && self.inflation_shocked();
         let m = &self.model;
         let h = m.horizon;
         let nc = m.n_categories();
         let nm = m.mitigations.len();
         let Workspace {
+            shocks,
             inputs: inp,
             scratch: sc,
             out,
             capped,
-            ..
         } = ws;
         let Scratch {
             demand: state,
@@ -183,14 +192,20 @@ impl Engine {
             let rates = &inp.inflation[t * nc..(t + 1) * nc];
             let mut on_plans = [-0.0; L];
             let mut plans = [-0.0; L];
-            for (((p, lv), r), levers) in row
+            for (c, (((p, lv), r), levers)) in row
                 .iter()
                 .zip(level.iter_mut())
                 .zip(rates)
                 .zip(&self.spend.unit_cost)
+                .enumerate()
             {
                 let mut u = *lv;
                 if t > 0 {
+                    let r = if fused {
+                        self.shocked_rate(shocks, t, c)
+                    } else {
+                        *r
+                    };
                     for l in 0..L {
                         u[l] *= 1.0 + r[l];
                     }
