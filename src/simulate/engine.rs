@@ -301,8 +301,10 @@ impl Engine {
         }
     }
 
-    /// The model lane `l` of `ws` last ran: the scenario's model with that path's growth,
-    /// inflation, HNB growth and deliveries.
+    /// The model lane `l` of `ws` last ran ([`Engine::paths`] or [`Engine::path`]): the
+    /// scenario's model with that path's growth, inflation, HNB growth and deliveries. (A
+    /// simulation's own loop leaves shocked inflation rates to the kernel and out of the
+    /// inputs, so this does not apply to its workspaces, which it never hands out.)
     pub fn lane_model<const L: usize>(&self, ws: &Workspace<L>, l: usize) -> Model {
         let mut m = self.model.clone();
         let inp = &ws.inputs;

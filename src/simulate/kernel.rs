@@ -188,7 +188,7 @@ impl Engine {
             // category to the sums. Sums over categories run in category order, as `run`'s do.
             // (`f64` sums start from −0.0.) A category's unit cost takes its mitigations in
             // scenario order, as `run`'s does. Each category's lanes are copied in and out
-            // (a fresh store read back at once waits for it to land).
+            // (a 16-lane array read straight after it was stored is slow).
             let rates = &inp.inflation[t * nc..(t + 1) * nc];
             let mut on_plans = [-0.0; L];
             let mut plans = [-0.0; L];
