@@ -178,7 +178,7 @@ impl DemandLevers {
         // The running totals are worked on as local copies and written back once. In place,
         // the compiler reloads them after every store (`state`, `row` and `delivery` may share
         // memory as far as it knows), and a 16-lane array read straight after it was stored
-        // is slow: `perf annotate` put 9% of the simulation kernel's time on one such read.
+        // is slow: `perf annotate` put 7–9% of the simulation kernel's time on one such read.
         let mut underlying = state.underlying;
         let mut ceased = state.ceased;
         if t > 0 {
