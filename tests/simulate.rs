@@ -122,6 +122,65 @@ fn blocks_of_any_size_give_the_same_result() {
     same(&whole, &sim.finish());
 }
 
+/// The probabilities counted while simulating equal the shares counted from the kept paths,
+/// on 4,097 paths: the pilot's 1,024, then 3,073 whose last block of sixteen lanes holds one
+/// path and fifteen empty lanes.
+#[test]
+fn probabilities_are_the_shares_of_the_kept_paths() {
+    let n = PIECE + 1;
+    let o = Options {
+        thresholds: vec![150e6, 250e6],
+        ..opts(n, 11, true)
+    };
+    let sum = simulate(&bcp_uncertain(), &o).unwrap();
+    let h = sum.years.len();
+    let paths = sum.paths.as_ref().unwrap();
+    let line = |name: &str| &paths[LINES.iter().position(|l| *l == name).unwrap()];
+    // shares[t] of paths where `hit(value)` holds in year t (`by`: in year t or earlier).
+    let shares = |values: &[f64], hit: &dyn Fn(f64) -> bool, by: bool| -> Vec<f64> {
+        let mut count = vec![0u64; h];
+        for p in values.chunks_exact(h) {
+            let mut ever = false;
+            for t in 0..h {
+                ever |= hit(p[t]);
+                count[t] += u64::from(if by { ever } else { hit(p[t]) });
+            }
+        }
+        count.iter().map(|c| *c as f64 / n as f64).collect()
+    };
+    let in_year = line("in_year_deficit");
+    let balanced = |v: f64| v <= 0.0;
+    assert_eq!(sum.prob_balanced, shares(in_year, &balanced, false));
+    assert_eq!(sum.prob_balanced_by, shares(in_year, &balanced, true));
+    // Balanced sometimes and not always, or the comparison above would prove little.
+    assert!(sum.prob_balanced_by.iter().any(|p| *p > 0.0 && *p < 1.0));
+    assert!(
+        sum.prob_balanced
+            .iter()
+            .zip(&sum.prob_balanced_by)
+            .any(|(a, b)| a < b)
+    );
+    let closing = line("closing_deficit");
+    assert_eq!(sum.thresholds, vec![150e6, 250e6, 50e6]); // then the reserves
+    for (j, a) in sum.thresholds.iter().enumerate() {
+        let above = |v: f64| v > *a;
+        assert_eq!(
+            sum.prob_exceeds[j * h..(j + 1) * h],
+            shares(closing, &above, false)
+        );
+        assert_eq!(
+            sum.prob_exceeds_by[j * h..(j + 1) * h],
+            shares(closing, &above, true)
+        );
+    }
+    assert!(
+        sum.prob_exceeds
+            .iter()
+            .zip(&sum.prob_exceeds_by)
+            .any(|(a, b)| a < b)
+    );
+}
+
 #[test]
 fn same_seed_same_result_other_seed_differs() {
     let s = bcp_uncertain();
