@@ -258,32 +258,39 @@ impl Engine {
         v.map(|v| v.max(-1.0))
     }
 
-    /// [`Engine::apply`], with the inflation rates only when `inflation` (the worker's loop
-    /// leaves them to the kernel, which works each out as it prices the plans: written here
-    /// and read back there, they cost a store and a load for each category, year and path).
+    /// A shocked rate into a year in every lane: the planned rate `planned` + the shock,
+    /// floored at −1.
+    #[inline(always)]
+    pub(super) fn shifted<const L: usize>(planned: f64, shock: &[f64; L]) -> [f64; L] {
+        shock.map(|x| (planned + x).max(-1.0))
+    }
+
+    /// [`Engine::apply`], with the shocked rates (EHCP growth, HNB growth, inflation) only
+    /// when `rates` (the worker's loop leaves them to the kernel, which works each out where
+    /// it uses it: written here and read back there, they cost a store and a load for each
+    /// rate, year and path).
     #[inline(always)] // into the worker's vectorised loop ([`super::worker`])
     pub(super) fn apply_lanes<const L: usize>(
         &self,
         p: &ShockLanes<L>,
         inp: &mut LaneInputs<L>,
-        inflation: bool,
+        rates: bool,
     ) {
         let base = &self.model;
         let sh = &self.shocks;
         let h = base.horizon;
         let nc = base.n_categories();
-        let shift = |b: f64, s: &[f64; L]| s.map(|x| (b + x).max(-1.0));
-        if sh.growth.is_some() {
+        if rates && sh.growth.is_some() {
             for t in 1..h {
-                inp.growth[t] = shift(base.plan_growth[t], &p.growth[t]);
+                inp.growth[t] = Self::shifted(base.plan_growth[t], &p.growth[t]);
             }
         }
-        if sh.hnb.is_some() {
+        if rates && sh.hnb.is_some() {
             for t in 1..h {
-                inp.hnb_growth[t] = shift(base.hnb_growth[t], &p.hnb[t]);
+                inp.hnb_growth[t] = Self::shifted(base.hnb_growth[t], &p.hnb[t]);
             }
         }
-        if inflation && self.inflation_shocked() {
+        if rates && self.inflation_shocked() {
             for t in 1..h {
                 for c in 0..nc {
                     inp.inflation[t * nc + c] = self.shocked_rate(p, t, c);
@@ -303,8 +310,8 @@ impl Engine {
 
     /// The model lane `l` of `ws` last ran ([`Engine::paths`] or [`Engine::path`]): the
     /// scenario's model with that path's growth, inflation, HNB growth and deliveries. (A
-    /// simulation's own loop leaves shocked inflation rates to the kernel and out of the
-    /// inputs, so this does not apply to its workspaces, which it never hands out.)
+    /// simulation's own loop leaves shocked rates to the kernel and out of the inputs, so
+    /// this does not apply to its workspaces, which it never hands out.)
     pub fn lane_model<const L: usize>(&self, ws: &Workspace<L>, l: usize) -> Model {
         let mut m = self.model.clone();
         let inp = &ws.inputs;

@@ -117,11 +117,14 @@ impl Engine {
         self.kernel_run(ws, false);
     }
 
-    /// The kernel; with `fused`, shocked inflation rates are worked out here from the
-    /// workspace's shocks ([`Engine::shocked_rate`], as [`Engine::apply`] would) rather than
-    /// read from its inputs (which [`Engine::apply_lanes`] then leaves unset).
+    /// The kernel; with `fused`, shocked rates (EHCP growth, HNB growth, inflation) are
+    /// worked out here from the workspace's shocks ([`Engine::shifted`] and
+    /// [`Engine::shocked_rate`], as [`Engine::apply`] would) rather than read from its inputs
+    /// (which [`Engine::apply_lanes`] then leaves unset).
     #[inline(always)]
     pub(super) fn kernel_run<const L: usize>(&self, ws: &mut Workspace<L>, fused: bool) {
+        let fused_growth = fused && self.shocks.growth.is_some();
+        let fused_hnb = fused && self.shocks.hnb.is_some();
         let fused = fused && self.inflation_shocked();
         let m = &self.model;
         let h = m.horizon;
@@ -152,11 +155,17 @@ impl Engine {
         let mut balance = [m.opening; L];
         for t in 0..h {
             let short = |i: usize, l: usize, _| capped[l * nm + i] = true;
+            // (Year 0 takes no growth: its inputs are the plan's.)
+            let growth = if fused_growth && t > 0 {
+                Self::shifted(m.plan_growth[t], &shocks.growth[t])
+            } else {
+                inp.growth[t]
+            };
             match &self.cohort {
                 Some(c) => c.step(
                     m,
                     t,
-                    inp.growth[t],
+                    growth,
                     inp.cessation[t],
                     &inp.delivery,
                     cohort_state,
@@ -165,11 +174,16 @@ impl Engine {
                 ),
                 None => self
                     .demand
-                    .step(m, t, inp.growth[t], &inp.delivery, state, row, short),
+                    .step(m, t, growth, &inp.delivery, state, row, short),
             }
             if t > 0 {
+                let g = if fused_hnb {
+                    Self::shifted(m.hnb_growth[t], &shocks.hnb[t])
+                } else {
+                    inp.hnb_growth[t]
+                };
                 for l in 0..L {
-                    hnb[l] *= 1.0 + inp.hnb_growth[t][l];
+                    hnb[l] *= 1.0 + g[l];
                 }
             }
             let mut costs = [0.0; L];

@@ -69,6 +69,10 @@ impl Engine {
             let n = LANES.min(b - first);
             self.paths_inline(ws, first as u64);
             acc.add_lanes_inline(ws.lanes_out(), n, grid, thresholds);
+            // (Most blocks cap nothing and keep nothing: then there is nothing per lane to do.)
+            if keep.is_empty() && !ws.capped().contains(&true) {
+                continue;
+            }
             for lane in 0..n {
                 acc.add_capped(ws.lane_capped(lane));
                 let r = (first + lane - a) * h;
