@@ -90,17 +90,26 @@ fn pieces_shared_among_threads_give_the_same_result_with_every_path_in_its_place
     let three = in_pool(3, &s, &o);
     same(&one, &three);
     // Each kept path is that path run alone, at its own index.
-    let e = Engine::new(&s, 7);
-    let mut ws = e.workspace::<1>();
-    let h = one.years.len();
-    let kept = three.paths.as_ref().unwrap();
-    for i in [
+    let first_last = [
         0,
         PILOT_PATHS,
         PILOT_PATHS + PIECE - 1,
         PILOT_PATHS + PIECE,
         n - 1,
-    ] {
+    ];
+    kept_paths_are_paths_run_alone(&Engine::new(&s, 7), &three, first_last);
+}
+
+/// Each of `paths` that `sum` kept equals that path run alone by `e`, every line bit for bit.
+fn kept_paths_are_paths_run_alone(
+    e: &Engine,
+    sum: &Summary,
+    paths: impl IntoIterator<Item = usize>,
+) {
+    let mut ws = e.workspace::<1>();
+    let h = e.horizon();
+    let kept = sum.paths.as_ref().unwrap();
+    for i in paths {
         e.path(&mut ws, i as u64);
         for (l, line) in kept.iter().enumerate() {
             assert_eq!(
@@ -572,20 +581,7 @@ fn a_simulations_kept_paths_are_the_paths_run_alone() {
     let s = everything();
     let n = PILOT_PATHS + 40;
     let sum = simulate(&s, &opts(n, 5, true)).unwrap();
-    let kept = sum.paths.as_ref().unwrap();
-    let e = Engine::new(&s, 5);
-    let mut ws = e.workspace::<1>();
-    let h = e.horizon();
-    for i in (0..n).step_by(37).chain([n - 1]) {
-        e.path(&mut ws, i as u64);
-        for (l, line) in kept.iter().enumerate() {
-            assert_eq!(
-                &line[i * h..(i + 1) * h],
-                &ws.out()[l * h..(l + 1) * h],
-                "path {i}, line {l}"
-            );
-        }
-    }
+    kept_paths_are_paths_run_alone(&Engine::new(&s, 5), &sum, (0..n).step_by(37).chain([n - 1]));
 }
 
 #[test]
