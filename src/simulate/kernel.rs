@@ -125,7 +125,7 @@ impl Engine {
     pub(super) fn kernel_run<const L: usize>(&self, ws: &mut Workspace<L>, fused: bool) {
         let fused_growth = fused && self.shocks.growth.is_some();
         let fused_hnb = fused && self.shocks.hnb.is_some();
-        let fused = fused && self.inflation_shocked();
+        let fused_inflation = fused && self.inflation_shocked();
         let m = &self.model;
         let h = m.horizon;
         let nc = m.n_categories();
@@ -215,7 +215,7 @@ impl Engine {
             {
                 let mut u = *lv;
                 if t > 0 {
-                    let r = if fused {
+                    let r = if fused_inflation {
                         self.shocked_rate(shocks, t, c)
                     } else {
                         *r

@@ -270,6 +270,7 @@ impl Acc {
         }
         // Counted across all lanes at once (lanes from `n` on masked out), so the comparisons
         // and the counts run in vector instructions.
+        //
         // "Balanced by year t" is "the lowest in-year deficit so far is at most 0", and
         // "exceeded by year t" is "the highest closing deficit so far is above the amount":
         // running minima and maxima (a NaN never counts, as it never compares true), which
