@@ -100,7 +100,8 @@ pub struct Acc {
     /// above the range. (`u32`: a worker runs at most [`super::MAX_PATHS`] paths.) Without
     /// the counts still in `recent`.
     counts: Vec<u32>,
-    /// The same counts for the paths added since they were last folded into `counts`, as
+    /// The same counts for the paths added since they were last folded into `counts` (which
+    /// is empty until the first fold), as
     /// `u16`: half the memory, so a worker's histograms (0.5 MB for 15 years) stay in its core's
     /// own cache, where `u32` counts (1 MB) spilled out of it. A bin holds at most `recent_n`,
     /// and they are folded in before that could pass `u16::MAX`.
@@ -165,8 +166,9 @@ impl Acc {
     pub fn new(lines: usize, h: usize, nt: usize) -> Acc {
         let w = lines * h;
         let (mut counts, mut recent, mut pending) = super::lock(&SPARE).pop().unwrap_or_default();
+        // (`counts` is sized when first folded into: a worker that runs fewer than 65,536
+        // paths never needs it, nor the time to zero it.)
         counts.clear();
-        counts.resize(w * STRIDE, 0);
         recent.clear();
         recent.resize(w * STRIDE, 0);
         pending.clear();
@@ -368,8 +370,11 @@ impl Acc {
         self.fold_recent();
     }
 
-    /// Add the counts in `recent` to `counts` and clear them.
+    /// Add the counts in `recent` to `counts` (sizing it first if need be) and clear them.
     fn fold_recent(&mut self) {
+        if self.counts.len() != self.recent.len() {
+            self.counts.resize(self.recent.len(), 0);
+        }
         if self.recent_n == 0 {
             return;
         }
@@ -471,8 +476,12 @@ impl Acc {
         self.fold_recent();
         self.n += other.n;
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        for ((x, y), r) in self.counts.iter_mut().zip(&other.counts).zip(&other.recent) {
-            *x += y + u32::from(*r);
+        for (x, r) in self.counts.iter_mut().zip(&other.recent) {
+            *x += u32::from(*r);
+        }
+        // (Empty if `other` never folded.)
+        for (x, y) in self.counts.iter_mut().zip(&other.counts) {
+            *x += y;
         }
         add(&mut self.balanced, &other.balanced);
         add(&mut self.balanced_by, &other.balanced_by);
@@ -730,20 +739,23 @@ mod tests {
             acc.bins(0).iter().map(|c| u64::from(*c)).sum::<u64>(),
             70_000
         );
-        // The same through a merge of two halves, each left unfolded by its worker's flushes.
+        // The same paths in one worker's summary, left as its flushes leave it (folded once
+        // at 65,535 paths, the rest still in `u16`), and 35,000 in another's never folded:
+        // merged, every count is there.
         let mut parts = [Acc::new(1, 1, 0), Acc::new(1, 1, 0)];
-        for i in 0..70_000 {
-            parts[i / 35_000].add(&[if i % 128 == 0 { 1.0 } else { 0.0 }], &grid, &[]);
-        }
-        for p in &mut parts {
+        for (p, n) in parts.iter_mut().zip([70_000, 35_000]) {
+            for i in 0..n {
+                p.add(&[if i % 128 == 0 { 1.0 } else { 0.0 }], &grid, &[]);
+            }
             p.flush_portable(&grid);
             assert!(p.recent_n > 0);
         }
+        assert!(!parts[0].counts.is_empty() && parts[1].counts.is_empty());
         let mut total = Acc::new(1, 1, 0);
         total.merge(&parts[0]);
         total.merge(&parts[1]);
-        assert_eq!(total.bins(0)[bin(0.0)], 69_453);
-        assert_eq!(total.bins(0)[bin(1.0)], 547);
+        assert_eq!(total.bins(0)[bin(0.0)], 69_453 + 34_726);
+        assert_eq!(total.bins(0)[bin(1.0)], 547 + 274);
         assert!(total.quantile(&grid, 0, 0.5).abs() <= 2.0 / BINS as f64);
     }
 
