@@ -350,23 +350,25 @@ impl Acc {
     /// vectors; every step is exact (comparisons, integer conversions of values known to be
     /// in range, integer sums), so the results are identical on every CPU.
     pub fn flush(&mut self, grid: &Grid) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-                && std::arch::is_x86_feature_detected!("avx512vl")
+        'flushed: {
+            #[cfg(target_arch = "x86_64")]
             {
-                // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
-                unsafe { self.flush_avx512(grid) };
-                return;
+                if std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                {
+                    // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
+                    unsafe { self.flush_avx512(grid) };
+                    break 'flushed;
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: this CPU has AVX2 (checked just above).
+                    unsafe { self.flush_avx2(grid) };
+                    break 'flushed;
+                }
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: this CPU has AVX2 (checked just above).
-                unsafe { self.flush_avx2(grid) };
-                return;
-            }
+            self.flush_portable(grid);
         }
-        self.flush_portable(grid);
         self.fold_recent();
     }
 
@@ -389,14 +391,12 @@ impl Acc {
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
     unsafe fn flush_avx512(&mut self, grid: &Grid) {
         self.flush_portable(grid);
-        self.fold_recent();
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn flush_avx2(&mut self, grid: &Grid) {
         self.flush_portable(grid);
-        self.fold_recent();
     }
 
     #[inline(always)]
