@@ -97,8 +97,8 @@ pub struct Acc {
     n: u64,
     h: usize,
     /// Per entry `k`, [`STRIDE`] counts: values below the range, the [`BINS`] bins, values
-    /// above the range. (`u32`: a worker runs at most [`super::MAX_PATHS`] paths.) Without
-    /// the counts still in `recent`.
+    /// above the range. (`u32`: a worker runs at most [`super::MAX_PATHS`] paths.) The
+    /// counts still in `recent` are not in these yet.
     counts: Vec<u32>,
     /// The same counts for the paths added since they were last folded into `counts` (which
     /// is empty until the first fold), as `u16`: a worker's histograms take half the memory
@@ -727,9 +727,10 @@ mod tests {
         // the bin of 0 ends with 69,453 counts, more than a u16 holds, through the
         // increments (no block is all one value); the bin of 1 with 547.
         let grid = Grid::from_pilot(&[[0.0], [1.0]], 1, 2);
+        let value = |i: usize| if i % 128 == 0 { 1.0 } else { 0.0 };
         let mut acc = Acc::new(1, 1, 0);
         for i in 0..70_000 {
-            acc.add(&[if i % 128 == 0 { 1.0 } else { 0.0 }], &grid, &[]);
+            acc.add(&[value(i)], &grid, &[]);
         }
         acc.flush(&grid);
         let bin = |v: f64| ((v - grid.lo[0]) * grid.inv_width[0]) as usize;
@@ -745,7 +746,7 @@ mod tests {
         let mut parts = [Acc::new(1, 1, 0), Acc::new(1, 1, 0)];
         for (p, n) in parts.iter_mut().zip([70_000, 35_000]) {
             for i in 0..n {
-                p.add(&[if i % 128 == 0 { 1.0 } else { 0.0 }], &grid, &[]);
+                p.add(&[value(i)], &grid, &[]);
             }
             p.flush_portable(&grid);
             assert!(p.recent_n > 0);
