@@ -727,7 +727,7 @@ mod tests {
         // the bin of 0 ends with 69,453 counts, more than a u16 holds, through the
         // increments (no block is all one value); the bin of 1 with 547.
         let grid = Grid::from_pilot(&[[0.0], [1.0]], 1, 2);
-        let value = |i: usize| if i % 128 == 0 { 1.0 } else { 0.0 };
+        let value = |i: usize| if i.is_multiple_of(128) { 1.0 } else { 0.0 };
         let mut acc = Acc::new(1, 1, 0);
         for i in 0..70_000 {
             acc.add(&[value(i)], &grid, &[]);
