@@ -89,15 +89,16 @@ fn pieces_shared_among_threads_give_the_same_result_with_every_path_in_its_place
     let one = in_pool(1, &s, &o);
     let three = in_pool(3, &s, &o);
     same(&one, &three);
-    // Each kept path is that path run alone, at its own index.
-    let first_last = [
+    // Each kept path is that path run alone, at its own index: the first, either side of the
+    // pilot's end and of the first piece's end, and the last.
+    let edges = [
         0,
         PILOT_PATHS,
         PILOT_PATHS + PIECE - 1,
         PILOT_PATHS + PIECE,
         n - 1,
     ];
-    kept_paths_are_paths_run_alone(&Engine::new(&s, 7), &three, first_last);
+    kept_paths_are_paths_run_alone(&Engine::new(&s, 7), &three, edges);
 }
 
 /// Each of `paths` that `sum` kept equals that path run alone by `e`, every line bit for bit.
