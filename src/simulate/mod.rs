@@ -39,7 +39,6 @@ pub use summary::{Grid, Summary};
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use summary::Acc;
 
@@ -53,7 +52,14 @@ pub const PILOT_PATHS: usize = 1024;
 /// Paths a thread claims at a time in [`Simulator::run_block`] (a whole number of
 /// [`summary::BLOCK`]s, so a piece leaves no values pending in its worker's summary).
 pub const PIECE: usize = 4096;
-const _: () = assert!(PIECE.is_multiple_of(summary::BLOCK) && PIECE.is_multiple_of(LANES));
+/// The smallest piece a thread claims, near the end of a block ([`Simulator::run_block`]).
+pub const MIN_PIECE: usize = 256;
+const _: () = assert!(
+    PIECE.is_multiple_of(summary::BLOCK)
+        && MIN_PIECE.is_multiple_of(summary::BLOCK)
+        && summary::BLOCK.is_multiple_of(LANES)
+        && MIN_PIECE <= PIECE
+);
 /// The lines summarised, in this order: closing cumulative deficit (£), in-year deficit (£),
 /// total expenditure (£), EHCPs (plans).
 pub const LINES: [&str; 4] = [
@@ -228,10 +234,9 @@ impl Simulator {
                 },
             );
         let grid = Grid::from_pilot(&pilot, w, pilot_n);
-        // The pilot's summary (`accs[0]`), then one per thread (`accs[1..]`); built (and their
-        // histograms zeroed) in parallel.
-        let workers = 1 + rayon::current_num_threads();
-        let mut accs: Vec<Acc> = (0..workers)
+        // One summary per thread, built (and their histograms zeroed) in parallel; the
+        // pilot's paths go into the first.
+        let mut accs: Vec<Acc> = (0..rayon::current_num_threads())
             .into_par_iter()
             .map(|_| Acc::new(N_LINES, h, thresholds.len()))
             .collect();
@@ -259,8 +264,8 @@ impl Simulator {
                 }
             }
         }
-        accs[0].flush(&grid);
-        let workspaces = (1..workers).map(|_| engine.workspace::<LANES>()).collect();
+        accs[0].flush_pending(&grid);
+        let workspaces = accs.iter().map(|_| engine.workspace::<LANES>()).collect();
         Ok(Simulator {
             engine,
             opts,
@@ -285,10 +290,11 @@ impl Simulator {
 
     /// Run up to `n` more paths in parallel on the current rayon pool; returns how many ran.
     ///
-    /// The paths are cut into pieces of [`PIECE`] paths, which every thread of the pool claims
-    /// in turn as it becomes free (so a thread the machine slows down does not hold the others
-    /// up); each thread adds its pieces to its own summary. Summaries merge exactly and in any
-    /// order, so which thread ran which piece does not change any result.
+    /// Every thread of the pool claims pieces of the paths in turn as it becomes free (so a
+    /// thread the machine slows down does not hold the others up) and adds them to its own
+    /// summary: pieces of [`PIECE`] paths, shrinking near the end of the block to
+    /// [`MIN_PIECE`] ([`Unclaimed::claim`]), so the threads finish together. Summaries merge
+    /// exactly and in any order, so which thread ran which piece does not change any result.
     pub fn run_block(&mut self, n: usize) -> usize {
         let start = self.done;
         let end = (start + n).min(self.opts.n_paths);
@@ -296,7 +302,6 @@ impl Simulator {
             return 0;
         }
         let h = self.engine.horizon();
-        let pieces = (end - start).div_ceil(PIECE);
         let Simulator {
             engine,
             thresholds,
@@ -306,39 +311,31 @@ impl Simulator {
             paths,
             ..
         } = self;
-        // With keep_paths, each piece's slice of every kept line, taken by the thread that
-        // runs the piece.
-        let mut kept: Vec<Mutex<Vec<&mut [f64]>>> = Vec::new();
-        if let Some(p) = paths.as_mut() {
-            kept.resize_with(pieces, || Mutex::new(Vec::new()));
-            for line in p.iter_mut() {
-                for (j, chunk) in line[start * h..end * h].chunks_mut(PIECE * h).enumerate() {
-                    lock(&kept[j]).push(chunk);
-                }
-            }
-        }
-        let workers: Vec<Mutex<(&mut Acc, &mut Workspace<LANES>)>> = accs[1..]
+        let threads = accs.len();
+        // With keep_paths, the block's slice of every kept line, cut up as pieces are claimed.
+        let keep = match paths.as_mut() {
+            Some(p) => p.iter_mut().map(|l| &mut l[start * h..end * h]).collect(),
+            None => Vec::new(),
+        };
+        let unclaimed = Mutex::new(Unclaimed {
+            next: start,
+            end,
+            keep,
+        });
+        let workers: Vec<Mutex<(&mut Acc, &mut Workspace<LANES>)>> = accs
             .iter_mut()
             .zip(workspaces.iter_mut())
             .map(Mutex::new)
             .collect();
-        let next = AtomicUsize::new(0);
         rayon::broadcast(|ctx| {
             // One worker per thread; were the pool larger than when the simulation was set
             // up, threads sharing a worker take turns.
             let mut worker = lock(&workers[ctx.index() % workers.len()]);
             let (acc, ws) = &mut *worker;
             loop {
-                let j = next.fetch_add(1, Ordering::Relaxed);
-                if j >= pieces {
+                let Some((a, b, mut keep)) = lock(&unclaimed).claim(threads, h) else {
                     break;
-                }
-                let a = start + j * PIECE;
-                let b = (a + PIECE).min(end);
-                let mut keep = kept
-                    .get(j)
-                    .map(|k| std::mem::take(&mut *lock(k)))
-                    .unwrap_or_default();
+                };
                 let piece = worker::Piece {
                     a,
                     b,
@@ -363,6 +360,8 @@ impl Simulator {
         for a in accs {
             total.merge(&a);
         }
+        // (With one thread there was nothing to merge: fold its counts in here.)
+        total.flush(&self.grid);
         let names = self
             .engine
             .model
@@ -382,13 +381,50 @@ impl Simulator {
     }
 }
 
-/// Zeroed buffers for `n` kept paths of `h` years, one per line; an allocation failure is an
-/// error naming `keep_paths`, never an abort.
+/// The paths of a block that no thread has claimed yet, `next .. end`, and with `keep_paths`
+/// the rest of each kept line (from path `next`).
+struct Unclaimed<'k> {
+    next: usize,
+    end: usize,
+    keep: Vec<&'k mut [f64]>,
+}
+
+impl<'k> Unclaimed<'k> {
+    /// The next piece for one of `threads` threads, `(first path, end, its part of each kept
+    /// line)` for paths of `h` years: a share of what is left (half of it split evenly
+    /// between the threads), a whole number of [`summary::BLOCK`]s from [`MIN_PIECE`] to
+    /// [`PIECE`] paths, or all that is left if less. `None` once every path is claimed.
+    fn claim(&mut self, threads: usize, h: usize) -> Option<(usize, usize, Vec<&'k mut [f64]>)> {
+        let left = self.end - self.next;
+        if left == 0 {
+            return None;
+        }
+        let size = (left / (2 * threads.max(1)))
+            .next_multiple_of(summary::BLOCK)
+            .clamp(MIN_PIECE, PIECE)
+            .min(left);
+        let a = self.next;
+        self.next += size;
+        let keep = self
+            .keep
+            .iter_mut()
+            .map(|line| {
+                let (head, tail) = std::mem::take(line).split_at_mut(size * h);
+                *line = tail;
+                head
+            })
+            .collect();
+        Some((a, a + size, keep))
+    }
+}
+
 /// Lock `m`, whatever a panicking thread left in it (the simulation's data stay valid).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Zeroed buffers for `n` kept paths of `h` years, one per line; an allocation failure is an
+/// error naming `keep_paths`, never an abort.
 fn kept_buffers(n: usize, h: usize) -> Result<Vec<Vec<f64>>, ScenarioError> {
     let mut out = Vec::with_capacity(N_LINES);
     for _ in 0..N_LINES {
@@ -434,4 +470,44 @@ pub fn rng_floor(s: &Scenario, n_paths: usize, seed: u64) -> f64 {
         .map(|(_, x)| x)
         .collect();
     parts.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claimed_pieces_tile_the_block_and_shrink_towards_its_end() {
+        // 30,000 paths from path 1,024, two threads, three years, one kept line whose values
+        // are the path numbers: each piece gets the paths it claims, in order, and the kept
+        // values of exactly those paths.
+        let (start, end, h) = (1_024, 31_024, 3);
+        let mut line: Vec<f64> = (start..end).flat_map(|i| [i as f64; 3]).collect();
+        let mut u = Unclaimed {
+            next: start,
+            end,
+            keep: vec![&mut line[..]],
+        };
+        let mut sizes = Vec::new();
+        while let Some((a, b, keep)) = u.claim(2, h) {
+            assert_eq!(a, start + sizes.iter().sum::<usize>());
+            assert_eq!(keep.len(), 1);
+            assert_eq!(keep[0].len(), (b - a) * h);
+            assert_eq!(
+                (keep[0][0], keep[0][(b - a) * h - 1]),
+                (a as f64, (b - 1) as f64)
+            );
+            sizes.push(b - a);
+        }
+        assert_eq!(sizes.iter().sum::<usize>(), end - start);
+        // Whole blocks of PIECE at first, then a quarter of what is left (two threads), down
+        // to MIN_PIECE, and the rest.
+        assert_eq!(sizes[0], PIECE);
+        let (last, full) = sizes.split_last().unwrap();
+        assert!(full.iter().all(|s| s.is_multiple_of(summary::BLOCK)));
+        assert!(full.iter().all(|s| (MIN_PIECE..=PIECE).contains(s)));
+        assert!(sizes.windows(2).all(|w| w[1] <= w[0]));
+        assert!(*last <= MIN_PIECE && full.ends_with(&[MIN_PIECE]));
+        assert_eq!(u.claim(2, h), None);
+    }
 }

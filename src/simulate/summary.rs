@@ -41,14 +41,23 @@ impl Grid {
     pub fn from_pilot<const L: usize>(pilot: &[[f64; L]], width: usize, n: usize) -> Grid {
         let mut lo = vec![f64::INFINITY; width];
         let mut hi = vec![f64::NEG_INFINITY; width];
-        for (j, chunk) in pilot.chunks(width).enumerate() {
-            let live = n.saturating_sub(j * L).min(L);
-            for (k, v) in chunk.iter().enumerate() {
-                // (`if` rather than `f64::min`, so it vectorises; both skip a NaN.)
-                for &x in &v[..live] {
-                    lo[k] = if x < lo[k] { x } else { lo[k] };
-                    hi[k] = if x > hi[k] { x } else { hi[k] };
+        for k in 0..width {
+            // Per lane over the chunks, then across the lanes, in registers. (`if` rather
+            // than `f64::min`, so it vectorises; both skip a NaN, and lanes past the `n`th
+            // path are NaN here.)
+            let (mut a, mut b) = ([f64::INFINITY; L], [f64::NEG_INFINITY; L]);
+            for (j, chunk) in pilot.chunks(width).enumerate() {
+                let live = n.saturating_sub(j * L);
+                let v = chunk[k];
+                for l in 0..L {
+                    let x = if l < live { v[l] } else { f64::NAN };
+                    a[l] = if x < a[l] { x } else { a[l] };
+                    b[l] = if x > b[l] { x } else { b[l] };
                 }
+            }
+            for l in 0..L {
+                lo[k] = if a[l] < lo[k] { a[l] } else { lo[k] };
+                hi[k] = if b[l] > hi[k] { b[l] } else { hi[k] };
             }
         }
         let mut inv_width = vec![0.0; width];
@@ -350,6 +359,13 @@ impl Acc {
     /// vectors; every step is exact (comparisons, integer conversions of values known to be
     /// in range, integer sums), so the results are identical on every CPU.
     pub fn flush(&mut self, grid: &Grid) {
+        self.flush_pending(grid);
+        self.fold_recent();
+    }
+
+    /// [`Acc::flush`], except that the histogram counts stay in `u16` (as a worker's flushes
+    /// leave them) until the next fold.
+    pub(super) fn flush_pending(&mut self, grid: &Grid) {
         'flushed: {
             #[cfg(target_arch = "x86_64")]
             {
@@ -369,7 +385,6 @@ impl Acc {
             }
             self.flush_portable(grid);
         }
-        self.fold_recent();
     }
 
     /// Add the counts in `recent` to `counts` (sizing it first if need be) and clear them.
@@ -758,6 +773,22 @@ mod tests {
         assert_eq!(total.bins(0)[bin(0.0)], 69_453 + 34_726);
         assert_eq!(total.bins(0)[bin(1.0)], 547 + 274);
         assert!(total.quantile(&grid, 0, 0.5).abs() <= 2.0 / BINS as f64);
+    }
+
+    #[test]
+    fn the_pilot_range_ignores_lanes_past_the_last_path() {
+        // Two entries, chunks of four lanes, five paths: lanes 1 to 3 of the second chunk
+        // hold no path, and their values (huge, tiny, NaN) must not reach the range.
+        let pilot = [
+            [3.0, 1.0, 4.0, 1.5],
+            [-2.0, 7.0, 0.5, 2.0],
+            [5.0, 1e300, -1e300, f64::NAN],
+            [9.0, -1e300, 1e300, f64::NAN],
+        ];
+        let grid = Grid::from_pilot(&pilot, 2, 5);
+        // Entry 0 spans 1 to 5, entry 1 −2 to 9; the range reaches half a span beyond each.
+        assert_eq!((grid.lo[0], grid.hi[0]), (1.0 - 2.0, 5.0 + 2.0));
+        assert_eq!((grid.lo[1], grid.hi[1]), (-2.0 - 5.5, 9.0 + 5.5));
     }
 
     #[test]
