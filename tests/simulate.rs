@@ -4,7 +4,7 @@
 
 use dsg_forecast::simulate::{
     Engine, LANES, LINES, Options, PIECE, PILOT_PATHS, Simulator, Summary, batch_driver_names,
-    evaluate_batch, max_kept_paths, simulate,
+    evaluate_batch, max_kept_paths, piece_size, simulate,
 };
 use dsg_forecast::{Model, Scenario, ScenarioError, run};
 
@@ -83,21 +83,18 @@ fn one_and_two_threads_give_bit_identical_results() {
 #[test]
 fn pieces_shared_among_threads_give_the_same_result_with_every_path_in_its_place() {
     let s = bcp_uncertain();
-    // Several pieces after the pilot, the last one short, claimed by whichever thread is free.
+    // Several pieces after the pilot, shrinking towards the end, claimed by whichever thread
+    // is free.
     let n = PILOT_PATHS + 3 * PIECE + 100;
     let o = opts(n, 7, true);
     let one = in_pool(1, &s, &o);
     let three = in_pool(3, &s, &o);
     same(&one, &three);
     // Each kept path is that path run alone, at its own index: the first, either side of the
-    // pilot's end and of the first piece's end, and the last.
-    let edges = [
-        0,
-        PILOT_PATHS,
-        PILOT_PATHS + PIECE - 1,
-        PILOT_PATHS + PIECE,
-        n - 1,
-    ];
+    // pilot's end and of the first piece's end on three threads, and the last.
+    let first_end = PILOT_PATHS + piece_size(n - PILOT_PATHS, 3);
+    assert!(first_end < n);
+    let edges = [0, PILOT_PATHS, first_end - 1, first_end, n - 1];
     kept_paths_are_paths_run_alone(&Engine::new(&s, 7), &three, edges);
 }
 

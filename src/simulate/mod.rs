@@ -49,10 +49,11 @@ pub const MAX_KEPT_BYTES: usize = 1 << 30;
 /// Paths run first, in full, to set each histogram's range (see [`summary`]).
 pub const PILOT_PATHS: usize = 1024;
 
-/// Paths a thread claims at a time in [`Simulator::run_block`] (a whole number of
-/// [`summary::BLOCK`]s, so a piece leaves no values pending in its worker's summary).
+/// The most paths a thread claims at a time in [`Simulator::run_block`] ([`piece_size`]; a
+/// whole number of [`summary::BLOCK`]s, so the summary's buffer is full, not part-full, when
+/// the piece ends).
 pub const PIECE: usize = 4096;
-/// The smallest piece a thread claims, near the end of a block ([`Simulator::run_block`]).
+/// The fewest paths a thread claims at a time, unless fewer are left ([`piece_size`]).
 pub const MIN_PIECE: usize = 256;
 const _: () = assert!(
     PIECE.is_multiple_of(summary::BLOCK)
@@ -292,9 +293,10 @@ impl Simulator {
     ///
     /// Every thread of the pool claims pieces of the paths in turn as it becomes free (so a
     /// thread the machine slows down does not hold the others up) and adds them to its own
-    /// summary: pieces of [`PIECE`] paths, shrinking near the end of the block to
-    /// [`MIN_PIECE`] ([`Unclaimed::claim`]), so the threads finish together. Summaries merge
-    /// exactly and in any order, so which thread ran which piece does not change any result.
+    /// summary. Each piece is a share of the paths not yet claimed ([`piece_size`]): at most
+    /// [`PIECE`], shrinking as the block runs out, so the threads finish together. Summaries
+    /// merge exactly and in any order, so which thread ran which piece does not change any
+    /// result.
     pub fn run_block(&mut self, n: usize) -> usize {
         let start = self.done;
         let end = (start + n).min(self.opts.n_paths);
@@ -311,7 +313,9 @@ impl Simulator {
             paths,
             ..
         } = self;
-        let threads = accs.len();
+        // Threads running at once: the pool's, each with a summary of its own (a larger pool
+        // than when the simulation was set up shares them).
+        let threads = rayon::current_num_threads().min(accs.len());
         // With keep_paths, the block's slice of every kept line, cut up as pieces are claimed.
         let keep = match paths.as_mut() {
             Some(p) => p.iter_mut().map(|l| &mut l[start * h..end * h]).collect(),
@@ -389,20 +393,27 @@ struct Unclaimed<'k> {
     keep: Vec<&'k mut [f64]>,
 }
 
+/// The paths the next piece takes when `left` paths of a block are unclaimed and `threads`
+/// threads run: half of them split evenly between the threads, `left / (2 × threads)`
+/// (rounded down), rounded up to a whole number of [`summary::BLOCK`]s, kept between
+/// [`MIN_PIECE`] and [`PIECE`], and never more than `left`. So pieces shrink as a block runs
+/// out, and the threads' last pieces are small.
+pub fn piece_size(left: usize, threads: usize) -> usize {
+    (left / (2 * threads.max(1)))
+        .next_multiple_of(summary::BLOCK)
+        .clamp(MIN_PIECE, PIECE)
+        .min(left)
+}
+
 impl<'k> Unclaimed<'k> {
     /// The next piece for one of `threads` threads, `(first path, end, its part of each kept
-    /// line)` for paths of `h` years: a share of what is left (half of it split evenly
-    /// between the threads), a whole number of [`summary::BLOCK`]s from [`MIN_PIECE`] to
-    /// [`PIECE`] paths, or all that is left if less. `None` once every path is claimed.
+    /// line)` for paths of `h` years, [`piece_size`] paths; `None` once every path is claimed.
     fn claim(&mut self, threads: usize, h: usize) -> Option<(usize, usize, Vec<&'k mut [f64]>)> {
         let left = self.end - self.next;
         if left == 0 {
             return None;
         }
-        let size = (left / (2 * threads.max(1)))
-            .next_multiple_of(summary::BLOCK)
-            .clamp(MIN_PIECE, PIECE)
-            .min(left);
+        let size = piece_size(left, threads);
         let a = self.next;
         self.next += size;
         let keep = self
@@ -499,15 +510,19 @@ mod tests {
             );
             sizes.push(b - a);
         }
-        assert_eq!(sizes.iter().sum::<usize>(), end - start);
-        // Whole blocks of PIECE at first, then a quarter of what is left (two threads), down
-        // to MIN_PIECE, and the rest.
-        assert_eq!(sizes[0], PIECE);
-        let (last, full) = sizes.split_last().unwrap();
-        assert!(full.iter().all(|s| s.is_multiple_of(summary::BLOCK)));
-        assert!(full.iter().all(|s| (MIN_PIECE..=PIECE).contains(s)));
-        assert!(sizes.windows(2).all(|w| w[1] <= w[0]));
-        assert!(*last <= MIN_PIECE && full.ends_with(&[MIN_PIECE]));
         assert_eq!(u.claim(2, h), None);
+        // By hand: a quarter of what is left, rounded up to a multiple of 128, between 256
+        // and 4,096: 30,000 / 4 = 7,500 gives 4,096 four times; then 13,616 / 4 = 3,404 gives
+        // 3,456; 10,160 / 4 = 2,540 gives 2,560; … 432 / 4 = 108 gives 256; the last 176.
+        let hand = [
+            4096, 4096, 4096, 4096, 3456, 2560, 1920, 1536, 1152, 768, 640, 512, 384, 256, 256, 176,
+        ];
+        assert_eq!(sizes, hand);
+        assert_eq!(hand.iter().sum::<usize>(), end - start);
+        // Three threads take a sixth: 12,388 / 6 = 2,064, up to 2,176; one thread a half.
+        assert_eq!(piece_size(12_388, 3), 2_176);
+        assert_eq!(piece_size(12_388, 1), PIECE);
+        assert_eq!(piece_size(1_000, 1), 512);
+        assert_eq!(piece_size(100, 4), 100);
     }
 }
