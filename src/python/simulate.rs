@@ -12,7 +12,6 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// Run `f` on a pool of `threads` threads, or on the global pool when None.
 /// The thread pool to run on: `None` for rayon's global pool, else a pool of `threads`
 /// threads, built once per call and reused for every block.
 fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
@@ -26,6 +25,7 @@ fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
         .transpose()
 }
 
+/// Run `f` on `pool`, or on rayon's global pool when None.
 fn on_pool<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
     match pool {
         None => f(),
