@@ -367,25 +367,23 @@ impl Acc {
     /// [`Acc::flush`], except that the histogram counts stay in `u16` (as a worker's flushes
     /// leave them) until the next fold.
     pub(super) fn flush_pending(&mut self, grid: &Grid) {
-        'flushed: {
-            #[cfg(target_arch = "x86_64")]
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+                && std::arch::is_x86_feature_detected!("avx512vl")
             {
-                if std::arch::is_x86_feature_detected!("avx512f")
-                    && std::arch::is_x86_feature_detected!("avx512dq")
-                    && std::arch::is_x86_feature_detected!("avx512vl")
-                {
-                    // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
-                    unsafe { self.flush_avx512(grid) };
-                    break 'flushed;
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: this CPU has AVX2 (checked just above).
-                    unsafe { self.flush_avx2(grid) };
-                    break 'flushed;
-                }
+                // SAFETY: this CPU has AVX-512F, DQ and VL (checked just above).
+                unsafe { self.flush_avx512(grid) };
+                return;
             }
-            self.flush_portable(grid);
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: this CPU has AVX2 (checked just above).
+                unsafe { self.flush_avx2(grid) };
+                return;
+            }
         }
+        self.flush_portable(grid);
     }
 
     /// Add the counts in `recent` to `counts` (sizing it first if need be) and clear them.
