@@ -218,7 +218,7 @@ def age_profile(p: Projection, ax: Axes | None = None) -> Axes:
             "plans by age (see dsg.calibrate)"
         )
     ax = new_axes(ax)
-    x = np.arange(len(p.years))
+    x = year_positions(p.years)
     ax.stackplot(x, f.loc[lines].to_numpy(), labels=list(AGE_GROUP_LINES.values()),
                  colors=AGE_COLOURS, alpha=0.9)  # fmt: skip
     year_axis(ax, p.years)

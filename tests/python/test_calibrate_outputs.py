@@ -63,6 +63,21 @@ def test_age_profile_chart(cohort):
     assert dsg.calibrate("BCP").plot().get_xlabel() == "January census"
 
 
+def test_age_profile_areas_sit_at_the_year_ticks(cohort):
+    # Every chart puts a financial year at the calendar year it starts in: the stacked areas
+    # must span the same positions as the year ticks, and the axis must show only them.
+    import numpy as np
+
+    ax = cohort.plot_age_profile()
+    ticks = list(ax.get_xticks())
+    assert ticks == [float(y[:4]) for y in cohort.years]
+    for poly in ax.collections:
+        xs = np.concatenate([p.vertices[:, 0] for p in poly.get_paths()])
+        assert (xs.min(), xs.max()) == (ticks[0], ticks[-1])
+    lo, hi = ax.get_xlim()
+    assert ticks[0] - 1 < lo <= ticks[0] and ticks[-1] <= hi < ticks[-1] + 1
+
+
 def test_input_workbook_round_trips_a_calibrated_cohort_scenario(cohort, tmp_path):
     pytest.importorskip("openpyxl")
     dsg.write_input_workbook(tmp_path / "in.xlsx", cohort.scenario)
