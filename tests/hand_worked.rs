@@ -269,3 +269,15 @@ unit_cost = { mainstream = 10_000 }
     assert_relative_eq!(p.get("closing_deficit").unwrap()[0], 0.0);
     assert_relative_eq!(p.get("closing_deficit").unwrap()[1], 0.0);
 }
+
+#[test]
+fn the_unmitigated_scenario_says_so_in_its_name() {
+    let s = Scenario::from_toml_str(HAND).unwrap();
+    assert!(!s.mitigations.is_empty());
+    let bare = s.without_mitigations();
+    assert_eq!(bare.meta.name, format!("{} (unmitigated)", s.meta.name));
+    // Once only, and not for a scenario that had no mitigations to remove.
+    assert_eq!(bare.without_mitigations().meta.name, bare.meta.name);
+    let p = project(&bare);
+    assert_eq!(p.scenario, bare.meta.name);
+}

@@ -71,6 +71,9 @@ pub struct Scenario {
     pub actuals: actuals::Actuals,
 }
 
+/// Added to a scenario's name by [`Scenario::without_mitigations`].
+pub const UNMITIGATED: &str = " (unmitigated)";
+
 /// Who and when: the plan's name, council, first projected year and length.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
@@ -573,9 +576,14 @@ impl Scenario {
             .map_or_else(|| id.to_string(), |(_, l)| l.to_string())
     }
 
-    /// The same scenario with no mitigations: the "unmitigated" forecast.
+    /// The same scenario with no mitigations: the "unmitigated" forecast. Its name gains
+    /// [`UNMITIGATED`] (when there were mitigations to remove).
     pub fn without_mitigations(&self) -> Scenario {
         let mut s = self.clone();
+        // Named as what it is, so no table or chart of it passes for the plan.
+        if !s.mitigations.is_empty() && !s.meta.name.ends_with(UNMITIGATED) {
+            s.meta.name.push_str(UNMITIGATED);
+        }
         s.mitigations.clear();
         // Their source notes go with them (a note must name a field of the scenario).
         s.sources.retain(|k, _| !k.starts_with("mitigations."));

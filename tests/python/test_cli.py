@@ -52,6 +52,15 @@ def test_project_prints_the_table_in_pounds_millions(run_cli, small_path):
     assert "First year in balance" in out and "2027-28" in out
 
 
+def test_project_unmitigated_says_so_in_the_table_and_the_json(run_cli, small_path):
+    name = dsg.Scenario.from_file(small_path).name
+    r = run_cli("project", small_path, "--unmitigated")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == f"{name} (unmitigated)  (£m unless stated)"
+    r = run_cli("project", small_path, "--unmitigated", "--json")
+    assert json.loads(r.stdout)["scenario"] == f"{name} (unmitigated)"
+
+
 def test_project_json_has_the_documented_shape(run_cli, small_path):
     r = run_cli("project", small_path, "--json")
     assert r.returncode == 0, r.stderr
