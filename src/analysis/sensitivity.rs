@@ -32,7 +32,9 @@ pub struct Bar {
     pub label: String,
     /// Unit of `low` and `high` ("share", "rate", "£ per plan", "× planned").
     pub unit: &'static str,
-    /// The scenario's own value (for rates: the value in the first year with a rate).
+    /// The scenario's own value; for a rate or share set by year (EHCP growth, HNB growth,
+    /// inflation, block transfer), its average over the years with one ([`base_value`]): the
+    /// single value a bar's range replaces, and the centre of EHCP growth's default range.
     pub base_value: f64,
     /// The values used: the range asked for, narrowed to its valid part (see `note`).
     pub low: f64,
@@ -86,9 +88,7 @@ pub fn default_ranges(s: &Scenario) -> Vec<(String, f64, f64)> {
                 Driver::InterestRate => (0.02, 0.06),
                 Driver::BlockTransfer => (0.0, 0.01),
                 Driver::EhcpGrowth => {
-                    let g = &m.plan_growth;
-                    let rates = if g.len() > 1 { &g[1..] } else { &g[..] };
-                    let mean = rates.iter().sum::<f64>() / rates.len().max(1) as f64;
+                    let mean = base_value(&d, s, &m);
                     (mean - 0.03, mean + 0.03)
                 }
                 Driver::UnitCost(c, _) => (0.9 * m.unit_cost_base[*c], 1.1 * m.unit_cost_base[*c]),
@@ -243,7 +243,7 @@ pub fn tornado(
                 driver: d.name(),
                 label: d.label(s),
                 unit: d.unit(),
-                base_value: d.current(s, &m, 0),
+                base_value: base_value(&d, s, &m),
                 low: lo,
                 high: hi,
                 requested,
@@ -261,6 +261,22 @@ pub fn tornado(
         projections: 1 + 2 * bars.len(),
         bars,
     })
+}
+
+/// A driver's value in `s` (model `m`): for a rate or share set by year, the mean of its
+/// values over the years with one (growth and inflation rates from the second year, the
+/// block transfer share from the first); otherwise [`Driver::current`].
+pub fn base_value(d: &Driver, s: &Scenario, m: &Model) -> f64 {
+    let h = m.horizon;
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let rates = |v: &[f64]| if v.len() > 1 { mean(&v[1..]) } else { mean(v) };
+    match d {
+        Driver::EhcpGrowth => rates(&m.plan_growth),
+        Driver::HnbGrowth => rates(&m.hnb_growth),
+        Driver::UnitCostInflation => rates(&s.cost.inflation.resolve(s.base_year(), h)),
+        Driver::BlockTransfer => mean(&m.transfer_share),
+        _ => d.current(s, m, 0),
+    }
 }
 
 /// Empty when the range was not narrowed; else which end moved, from what to what, and the
