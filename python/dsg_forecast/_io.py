@@ -8,9 +8,11 @@ Every output (CSV, chart, workbook) goes through :func:`atomic_write`:
   flag; a symbolic link to a regular file is followed, and its target is replaced (the link stays);
 * the folder must already exist and be writable (it is never created);
 * the data go to a hidden temporary file with a unique name in the target's folder
-  (``.<name>.<random>.tmp``), renamed onto the target once complete, so a failure or a kill never
-  leaves half a file; after a successful write, stale temporary files of the same pattern for
-  that target (left by a kill mid-write) are removed.
+  (``.<name>.dsg-<random>.tmp``), renamed onto the target once complete, so a failure or a kill
+  never leaves half a file; after a successful write, temporary files of exactly that pattern for
+  that target that have not changed for an hour (left by a kill mid-write) are removed. A newer
+  one is another write still under way, and a file of any other name is not ours: both are
+  left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,9 +89,15 @@ def resolve_output(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
     return target
 
 
+#: Marks this library's temporary files (``.<name>.dsg-<random>.tmp``).
+_TMP_TAG = "dsg-"
+#: A temporary file unchanged for this long (seconds) was left by a write that died.
+STALE_AFTER = 3600.0
+
+
 def _stale_pattern(name: str) -> re.Pattern[str]:
     # mkstemp's random part: 8 characters of [a-z0-9_]
-    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp")
+    return re.compile(rf"\.{re.escape(name)}\.{_TMP_TAG}[a-z0-9_]{{8}}\.tmp")
 
 
 def atomic_write(
@@ -103,7 +112,9 @@ def atomic_write(
     given (for a symbolic link, its target was replaced)."""
     target = resolve_output(path, overwrite=overwrite)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{_TMP_TAG}", suffix=".tmp", dir=target.parent
+        )
     except OSError as e:
         raise OutputPathError(
             f"{path}: cannot write in the folder {target.parent} ({e.strerror or e})"
@@ -123,17 +134,20 @@ def atomic_write(
 
 
 def _remove_stale(target: Path) -> None:
-    """Remove temporary files of our own pattern for ``target`` left by a kill mid-write."""
+    """Remove temporary files of our own pattern for ``target`` left by a kill mid-write: those
+    unchanged for :data:`STALE_AFTER` seconds (a newer one is another write under way)."""
     pattern = _stale_pattern(target.name)
     try:
         names = os.listdir(target.parent)
     except OSError:
         return
+    now = time.time()
     for name in names:
         if pattern.fullmatch(name):
             stale = target.parent / name
             try:
-                if stat.S_ISREG(os.lstat(stale).st_mode):
+                st = os.lstat(stale)
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_AFTER:
                     stale.unlink()
             except OSError:
                 pass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 
 import dsg_forecast as dsg
 import pytest
@@ -127,15 +128,39 @@ def test_the_same_path_for_two_outputs_is_refused_before_writing(run_cli, small_
 
 def test_a_stale_temporary_file_is_removed_by_the_next_write(run_cli, small_path, tmp_path):
     out = tmp_path / "table.csv"
-    stale = tmp_path / ".table.csv.k1ll3d_x.tmp"  # as left by a kill mid-write
+    stale = tmp_path / ".table.csv.dsg-k1ll3d_x.tmp"  # as left by a kill mid-write, long ago
     stale.write_text("half a fi")
-    other = tmp_path / ".other.csv.abcdefgh.tmp"  # another target's: not ours to remove
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    # Not ours to remove: another write of the same file still under way (fresh), a user's file
+    # that only looks like a temporary one, and another target's temporary file.
+    busy = tmp_path / ".table.csv.dsg-abcdefgh.tmp"
+    busy.write_text("being written")
+    mine = tmp_path / ".table.csv.mynotes1.tmp"
+    mine.write_text("notes")
+    os.utime(mine, (old, old))
+    other = tmp_path / ".other.csv.dsg-abcdefgh.tmp"
     other.write_text("x")
+    os.utime(other, (old, old))
     r = run_cli("project", small_path, "--csv", out)
     assert r.returncode == 0, r.stderr
     assert out.read_text().startswith(",") or out.read_text()[:4]
-    assert not stale.exists() and other.exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [other.name]
+    assert not stale.exists()
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert left == sorted([busy.name, mine.name, other.name])
+
+
+def test_parallel_writes_of_one_file_all_succeed(small_path, tmp_path):
+    # Each write's temporary file is fresh, so no write removes another's mid-write.
+    from concurrent.futures import ThreadPoolExecutor
+
+    p = dsg.project(dsg.Scenario.from_file(small_path))
+    out = tmp_path / "out" / "table.csv"
+    out.parent.mkdir()
+    with ThreadPoolExecutor(4) as ex:
+        done = list(ex.map(lambda _: p.to_csv(out, overwrite=True), range(40)))
+    assert len(done) == 40 and out.read_text() == p.to_csv()
+    assert [q.name for q in out.parent.iterdir()] == ["table.csv"]
 
 
 def test_a_link_to_dev_null_is_refused_and_dev_null_untouched(run_cli, small_path, tmp_path):
