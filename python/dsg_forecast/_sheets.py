@@ -54,12 +54,21 @@ class TooLarge(Exception):
 
 
 class Sheet:
-    """The values of one worksheet, kept sparsely: {(row, column): value}."""
+    """The values of one worksheet, kept sparsely: {(row, column): value}; ``merged``, its
+    merged ranges ("B9:B10"); ``unsaved``, cells holding a formula with no saved result (read
+    as blank), {(row, column): formula}."""
 
-    def __init__(self, title: str, values: dict[tuple[int, int], Any], merged: list[str]):
+    def __init__(
+        self,
+        title: str,
+        values: dict[tuple[int, int], Any],
+        merged: list[str],
+        unsaved: dict[tuple[int, int], str] | None = None,
+    ):
         self.title = title
         self.values = values
         self.merged = merged
+        self.unsaved = unsaved or {}
 
     def cell(self, row: int, column: int) -> Cell:
         return Cell(self.values.get((row, column)), row, column)
@@ -89,13 +98,25 @@ def load_sheet(wb: Any, name: str, counted: list[int]) -> Sheet:
     """Stream sheet ``name`` of the read-only workbook ``wb``, keeping only cells with a value
     (text that is only spaces counts as blank). ``counted`` is a one-item list carrying the
     number of values kept so far in the workbook. Raises :class:`TooLarge` past the limits."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    unsaved: dict[tuple[int, int], str] = {}
+
+    class Parser(WorkSheetParser):
+        # A formula cell's saved result is what is read; a program that writes formulas
+        # without calculating them (openpyxl, pandas) saves none, and the cell would read as
+        # blank: note it, so the reader can name it instead of taking a default.
+        def parse_cell(self, element):
+            c = super().parse_cell(element)
+            if c["value"] is None and (f := element.find(FORMULA_TAG)) is not None:
+                unsaved[(c["row"], c["column"])] = "=" + (f.text or "")
+            return c
 
     ws = wb[name]
     values: dict[tuple[int, int], Any] = {}
     parsed = 0
     with ws._get_source() as src:
-        parser = WorkSheetParser(
+        parser = Parser(
             src,
             ws._shared_strings,
             data_only=True,
@@ -116,7 +137,7 @@ def load_sheet(wb: Any, name: str, counted: list[int]) -> Sheet:
                 if counted[0] > MAX_VALUES:
                     raise TooLarge(f"more than {MAX_VALUES:,} filled cells")
         merged = [str(m.ref) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-    return Sheet(name, values, merged)
+    return Sheet(name, values, merged, unsaved)
 
 
 @dataclass

@@ -764,6 +764,21 @@ class _Reader:
                 f"{self.path}: sheet {name!r} cells {ref} are merged in the heading row; "
                 "give each year its own heading in its own cell"
             )
+        # A merged range keeps its value in its first cell only: the others would read as
+        # blank (a default, or no amount), whatever the sheet shows across them.
+        for ref in ws.merged:
+            if ref not in table.merged_headings:
+                self.bad(
+                    f"{self.path}: sheet {name!r} cells {ref} are merged; unmerge them and give "
+                    "each cell its own value (a merged range holds a value in its first cell "
+                    "only)"
+                )
+        for (row, col), formula in sorted(ws.unsaved.items()):
+            self.bad(
+                f"{self.where(ws, ws.cell(row, col))} holds the formula {formula} with no saved "
+                "result (the workbook was saved by a program that does not calculate "
+                "formulas); open and save it in Excel or LibreOffice, or type the value"
+            )
         last_col = _sheets.column_letter(table.width)
         stray = _sheets.outside(ws, table, notes)
         if len(stray) > _MAX_STRAY:

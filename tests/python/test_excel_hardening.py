@@ -60,6 +60,33 @@ def test_two_year_headings_merged(tmp_path):
     assert "its column has no year heading (F1" in text
 
 
+def test_a_formula_with_no_saved_result_is_named_not_read_as_blank(tmp_path):
+    # openpyxl and pandas save formulas without calculating them: the cell has no value to
+    # read, and blank would mean "the default" (an interest rate of 0) or "no amount".
+    def edit(wb):
+        cell_of(wb["Assumptions"], "financing.interest_rate")[1].value = "=0.045"
+        wb["Yearly"]["E3"].value = "=500000*2"
+
+    text = problems(edited(tmp_path, edit))
+    row = cell_of(
+        __import__("openpyxl").load_workbook(tmp_path / "edited.xlsx")["Assumptions"],
+        "financing.interest_rate",
+    )[1].coordinate
+    assert f"sheet 'Assumptions' cell {row} holds the formula =0.045 with no saved result" in text
+    assert "sheet 'Yearly' cell E3 holds the formula =500000*2 with no saved result" in text
+
+
+def test_merged_value_cells_are_named_not_read_as_blank(tmp_path):
+    def edit(wb):
+        row = cell_of(wb["Assumptions"], "financing.interest_rate")[1].row
+        wb["Assumptions"].merge_cells(f"B{row - 1}:B{row}")
+        wb["Yearly"].merge_cells("E3:G3")
+
+    text = problems(edited(tmp_path, edit))
+    assert "sheet 'Assumptions' cells B" in text and "are merged; unmerge them" in text
+    assert "sheet 'Yearly' cells E3:G3 are merged; unmerge them" in text
+
+
 def test_fractional_ramp_years_and_horizon(tmp_path):
     def edit(wb):
         wb["Mitigations"]["C2"].value = 1.5
