@@ -699,6 +699,9 @@ _LAYOUT = {
 _MIT_COLUMNS_OLD = 9
 
 
+#: Largest input workbook read, in bytes (one written by write_input_workbook is about 20 KB).
+_MAX_WORKBOOK_BYTES = 100_000_000
+
 #: Values outside a table listed one by one on each sheet (the rest are counted).
 _MAX_STRAY = 20
 
@@ -938,7 +941,10 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     cell (every mix share is required), an unknown distribution or a parameter it does not
     take; then the scenario's own validation names the field. The Uncertainty sheet may be
     left out (no ``[uncertainty]`` section)."""
+    from .scenario import check_input_file
+
     openpyxl = _openpyxl()
+    check_input_file(path, limit=_MAX_WORKBOOK_BYTES)
     try:
         # Read-only: sheets are streamed when read, never expanded into a grid of cells.
         wb = openpyxl.load_workbook(path, data_only=True, read_only=True)

@@ -244,7 +244,38 @@ class Scenario:
         return f"<b>{html.escape(self.name)}</b><table>{body}</table>"
 
 
+#: Largest scenario file read, in bytes (a scenario is a few kilobytes).
+MAX_SCENARIO_BYTES = 20_000_000
+
+
+def check_input_file(path: str | os.PathLike[str], limit: int = MAX_SCENARIO_BYTES) -> None:
+    """Refuse, before reading a byte, an input that is not a regular file (a folder, a named
+    pipe, which would wait for a writer for ever, or a device such as ``/dev/zero``, which
+    never ends) or is larger than ``limit`` bytes: a ScenarioError naming the path and why.
+    A missing file passes (the reader says so)."""
+    import stat
+
+    from ._io import _kind
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise ScenarioError(f"{path}: is a folder; give the path of a scenario file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError(
+            f"{path}: is {_kind(st.st_mode)}, not a regular file; give the path of a scenario file"
+        )
+    if st.st_size > limit:
+        raise ScenarioError(
+            f"{path}: {st.st_size:,} bytes; a scenario file is a few kilobytes (at most "
+            f"{limit:,} bytes are read)"
+        )
+
+
 def _read(path: str | os.PathLike[str]) -> str:
+    check_input_file(path)
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

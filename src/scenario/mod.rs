@@ -473,6 +473,21 @@ impl Scenario {
 
     /// Read a `.toml` or `.json` file (chosen by extension; TOML otherwise).
     pub fn from_path(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
+        // Only a regular file: a named pipe would wait for a writer for ever, and a device
+        // such as /dev/zero never ends.
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            let what = if meta.is_dir() {
+                "is a folder"
+            } else {
+                "is not a regular file (a pipe, socket or device)"
+            };
+            return Err(ScenarioError::Io {
+                path: path.display().to_string(),
+                message: format!("{what}; give the path of a scenario file"),
+            });
+        }
         let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
             path: path.display().to_string(),
             message: e.to_string(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dsg_forecast as dsg
 import pytest
 from conftest import MINIMAL, SMALL_TOML
@@ -172,6 +174,33 @@ def test_no_panic_crosses_into_python():
 def test_a_folder_or_unreadable_path_is_a_scenario_error(tmp_path):
     with pytest.raises(dsg.ScenarioError, match="is a folder"):
         dsg.Scenario.from_toml(tmp_path)
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".xlsx"])
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path, suffix):
+    # Reading a FIFO blocks until something writes to it: the test would hang without the check.
+    fifo = tmp_path / f"plan{suffix}"
+    os.mkfifo(fifo)
+    with pytest.raises(dsg.ScenarioError, match="named pipe.*not a regular file"):
+        dsg.Scenario.from_file(fifo)
+
+
+def test_a_device_or_a_huge_file_is_refused_before_it_is_read(tmp_path):
+    with pytest.raises(dsg.ScenarioError, match="character device.*not a regular file"):
+        dsg.Scenario.from_toml("/dev/zero")
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as f:
+        f.truncate(30_000_000)  # sparse: no 30 MB written
+    with pytest.raises(dsg.ScenarioError, match="30,000,000 bytes; a scenario file is a few"):
+        dsg.Scenario.from_toml(big)
+
+
+def test_the_cli_refuses_a_named_pipe_with_exit_code_2(run_cli, tmp_path):
+    fifo = tmp_path / "plan.toml"
+    os.mkfifo(fifo)
+    r = run_cli("check", fifo)
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert "Traceback" not in r.stderr
 
 
 def test_a_type_error_from_python_names_the_field(bcp):
