@@ -2,7 +2,7 @@
 
     dsg-forecast project FILE [--json | --csv [PATH]] [--all] [--unmitigated] [--chart PNG]
     dsg-forecast check FILE
-    dsg-forecast roll-forward FILE --to 2025-26 [--horizon-end 2039-40] -o NEW.toml [--force]
+    dsg-forecast roll-forward FILE --to 2025-26 [--horizon-end 2039-40] -o NEW.toml|.json|.xlsx [--force]
     dsg-forecast councils [SEARCH]
     dsg-forecast history COUNCIL [--by placement|age|total]
     dsg-forecast baseline COUNCIL [--base-year 2024-25] [--opening-deficit 63e6] [-o plan.toml]
@@ -64,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument(
         "--horizon-end", metavar="YEAR", help="last projected year (default: the plan's)"
     )
-    rf.add_argument("-o", "--output", required=True, metavar="FILE", help="new TOML or JSON file")
+    rf.add_argument(
+        "-o", "--output", required=True, metavar="FILE",
+        help="new scenario file: .toml, .json or .xlsx (an input workbook)",
+    )  # fmt: skip
     rf.add_argument("--force", action="store_true", help="overwrite an existing output file")
     from ._cli_data import add_parsers
 
@@ -89,6 +92,8 @@ class OutputError(Exception):
 
 
 CHART_FORMATS = (".png", ".pdf", ".svg")
+#: What ``roll-forward -o`` writes, by the file name's ending.
+SCENARIO_FORMATS = (".toml", ".json", ".xlsx")
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -97,7 +102,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if args.command == "project":
         if args.csv not in (None, "-"):
             outputs.append(("--csv", args.csv))
-        if args.chart:
+        if args.chart is not None:
             outputs.append(("--chart", args.chart))
             if Path(args.chart).suffix.lower() not in CHART_FORMATS:
                 raise OutputError(
@@ -108,6 +113,11 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
     if args.command == "roll-forward":
         outputs.append(("-o", args.output))
+        if Path(args.output).suffix.lower() not in SCENARIO_FORMATS:
+            raise OutputError(
+                f"-o {args.output}: unknown scenario format; use a file name ending "
+                f"{', '.join(SCENARIO_FORMATS)}"
+            )
     source = Path(args.file).resolve()
     for flag, out in outputs:
         target = Path(out).resolve()
@@ -169,8 +179,13 @@ def _roll_forward(scenario: Scenario, args: argparse.Namespace) -> int:
 
     core, notes = _core.roll_forward(scenario._core, args.to, args.horizon_end)
     rolled = Scenario(core)
-    if Path(args.output).suffix.lower() == ".json":
+    suffix = Path(args.output).suffix.lower()
+    if suffix == ".json":
         rolled.to_json(args.output, overwrite=args.force)
+    elif suffix == ".xlsx":
+        from .excel import write_input_workbook
+
+        write_input_workbook(args.output, rolled, overwrite=args.force)
     else:
         rolled.to_toml(args.output, overwrite=args.force)
     print(

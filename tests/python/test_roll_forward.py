@@ -72,3 +72,21 @@ def test_cli_roll_forward_writes_and_never_overwrites(run_cli, tmp_path):
     assert not (tmp_path / "x.toml").exists()
     r = run_cli("roll-forward", out, "--to", "2027-28", "-o", out, "--force")
     assert r.returncode == 2 and "that is the scenario file" in r.stderr
+
+
+def test_cli_roll_forward_writes_the_format_its_file_name_says(run_cli, tmp_path):
+    toml_out, xlsx_out = tmp_path / "new.toml", tmp_path / "new.xlsx"
+    assert run_cli("roll-forward", BCP_PATH, "--to", "2025-26", "-o", toml_out).returncode == 0
+    r = run_cli("roll-forward", BCP_PATH, "--to", "2025-26", "-o", xlsx_out)
+    assert r.returncode == 0, r.stderr
+    # An input workbook (a zip), read back to the same scenario: not TOML text in a .xlsx.
+    assert xlsx_out.read_bytes()[:2] == b"PK"
+    assert dsg.Scenario.from_excel(xlsx_out) == dsg.Scenario.from_toml(toml_out)
+    r = run_cli("roll-forward", BCP_PATH, "--to", "2025-26", "-o", tmp_path / "new.txt")
+    assert r.returncode == 2 and "unknown scenario format" in r.stderr
+    assert ".toml, .json, .xlsx" in r.stderr and not (tmp_path / "new.txt").exists()
+
+
+def test_cli_an_empty_chart_name_is_refused(run_cli, tmp_path):
+    r = run_cli("project", BCP_PATH, "--chart", "")
+    assert r.returncode == 2 and "unknown chart format" in r.stderr
