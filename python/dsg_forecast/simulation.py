@@ -272,6 +272,8 @@ class Simulation:
                 raise _bad(
                     "amount", None, "the scenario gives no financing.reserves; pass an amount in £"
                 )
+        if not _is_number(amount) or not np.isfinite(amount):
+            raise _bad("amount", amount, "expected an amount in £ (a finite number)")
         amount = float(amount)
         key = "prob_exceeds_by" if by else "prob_exceeds"
         name = f"P(closing deficit > {pounds_m(amount)}{' by then' if by else ''})"

@@ -82,6 +82,12 @@ def test_probabilities_match_the_kept_paths(sim, base):
     assert np.abs(est - (closing > 300e6).mean(axis=0)).max() < 0.002
 
 
+@pytest.mark.parametrize("amount", [float("nan"), float("inf"), "1e6", True])
+def test_prob_exceeds_refuses_an_amount_that_is_not_a_finite_number(sim, amount):
+    with pytest.raises(dsg.ScenarioError, match=r"amount.*expected an amount in £"):
+        sim.prob_exceeds(amount)
+
+
 def test_paths_are_numpy_arrays_owned_by_rust(sim):
     arr = sim.paths["ehcps"]
     assert isinstance(arr, np.ndarray) and arr.dtype == np.float64
