@@ -494,15 +494,38 @@ def simulate(
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"simulate() takes a Scenario, not {type(scenario).__name__}")
-    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
-        raise _bad("n_paths", n_paths, f"expected a whole number of paths from 1 to {MAX_PATHS}")
-    if n_paths > MAX_PATHS:
-        raise _bad("n_paths", n_paths, f"expected a whole number of paths from 1 to {MAX_PATHS}")
+    # Every bad argument in one error (values as they are shown: repr).
+    problems: list[tuple[str, object, str]] = []
+    if (
+        isinstance(n_paths, bool)
+        or not isinstance(n_paths, (int, np.integer))
+        or not 1 <= n_paths <= MAX_PATHS
+    ):
+        problems.append(
+            ("n_paths", repr(n_paths), f"expected a whole number of paths from 1 to {MAX_PATHS}")
+        )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**64):
-        raise _bad("seed", seed, "expected a whole number from 0 to 2**64 − 1")
-    threads = _check_threads(threads)
-    qs = _check_quantiles(quantiles)
-    ths = _check_thresholds(thresholds)
+        problems.append(("seed", repr(seed), "expected a whole number from 0 to 2**64 − 1"))
+    for name, flag in (("keep_paths", keep_paths),):
+        if not isinstance(flag, (bool, np.bool_)):
+            problems.append((name, repr(flag), "expected True or False"))
+    if not (progress is None or isinstance(progress, bool) or callable(progress)):
+        problems.append(
+            ("progress", repr(progress), "expected None, True, False or a function f(done, total)")
+        )
+
+    def checked(check: Callable[[Any], Any], value: Any) -> Any:
+        try:
+            return check(value)
+        except ScenarioError as e:
+            problems.extend((i["path"], i["value"], i["message"]) for i in e.issues)
+            return None
+
+    threads = checked(_check_threads, threads)
+    qs = checked(_check_quantiles, quantiles)
+    ths = checked(_check_thresholds, thresholds)
+    if problems:
+        raise _bad_all(problems, show=str)
     callback: Callable[[int, int], None] | None
     bar = None
     if callable(progress):

@@ -40,3 +40,18 @@ def test_threads_in_range_still_work(uncertain):
     assert a.quantiles.equals(b.quantiles)
     with pytest.raises(dsg.ScenarioError, match="threads"):
         dsg.simulate_many([uncertain], n_paths=100, threads=257)
+
+
+def test_every_bad_argument_is_listed_at_once():
+    s = dsg.Scenario.from_toml(EXAMPLE).replace(
+        {"uncertainty": {"ehcp_growth": {"distribution": "normal", "sd": 0.01}}}
+    )
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.simulate(
+            s, n_paths=0, seed=-1, quantiles=(1.5, float("nan")), keep_paths="no", progress="x"
+        )
+    assert [i["path"] for i in e.value.issues] == [
+        "n_paths", "seed", "keep_paths", "progress", "quantiles[0]", "quantiles[1]"
+    ]  # fmt: skip
+    assert str(e.value).startswith("6 problems in the request:")
+    assert "keep_paths = 'no': expected True or False" in str(e.value)
