@@ -790,3 +790,25 @@ fn uncertainty_section_round_trips_and_rejects_typos() {
         bcp_text() + "\n[uncertainty]\nehcp_growth = { distribution = \"normal\", sdd = 0.1 }\n";
     assert!(Scenario::from_toml_str(&typo).is_err());
 }
+
+#[test]
+fn batch_values_outside_a_valid_scenario_are_named_not_floored() {
+    // BCP's EHCP growth is 6.2% then 4.3% after the base year; rates may be −99% to 100%, so
+    // a shift may be from −0.99 − 0.043 = −1.033 to 1 − 0.062 = 0.938. A mitigation's size
+    // is 0 to 10 × planned.
+    let s = Scenario::from_toml_str(&bcp_text()).unwrap();
+    let names: Vec<String> = ["ehcp_growth", "mitigation:Plans cease at 20"]
+        .map(String::from)
+        .to_vec();
+    assert!(evaluate_batch(&s, &names, &[0.93, 10.0, -1.03, 0.0], "closing_deficit").is_ok());
+    let values = [0.95, 1.0, -1.04, -0.1, 1e300, 10.5];
+    let e = evaluate_batch(&s, &names, &values, "closing_deficit").unwrap_err();
+    let paths: Vec<String> = e.issues().iter().map(|i| i.path.clone()).collect();
+    assert_eq!(
+        paths,
+        ["values[0, 0]", "values[1, 0]", "values[1, 1]", "values[2, 0]", "values[2, 1]"]
+    );
+    let text = e.to_string();
+    assert!(text.contains("from -1.0330 to 0.9380"), "{text}");
+    assert!(text.contains("is from 0 to 10 × planned"), "{text}");
+}

@@ -664,7 +664,12 @@ def evaluate_batch(
         values = values.to_numpy()
     if names is None:
         raise _bad("names", None, "give one driver name per column of values")
-    arr = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+    try:
+        arr = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+    except (TypeError, ValueError) as e:
+        raise _bad(
+            "values", "not numbers", f"expected a 2-D array of numbers, rows × drivers ({e})"
+        ) from None
     if arr.ndim == 1 and len(names) == 1:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:

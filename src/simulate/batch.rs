@@ -148,6 +148,7 @@ pub fn evaluate_batch(
     let engine = Engine::new(s, 0);
     let h = engine.horizon();
     let nc = engine.model.n_categories();
+    check_bounds(&engine, names, &drivers, values)?;
     let plan = engine.plan_inputs::<LANES>();
     // Rows run LANES at a time, side by side (each lane exactly as it would run alone).
     let mut out = vec![0.0; values.len() / k];
@@ -187,4 +188,90 @@ pub fn evaluate_batch(
             },
         );
     Ok(out)
+}
+
+/// Most values outside their range listed one by one (the rest are counted).
+const MAX_LISTED: usize = 20;
+
+/// Every value must give a valid scenario, as a goal seek's or a tornado's must: a shifted
+/// rate within [`Driver::allowed`]'s range (−99% to 100%) in every year, a mitigation's size
+/// from 0 to 10 × planned. A value outside is an error naming its row and column and the
+/// range allowed there, never a rate or size quietly floored.
+fn check_bounds(
+    engine: &Engine,
+    names: &[String],
+    drivers: &[BatchDriver],
+    values: &[f64],
+) -> Result<(), ScenarioError> {
+    use crate::analysis::driver::Driver;
+    let m = &engine.model;
+    let (h, nc, k) = (m.horizon, m.n_categories(), drivers.len());
+    let (rate_lo, rate_hi) = Driver::EhcpGrowth.allowed();
+    let (size_lo, size_hi) = Driver::Mitigation(0, String::new()).allowed();
+    let later = |v: &[f64], pick: &dyn Fn(usize) -> usize| -> (f64, f64) {
+        (1..h).map(|t| v[pick(t)]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        })
+    };
+    // Per column: the values allowed, and what they are.
+    let ranges: Vec<(f64, f64, &str)> = drivers
+        .iter()
+        .map(|d| {
+            let (lo, hi) = match *d {
+                BatchDriver::EhcpGrowth => later(&m.plan_growth, &|t| t),
+                BatchDriver::HnbGrowth => later(&m.hnb_growth, &|t| t),
+                BatchDriver::Inflation => {
+                    let all: Vec<(f64, f64)> =
+                        (0..nc).map(|c| later(&m.inflation, &|t| t * nc + c)).collect();
+                    all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, y)| {
+                        (a.min(*x), b.max(*y))
+                    })
+                }
+                BatchDriver::InflationCategory(c) => later(&m.inflation, &|t| t * nc + c),
+                BatchDriver::Delivery(_) => return (size_lo, size_hi, "a mitigation's size"),
+            };
+            if h < 2 {
+                return (f64::NEG_INFINITY, f64::INFINITY, "a shift");
+            }
+            (rate_lo - lo, rate_hi - hi, "a shift")
+        })
+        .collect();
+    let bad: Vec<usize> = (0..values.len())
+        .filter(|&i| {
+            let (lo, hi, _) = ranges[i % k];
+            !(lo..=hi).contains(&values[i])
+        })
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let mut issues: Vec<Issue> = bad
+        .iter()
+        .take(MAX_LISTED)
+        .map(|&i| {
+            let (lo, hi, what) = ranges[i % k];
+            let why = if what == "a shift" {
+                format!(
+                    "{what} to {} must keep every year's rate from {:.0}% to {:.0}%: here from \
+                     {lo:.4} to {hi:.4}",
+                    names[i % k],
+                    100.0 * rate_lo,
+                    100.0 * rate_hi
+                )
+            } else {
+                format!("{what} ({}) is from {lo} to {hi} × planned", names[i % k])
+            };
+            Issue::new(format!("values[{}, {}]", i / k, i % k), why).with_value(values[i])
+        })
+        .collect();
+    if bad.len() > MAX_LISTED {
+        issues.push(
+            Issue::new(
+                "values",
+                format!("{} more values are outside their range", bad.len() - MAX_LISTED),
+            )
+            .with_value(format!("{} values", bad.len())),
+        );
+    }
+    Err(ScenarioError::Invalid(issues))
 }

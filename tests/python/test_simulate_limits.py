@@ -55,3 +55,9 @@ def test_every_bad_argument_is_listed_at_once():
     ]  # fmt: skip
     assert str(e.value).startswith("6 problems in the request:")
     assert "keep_paths = 'no': expected True or False" in str(e.value)
+
+
+def test_batch_values_that_are_not_numbers_name_values():
+    s = dsg.Scenario.from_toml(EXAMPLE)
+    with pytest.raises(dsg.ScenarioError, match=r"values = not numbers: expected a 2-D array"):
+        dsg.evaluate_batch(s, [["a"]], ["hnb_growth"])
