@@ -59,5 +59,5 @@ def test_every_bad_argument_is_listed_at_once():
 
 def test_batch_values_that_are_not_numbers_name_values():
     s = dsg.Scenario.from_toml(EXAMPLE)
-    with pytest.raises(dsg.ScenarioError, match=r"values = not numbers: expected a 2-D array"):
+    with pytest.raises(dsg.ScenarioError, match=r"values = 'not numbers': expected a 2-D array"):
         dsg.evaluate_batch(s, [["a"]], ["hnb_growth"])
