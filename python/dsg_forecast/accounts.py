@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import _core
+from ._format import pounds_m
 from .goal_seek import bad_argument, financial_year, format_value, goal_seek, real_number
 from .projection import Projection, project
 from .scenario import Scenario
@@ -188,13 +189,15 @@ def calibrate_to_actuals(
 @dataclass(frozen=True)
 class RequiredSavings:
     """What :func:`required_savings` found: the savings by year (``to_frame()``) and the plan
-    with them as one named ``save`` mitigation (``scenario``), with its projection."""
+    with them as one named ``save`` mitigation (``scenario``), with its projection. ``notes``:
+    anything the reader must know, such as actual deficits the savings do not start from."""
 
     name: str
     basis: str
     frame: pd.DataFrame
     scenario: Scenario
     projection: Projection
+    notes: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """Columns: year, target (£, NaN where none), plan_closing (the plan's closing
@@ -252,7 +255,36 @@ def required_savings(
             "closing": after[line].to_numpy(),
         }
     )
-    return RequiredSavings(name, basis, frame, new, after)
+    return RequiredSavings(name, basis, frame, new, after, _actuals_notes(before, targets))
+
+
+def _actuals_notes(p: Projection, targets: list[tuple[str, float]]) -> tuple[str, ...]:
+    """A note for each projected year up to the last target whose actual closing deficit is
+    not the plan's: the savings work from the plan's deficit (actuals never change a
+    projection), so the reader is told, and how to start from the actual instead."""
+    last = max(p.years.index(y) for y, _ in targets)
+    v = p.variance()
+    if v.empty:
+        return ()
+    rows = v[(v["line"] == "closing_deficit") & v["year"].isin(p.years[: last + 1])]
+    rows = rows[rows["actual"].notna() & (rows["forecast"] != rows["actual"])]
+    if rows.empty:
+        return ()
+    y = rows["year"].iloc[-1]
+    after = p.years.index(y) + 1
+    roll = (
+        f"plan.roll_forward({p.years[after]!r})"
+        if after < len(p.years)
+        else "a plan rolled forward past it"
+    )
+    said = "; ".join(
+        f"{r.year} plan {pounds_m(r.forecast)}, actual {pounds_m(r.actual)}"
+        for r in rows.itertuples()
+    )
+    return (
+        f"These savings start from the plan's closing deficit, not the actual ({said}): "
+        f"actuals never change a projection. To work from the actual, pass {roll} instead.",
+    )
 
 
 __all__ = ["ActualsFit", "RequiredSavings", "calibrate_to_actuals", "required_savings"]
