@@ -70,6 +70,22 @@ fn money_typed_in_millions_or_thousands_is_noted_not_rejected() {
 }
 
 #[test]
+fn fractional_plans_with_a_source_note_saying_how_are_not_questioned() {
+    let fractional = |n: &[String]| n.iter().any(|x| x.contains("whole numbers"));
+    let bare = scenario("5_000_000", "100.5", "10_000", "0.03", "");
+    assert!(fractional(&notes(&bare)));
+    for key in ["demand.base_plans", "demand.base_plans.mainstream"] {
+        let extra = format!("[sources]\n\"{key}\" = \"January census x (1 + growth)\"\n");
+        let s = scenario("5_000_000", "100.5", "10_000", "0.03", &extra);
+        assert!(!fractional(&notes(&s)), "{key}: {:?}", notes(&s));
+    }
+    // A note on another category does not explain this one.
+    let other = "[sources]\n\"demand.base_plans.special\" = \"census\"\n";
+    let s = scenario("5_000_000", "100.5", "10_000", "0.03", other);
+    assert!(fractional(&notes(&s)));
+}
+
+#[test]
 fn a_growth_rate_for_the_base_year_is_noted_as_unused() {
     // The 2024-25 value is the growth *into* 2024-25, whose values are given directly.
     let s = scenario(

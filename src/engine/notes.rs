@@ -35,8 +35,14 @@ pub fn input_notes(s: &Scenario) -> Vec<String> {
             ));
         }
     }
+    // (A figure with a source note saying how it was worked out, such as a census projected
+    // to the base year, may well be fractional.)
+    let explained = |c: &str| {
+        s.sources.contains_key("demand.base_plans")
+            || s.sources.contains_key(&format!("demand.base_plans.{c}"))
+    };
     for (c, n) in &s.demand.base_plans {
-        if n.fract() != 0.0 {
+        if n.fract() != 0.0 && !explained(c) {
             notes.push(format!(
                 "demand.base_plans.{c} = {n}: plans are counted in whole numbers; check the figure is a count of plans, not a share or a number in thousands"
             ));
