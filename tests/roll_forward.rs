@@ -79,6 +79,16 @@ fn bcp_rolled_one_year_on_its_own_forecast_reproduces_itself() {
     let r = roll_forward(&s, "2025-26", None).unwrap();
     assert_eq!(r.scenario.meta.base_year, "2025-26");
     assert_eq!(r.scenario.meta.horizon, 14);
+    // Named as what it now is; rolling it again replaces the words rather than adding more.
+    assert_eq!(
+        r.scenario.meta.name,
+        format!("{} (rolled forward to 2025-26)", s.meta.name)
+    );
+    let again = roll_forward(&r.scenario, "2026-27", None).unwrap();
+    assert_eq!(
+        again.scenario.meta.name,
+        format!("{} (rolled forward to 2026-27)", s.meta.name)
+    );
     same_tail(&project(&s), &project(&r.scenario), 1);
     // The rolled values say where they came from.
     let src = &r.scenario.sources;

@@ -103,7 +103,12 @@ pub fn roll_forward(
         ns.sources.insert(field.to_string(), text);
     };
 
-    // Meta.
+    // Meta. The name says what the plan now is (once: rolling a rolled plan replaces it).
+    let stem = match s.meta.name.rfind(" (rolled forward to ") {
+        Some(i) if s.meta.name.ends_with(')') => &s.meta.name[..i],
+        _ => s.meta.name.as_str(),
+    };
+    ns.meta.name = format!("{stem} (rolled forward to {new_base})");
     ns.meta.base_year = new_base.label();
     ns.meta.horizon = (end.0 - new_base.0 + 1) as i64;
 
