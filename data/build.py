@@ -10,7 +10,11 @@ fixed row and column order, fixed number formatting, gzip with mtime 0 and no fi
 
 Years are discovered from the files, never listed here, so a newer release of the same files
 builds without code changes. Suppressed or not-applicable cells (c, x, z, :, u, blank) stay
-missing (an empty CSV cell), never zero. Which placement column goes into which of the seven
+missing (an empty CSV cell), never zero. The DfE publishes no row for an age with no plans: in
+the age-group tables such an age is 0, with a note, where the area-year's published age rows add
+up exactly to its published total (none suppressed), else missing, with a note giving the figures.
+``manifest.json`` records which years of each table come from which release
+(``release_years``; ``dsg.data.sources()`` reads it). Which placement column goes into which of the seven
 categories is decided once, in ``python/dsg_forecast/data/_categories.py``.
 """
 
@@ -94,6 +98,17 @@ def sen2_seven(df: pd.DataFrame, total_col: str) -> pd.DataFrame:
         parts = sum(num(df[c]).fillna(0) for c in CAT.SEN2_ED_ELSEWHERE_PARTS if c in df.columns)
         inside = (num(df["ed_elsewhere"]).fillna(0) == parts + ops) & (ops > 0)
         out["other"] = out["other"] + ops.where(~inside, 0)
+    # Where no category can be formed, the placement columns that are published all the same
+    # (for the note: e.g. other_placement_settings beside suppressed columns).
+    cols = [c for c in df.columns[df.columns.get_loc(total_col) + 1 :]
+            if not c.lower().endswith("_pc")]  # fmt: skip
+    none = out[SEVEN].isna().all(axis=1).to_numpy()
+    published = [""] * len(out)
+    for i in np.flatnonzero(none):
+        row = df.iloc[i]
+        shown = [f"{c} ({v:.0f})" for c in cols if pd.notna(v := num(pd.Series([row[c]]))[0])]
+        published[i] = ", ".join(shown)
+    out["_published"] = published
     return out
 
 
@@ -157,6 +172,8 @@ def _annotate(df: pd.DataFrame) -> pd.DataFrame:
     """
     df = df.copy()
     notes = [""] * len(df)
+    # Placement columns published where no category could be formed (sen2_seven).
+    published = df.pop("_published").tolist() if "_published" in df else [""] * len(df)
     region_of = {}
     for a, y, t in zip(df["area"], df["year"], df["total"], strict=True):
         region_of[(a, y)] = t
@@ -173,6 +190,12 @@ def _annotate(df: pd.DataFrame) -> pd.DataFrame:
             continue
         if pd.notna(total) and pd.isna(ssum.iloc[i]):
             notes[i] = f"no placements published for the {total:.0f} plans"
+            shown = published[i] if isinstance(published[i], str) else ""
+            if shown:
+                notes[i] += (
+                    f" other than {shown}; the other placement columns are suppressed, so the "
+                    "seven categories are missing"
+                )
             continue
         if pd.isna(total) or pd.isna(ssum.iloc[i]):
             continue
@@ -201,7 +224,7 @@ _N_IN_REGION: dict[str, int] = {}
 def _by_single_age(df: pd.DataFrame, total_col: str, topic: str, placement: bool) -> pd.DataFrame:
     rows = df[df.breakdown_topic == topic]
     if placement:
-        out = sen2_seven(rows, total_col)
+        out = sen2_seven(rows, total_col).drop(columns="_published")
     else:
         out = pd.DataFrame({"total": num(rows[total_col])})
     out.insert(0, "age", [CAT.single_age(b) for b in rows["breakdown"]])
@@ -213,35 +236,130 @@ def _by_single_age(df: pd.DataFrame, total_col: str, topic: str, placement: bool
 
 
 def _groups_from_single(single: pd.DataFrame, value: str = "total") -> pd.DataFrame:
+    """Single ages summed into the DfE age groups; a group with a suppressed age is missing."""
     g = single.assign(group=[CAT.age_group(min(a, 25)) for a in single["age"]])
-    return g.groupby(["area", "year", "group"], as_index=False)[value].sum(min_count=1)
+    by = g.groupby(["area", "year", "group"])[value]
+    out = by.sum(min_count=1).where(by.count() == by.size())
+    return out.rename(value).reset_index()
 
 
-def ehcp_age(raw: Path, single: pd.DataFrame) -> pd.DataFrame:
-    """EHC plans by DfE age group: the 2022 release, then groups of the current single ages."""
-    old = read_csv(raw / "sen2_2022_release" / "sen2_age_caseload.csv.gz")
-    old = old.assign(area=area_code(old), year=census_year(old["time_period"]))
-    old = old[old.characteristic_age.isin(CAT.SEN2_2022_AGES)]
-    old = old.assign(group=old.characteristic_age.map(CAT.SEN2_2022_AGES), total=num(old.Total_all))
-    cur = _groups_from_single(single)
-    have = set(zip(cur["area"], cur["year"], strict=True))
-    old = old[[(a, y) not in have for a, y in zip(old["area"], old["year"], strict=True)]]
-    both = pd.concat([cur, old[["area", "year", "group", "total"]]], ignore_index=True)
-    return both.rename(columns={"total": "plans"})
+#: The note on an age group the release has no row for, where the rows it has add up.
+ABSENT_AGE_ZERO = "0: no row published; the published ages sum to the total"
 
 
-def new_plans_age(raw: Path, single: pd.DataFrame) -> pd.DataFrame:
-    old = read_csv(raw / "sen2_2022_release" / "sen2_age_new_plans.csv.gz")
-    old = old.assign(area=area_code(old), year=old["time_period"].astype(int))
-    old = old[old.characteristic_age.isin(CAT.SEN2_2022_AGES)]
-    old = old.assign(
-        group=old.characteristic_age.map(CAT.SEN2_2022_AGES), total=num(old.Total_new_all)
+def _complete_age_groups(
+    groups: pd.DataFrame, age_sum: pd.Series, total: pd.Series, release: str
+) -> pd.DataFrame:
+    """Every DfE age group for each area-year of ``groups`` (area, year, group, total).
+
+    The DfE publishes no row for an age with no plans. Where an area-year's published age rows
+    (none suppressed) add up exactly to its published total (``age_sum`` and ``total``, indexed
+    by area and year), an absent group is 0, with a note saying so; otherwise it stays missing,
+    with a note giving the figures.
+    """
+    keys = groups[["area", "year"]].drop_duplicates()
+    grid = keys.merge(pd.DataFrame({"group": list(CAT.AGE_GROUPS)}), how="cross")
+    out = grid.merge(groups, on=["area", "year", "group"], how="left", indicator=True)
+    absent = (out.pop("_merge") == "left_only").to_numpy()
+    idx = pd.MultiIndex.from_frame(out[["area", "year"]])
+    s = age_sum.reindex(idx).to_numpy()
+    t = total.reindex(idx).to_numpy()
+    adds_up = absent & ~np.isnan(s) & ~np.isnan(t) & (s == t)
+    out.loc[adds_up, "total"] = 0.0
+    notes = np.full(len(out), "", dtype=object)
+    for i in np.flatnonzero(absent):
+        if adds_up[i]:
+            notes[i] = f"{ABSENT_AGE_ZERO} of {t[i]:.0f}"
+        elif np.isnan(t[i]):
+            notes[i] = "no row published and no total published; missing"
+        elif np.isnan(s[i]):
+            notes[i] = "no row published and some ages suppressed; missing"
+        elif _is_region_total(out.at[i, "area"], out.at[i, "year"], t[i], total):
+            notes[i] = (
+                f"no row published; the published total {t[i]:.0f} equals the region's total "
+                f"(a publishing error) and the published ages sum to {s[i]:.0f}; missing"
+            )
+        else:
+            notes[i] = (
+                f"no row published; the published ages sum to {s[i]:.0f} of {t[i]:.0f} plans, "
+                "so missing"
+            )
+    out["release"] = release
+    out["note"] = notes
+    return out
+
+
+def _is_region_total(area: str, year: int, value: float, total: pd.Series) -> bool:
+    """Whether a council's published total equals its region's (the region having several
+    councils): the publishing error :func:`_annotate` sets missing."""
+    reg = _REGION_OF.get(area)
+    return bool(reg and _N_IN_REGION.get(reg, 0) > 1 and total.get((reg, year)) == value)
+
+
+def _single_age_check(df: pd.DataFrame, total_col: str, topic: str, all_topic: str):
+    """Per area-year: the published single ages summed (NaN if any age row, unknown included,
+    is suppressed; unknown ages are not counted) and the published total."""
+    rows = df[df.breakdown_topic == topic]
+    v = num(rows[total_col])
+    known = np.array([CAT.single_age(b) is not None for b in rows["breakdown"]], dtype=bool)
+    key = [area_code(rows), census_year(rows["time_period"])]
+    by = v.groupby(key)
+    age_sum = v.where(known, 0.0).groupby(key).sum().where(by.count() == by.size())
+    tot = df[df.breakdown_topic == all_topic]
+    total = pd.Series(
+        num(tot[total_col]).to_numpy(),
+        index=pd.MultiIndex.from_arrays([area_code(tot), census_year(tot["time_period"])]),
     )
-    cur = _groups_from_single(single)
+    return age_sum.rename_axis(["area", "year"]), total.rename_axis(["area", "year"])
+
+
+def _sen2_2022_groups(path: Path, value_col: str, year_of) -> tuple:
+    """The 2022 release's age-group rows (area, year, group, total) and the per area-year sum
+    of its group rows (NaN if one is suppressed) and published total."""
+    old = read_csv(path)
+    old = old.assign(
+        area=area_code(old), year=year_of(old["time_period"]), total=num(old[value_col])
+    )
+    tot = old[old.characteristic_age == "Total"].set_index(["area", "year"])["total"]
+    old = old[old.characteristic_age.isin(CAT.SEN2_2022_AGES)]
+    old = old.assign(group=old.characteristic_age.map(CAT.SEN2_2022_AGES))
+    by = old.groupby(["area", "year"])["total"]
+    age_sum = by.sum().where(by.count() == by.size())
+    return old[["area", "year", "group", "total"]], age_sum, tot
+
+
+def _age_table(
+    cur: pd.DataFrame, cur_sum: pd.Series, cur_total: pd.Series, old: tuple
+) -> pd.DataFrame:
+    """Age groups of the current release's single ages, then the 2022 release's groups for the
+    area-years the current one lacks; each row names its release."""
+    cur = _complete_age_groups(cur, cur_sum, cur_total, "sen2")
+    old_rows, old_sum, old_total = old
     have = set(zip(cur["area"], cur["year"], strict=True))
-    old = old[[(a, y) not in have for a, y in zip(old["area"], old["year"], strict=True)]]
-    both = pd.concat([cur, old[["area", "year", "group", "total"]]], ignore_index=True)
+    old_rows = old_rows[[(a, y) not in have for a, y in zip(old_rows["area"], old_rows["year"],
+                                                              strict=True)]]  # fmt: skip
+    old = _complete_age_groups(old_rows, old_sum, old_total, "sen2_2022_release")
+    both = pd.concat([cur, old], ignore_index=True)
     return both.rename(columns={"total": "plans"})
+
+
+def ehcp_age(raw: Path, df: pd.DataFrame, single: pd.DataFrame) -> pd.DataFrame:
+    """EHC plans by DfE age group: the 2022 release, then groups of the current single ages."""
+    old = _sen2_2022_groups(
+        raw / "sen2_2022_release" / "sen2_age_caseload.csv.gz", "Total_all", census_year
+    )
+    s, t = _single_age_check(df, "ehcplans", "Child or young persons age", "All EHC plans")
+    return _age_table(_groups_from_single(single), s, t, old)
+
+
+def new_plans_age(raw: Path, df: pd.DataFrame, single: pd.DataFrame) -> pd.DataFrame:
+    """New EHC plans by DfE age group (age when the plan started), as :func:`ehcp_age`."""
+    old = _sen2_2022_groups(
+        raw / "sen2_2022_release" / "sen2_age_new_plans.csv.gz", "Total_new_all",
+        lambda tp: tp.astype(int).to_numpy(),
+    )  # fmt: skip
+    s, t = _single_age_check(df, "new_ehc_plans", "Age when plan started", "New EHC plans")
+    return _age_table(_groups_from_single(single), s, t, old)
 
 
 # ---- SEN2: ceased plans and requests -----------------------------------------------------------
@@ -285,8 +403,9 @@ def areas(raw: Path) -> pd.DataFrame:
     for path in paths:
         df = read_csv(path)
         df = df.assign(area=area_code(df), year=census_year(df["time_period"]))
-        frames.append(df[["area", "year", "geographic_level", "new_la_code", "la_name",
-                          "region_code", "region_name"]])  # fmt: skip
+        cols = ["area", "year", "geographic_level", "new_la_code", "la_name", "region_code",
+                "region_name"]  # fmt: skip
+        frames.append(df[cols].assign(release=path.parent.name))
     df = pd.concat(frames, ignore_index=True).sort_values(["area", "year"], kind="stable")
     last = df.groupby("area").tail(1).set_index("area")
     span = df.groupby("area")["year"].agg(["min", "max"])
@@ -304,6 +423,8 @@ def areas(raw: Path) -> pd.DataFrame:
         "first_census": span.loc[last.index, "min"].to_numpy(),
         "last_census": span.loc[last.index, "max"].to_numpy(),
     })  # fmt: skip
+    # The censuses each release gives names for (read by release_years).
+    out.attrs["years"] = {r: [int(y.min()), int(y.max())] for r, y in df.groupby("release")["year"]}
     return out
 
 
@@ -483,6 +604,48 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
 
 
+# ---- which release gives which years -----------------------------------------------------------
+#: The raw release (folder under data/raw/, or file for the two benchmarking extracts) each
+#: table is read from, for tables without a ``release`` column (those name it row by row).
+TABLE_RELEASES = {
+    "ehcp_age_placement": "sen2", "new_plans_age_placement": "sen2", "ceased": "sen2",
+    "ceased_age": "sen2", "requests": "sen2", "allocations": "dsg_allocations",
+    "hnb_deductions": "dsg_allocations", "s251": "high_needs_benchmarking/outturn",
+    "benchmarking_plans": "high_needs_benchmarking/outturn",
+    "deficit_share": "high_needs_benchmarking/dsg_deficit_share",
+}  # fmt: skip
+
+
+def release_years(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, dict]]:
+    """{release: {table: {"first", "last", "some_areas"}}}, from the tables as built: the
+    ``release`` column where a table has one (several releases), else :data:`TABLE_RELEASES`;
+    ``areas`` from the censuses each release names. ``some_areas`` lists the years in which the
+    release gives only a minority of the table's areas ({year: areas}), e.g. a council the
+    newer release leaves out. ``dsg.data.sources()`` reads this from the manifest."""
+    out: dict[str, dict[str, dict]] = {}
+
+    def put(rel: str, name: str, lo, hi, some: dict) -> None:
+        lo, hi = (v if isinstance(v, str) else int(v) for v in (lo, hi))
+        out.setdefault(rel, {})[name] = {"first": lo, "last": hi, "some_areas": some}
+
+    for name, df in tables.items():
+        if name == "areas":
+            for rel, (lo, hi) in df.attrs["years"].items():
+                put(rel, name, lo, hi, {})
+        elif "release" in df.columns:
+            ay = df[["area", "year", "release"]].drop_duplicates()
+            n_year = ay.groupby("year")["area"].nunique()
+            for rel, g in ay.groupby("release"):
+                n = g.groupby("year")["area"].nunique()
+                few = n[n * 2 < n_year.reindex(n.index)]
+                main = n.index.difference(few.index)
+                lo, hi = (main.min(), main.max()) if len(main) else (n.index.min(), n.index.max())
+                put(rel, name, lo, hi, {str(y): int(k) for y, k in few.items()})
+        else:
+            put(TABLE_RELEASES[name], name, df["year"].min(), df["year"].max(), {})
+    return {r: dict(sorted(t.items())) for r, t in sorted(out.items())}
+
+
 # ---- writing -----------------------------------------------------------------------------------
 def _cell(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
@@ -532,10 +695,10 @@ def build(raw: Path = RAW, out: Path = OUT) -> dict:
     tables = {
         "areas": (area, ["level", "area"]),
         "ehcp_placement": (ehcp_placement(raw), ["area", "year"]),
-        "ehcp_age": (ehcp_age(raw, stock_age), ["area", "year", "group"]),
+        "ehcp_age": (ehcp_age(raw, cur, stock_age), ["area", "year", "group"]),
         "ehcp_age_placement": (stock_age, ["area", "year", "age"]),
         "new_plans_placement": (new_plans_placement(raw), ["area", "year"]),
-        "new_plans_age": (new_plans_age(raw, new_age), ["area", "year", "group"]),
+        "new_plans_age": (new_plans_age(raw, newp, new_age), ["area", "year", "group"]),
         "new_plans_age_placement": (new_age, ["area", "year", "age"]),
         "ceased": (ceased_reason, ["area", "year"]),
         "ceased_age": (ceased_age, ["area", "year", "age"]),
@@ -561,6 +724,7 @@ def build(raw: Path = RAW, out: Path = OUT) -> dict:
         "built_by": "data/build.py",
         "licence": "Open Government Licence v3.0",
         "benchmarking_years": bench_years,
+        "release_years": release_years({k: df for k, (df, _) in tables.items()}),
         "sources": sources,
         "outputs": outputs,
     }

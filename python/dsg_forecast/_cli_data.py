@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nSource: {df.attrs['source']}")
         for n in df.attrs["notes"]:
             print(f"Note: {n}")
+        print(f"{data.ATTRIBUTION}.")
         return 0
     from pathlib import Path
 

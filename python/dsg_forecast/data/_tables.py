@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,9 @@ OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0"
 
-#: One row per source dataset; the tables built from each are named in ``tables``.
+#: One row per source dataset; ``raw`` is its key in the build's manifest, whose
+#: ``release_years`` (written by ``data/build.py`` from the tables as built) say which tables,
+#: and which years of each, come from it: :func:`sources` reads them from there.
 SOURCES: list[dict[str, str]] = [
     {
         "dataset": "Education, health and care plans (SEN2)",
@@ -20,8 +23,7 @@ SOURCES: list[dict[str, str]] = [
         "release": "Reporting year 2025 edition: January 2019-2024 census, calendar 2019-2023",
         "licence": OGL,
         "url": "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans",
-        "tables": "ehcp_placement, ehcp_age, ehcp_age_placement, new_plans_placement, "
-        "new_plans_age, new_plans_age_placement, ceased, ceased_age, requests, areas",
+        "raw": "sen2",
     },
     {
         "dataset": "Education, health and care plans (SEN2), 2022 release",
@@ -29,7 +31,7 @@ SOURCES: list[dict[str, str]] = [
         "release": "June 2022 edition: January 2010-2022 census, new plans 2009-2021",
         "licence": OGL,
         "url": "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans/2022",
-        "tables": "ehcp_placement and ehcp_age (2010-2018), new_plans_* (2009-2018), areas",
+        "raw": "sen2_2022_release",
     },
     {
         "dataset": "Dedicated schools grant (DSG) allocations",
@@ -38,7 +40,7 @@ SOURCES: list[dict[str, str]] = [
         "20 Jul 2023 (2022-23), 20 Jul 2024 (2023-24), and the 2019-20 to 2023-24 summary",
         "licence": OGL,
         "url": "https://www.gov.uk/government/publications/dedicated-schools-grant-dsg-2023-to-2024",
-        "tables": "allocations, hnb_deductions",
+        "raw": "dsg_allocations",
     },
     {
         "dataset": "High needs benchmarking tool (extract)",
@@ -46,7 +48,7 @@ SOURCES: list[dict[str, str]] = [
         "release": "2021-22 tool: s251 budget 2021-22, s251 outturn 2020-21, EHCPs January 2021",
         "licence": OGL,
         "url": "https://www.gov.uk/government/publications/high-needs-benchmarking-tool",
-        "tables": "s251, benchmarking_plans",
+        "raw": "high_needs_benchmarking/outturn",
     },
     {
         "dataset": "DSG cumulative balance as a share of DSG income",
@@ -54,7 +56,7 @@ SOURCES: list[dict[str, str]] = [
         "release": "Year ends 2019-20 to 2021-22",
         "licence": OGL,
         "url": "https://www.gov.uk/government/publications/high-needs-benchmarking-tool",
-        "tables": "deficit_share",
+        "raw": "high_needs_benchmarking/dsg_deficit_share",
     },
 ]
 
@@ -72,6 +74,41 @@ def table(name: str) -> pd.DataFrame:
     return _read(name).copy()
 
 
+@functools.cache
+def manifest() -> dict:
+    """The build's manifest: every raw file and shipped table with its sha256, and which years
+    of each table come from which release (``release_years``)."""
+    return json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
+
+
+#: Tables counted at the January census (the others: calendar or financial years).
+_CENSUS_TABLES = ("ehcp_", "areas", "benchmarking_plans")
+
+
+def _tables_text(raw: str) -> str:
+    """The tables built from release ``raw`` and their years, as the build recorded them."""
+    parts = []
+    for name, span in manifest()["release_years"].get(raw, {}).items():
+        first, last = span["first"], span["last"]
+        years = str(first) if first == last else f"{first} to {last}"
+        if isinstance(first, int):
+            years = years.replace(" to ", "-")
+        if name.startswith(_CENSUS_TABLES):
+            years = f"January {years}"
+        some = span.get("some_areas", {})
+        if some:
+            years += "; " + ", ".join(
+                f"{y} for {n} area{'s' if n != 1 else ''} the newer release leaves out"
+                for y, n in some.items()
+            )
+        parts.append(f"{name} ({years})")
+    return ", ".join(parts)
+
+
 def sources() -> pd.DataFrame:
-    """Every source dataset: dataset, publisher, release, licence, URL and the tables built."""
-    return pd.DataFrame(SOURCES)
+    """Every source dataset: dataset, publisher, release, licence, URL and ``tables``: the
+    shipped tables built from it with the years each takes from it (from the build's manifest;
+    where two releases cover an area-year, the newer is used)."""
+    rows = [{**{k: v for k, v in s.items() if k != "raw"}, "tables": _tables_text(s["raw"])}
+            for s in SOURCES]  # fmt: skip
+    return pd.DataFrame(rows)

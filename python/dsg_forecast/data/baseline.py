@@ -387,7 +387,12 @@ def baseline_dict(
         raise ValueError(f"demand={demand_model!r}: expected 'growth' or 'cohort'")
     c = council(council_)
     if c.level != "council":
-        raise BaselineError(f"{c.name}: a baseline is built for one council, not a {c.level}")
+        what = "England" if c.level == "england" else f"a region ({c.name})"
+        raise BaselineError(
+            f"council {c.name!r}: a baseline is built for one council, not {what}; expected a "
+            "council name or code (list them with dsg.data.councils() or `dsg-forecast "
+            "councils`)"
+        )
     latest = int(table("areas")["last_census"].max())
     if c.last_census < latest:
         raise BaselineError(

@@ -134,10 +134,19 @@ def council(query: str | int | Council) -> Council:
     if isinstance(query, Council):
         return query
     q = str(query).strip()
+    if not q:
+        raise UnknownCouncilError(
+            f'council {query!r}: empty; expected a council name or code (e.g. "Bournemouth, '
+            'Christchurch and Poole", 839 or "E06000058"), a region, or "England"'
+        )
     q = ALIASES.get(q.upper(), q)
     everyone = _all()
     for c in everyone:
-        if q == c.old_code or q.upper() == c.new_code.upper() or q.upper() == c.area.upper():
+        if (
+            (c.old_code and q == c.old_code)
+            or q.upper() == c.new_code.upper()
+            or q.upper() == c.area.upper()
+        ):
             return c
     k = _key(q)
     matches = [c for c in everyone if _key(c.name) == k]

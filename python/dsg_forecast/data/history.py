@@ -50,6 +50,30 @@ def _years_note(rows: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+def _age_notes(rows: pd.DataFrame, when: str) -> list[str]:
+    """The notes of an age table's rows: why an age group is 0 or missing."""
+    order = {g: i for i, g in enumerate(AGE_GROUPS)}
+    noted = rows[rows["note"].notna() & (rows["note"] != "")]
+    noted = noted.assign(k=noted["group"].map(order)).sort_values(["year", "k"])
+    rows = zip(noted["year"], noted["group"], noted["note"], strict=True)
+    return [f"{when} {y}, {g}: {n}" for y, g, n in rows]
+
+
+def _age_source(rows: pd.DataFrame, when: str, old_what: str, cur_what: str) -> str:
+    """Which release gives which years of an age table, and the arithmetic."""
+    parts = []
+    for rel, label, what in (("sen2_2022_release", SEN2_2022, old_what), ("sen2", SEN2, cur_what)):
+        ys = rows.loc[rows["release"] == rel, "year"]
+        if len(ys):
+            span = f"{ys.min()}" if ys.min() == ys.max() else f"{ys.min()}-{ys.max()}"
+            parts.append(f"{label} ({what}, {when}{span})")
+    src = " and ".join(parts) or f"{SEN2}: no age breakdown published"
+    return src + (
+        "; an age group with no published row is 0 where the published ages sum to the "
+        "published total (see notes), else missing"
+    )
+
+
 def ehcps(council_: str | int | Council, by: str | None = "placement") -> pd.DataFrame:
     """EHC plans at each January census (index: calendar year of the census, int).
 
@@ -77,8 +101,9 @@ def ehcps(council_: str | int | Council, by: str | None = "placement") -> pd.Dat
         df = df.reindex(years).astype(float)
         gap = [y for y in years if df.loc[y].isna().all()]
         notes = [f"January {', '.join(map(str, gap))}: no age breakdown published"] if gap else []
-        src = (f"{SEN2_2022} (age groups, January 2010-2022) and {SEN2} (single years of age, "
-               "January 2024, summed into the DfE age groups)")  # fmt: skip
+        notes += _age_notes(rows, "January")
+        src = _age_source(rows, "January ", "age groups",
+                          "single years of age summed into the DfE age groups")  # fmt: skip
         return _finish(df, c, src, notes, "January census")
     raise ValueError(f"by={by!r}: expected 'placement', 'age' or None")
 
@@ -97,8 +122,10 @@ def new_plans(council_: str | int | Council, by: str | None = "placement") -> pd
         rows = _rows("new_plans_age", c)
         df = rows.pivot(index="year", columns="group", values="plans")
         df = df.reindex(columns=list(AGE_GROUPS)).astype(float)
-        src = f"{SEN2_2022} (2009-2021) and {SEN2} (age when the plan started, 2022 on)"
-        return _finish(df, c, src, [], "calendar year")
+        src = _age_source(rows, "calendar ", "age groups, age when the plan started",
+                          "single years of age when the plan started summed into the DfE "
+                          "age groups")  # fmt: skip
+        return _finish(df, c, src, _age_notes(rows, "Calendar year"), "calendar year")
     raise ValueError(f"by={by!r}: expected 'placement', 'age' or None")
 
 
@@ -110,11 +137,26 @@ def ceased_plans(council_: str | int | Council, by: str | None = None) -> pd.Dat
     if by == "age":
         rows = _rows("ceased_age", c)
         df = rows.pivot(index="year", columns="age", values="ceased").astype(float)
-        return _finish(df, c, f"{SEN2}: plans ceased by age", [], "calendar year")
+        src = (f"{SEN2}, {_span('ceased_age', rows)}: plans ceased in the calendar year by age "
+               "when the plan ceased, as published (20 = 20 and over; unknown ages only in "
+               "the total)")  # fmt: skip
+        return _finish(df, c, src, [], "calendar year")
     rows = _rows("ceased", c).set_index("year").sort_index()
     df = rows.drop(columns=["area"]).astype(float)
-    return _finish(df, c, f"{SEN2}: plans ceased in the calendar year, by reason", [],
-                   "calendar year")  # fmt: skip
+    src = (f"{SEN2}, {_span('ceased', rows.reset_index())}: plans ceased in the calendar year, "
+           "by reason, as published (DfE column names)")  # fmt: skip
+    return _finish(df, c, src, [], "calendar year")
+
+
+def _span(name: str, rows: pd.DataFrame) -> str:
+    """The years of shipped table ``name`` an area's ``rows`` cover ("calendar 2019-2023"), or
+    the table's years and that the area has none."""
+    ys = rows["year"]
+    if len(ys):
+        lo, hi = ys.min(), ys.max()
+        return f"calendar {lo}" if lo == hi else f"calendar {lo}-{hi}"
+    t = table(name)["year"]
+    return f"calendar {t.min()}-{t.max()}: none published for this area"
 
 
 def requests(council_: str | int | Council) -> pd.DataFrame:
@@ -122,7 +164,9 @@ def requests(council_: str | int | Council) -> pd.DataFrame:
     (DfE column names; outcomes are missing where not published)."""
     c = council(council_)
     rows = _rows("requests", c).set_index("year").sort_index()
-    src = f"{SEN2}: requests for an EHC needs assessment"
+    src = (f"{SEN2}, {_span('requests', rows.reset_index())}: requests for an EHC needs "
+           "assessment received in the calendar year and their outcomes, as published (DfE "
+           "column names)")  # fmt: skip
     return _finish(rows.drop(columns=["area"]).astype(float), c, src, [], "calendar year")
 
 
@@ -143,16 +187,23 @@ def allocations(council_: str | int | Council) -> pd.DataFrame:
     school services, total before and after deductions. A region is the sum of its councils."""
     c = council(council_)
     t = table("allocations")
+    years = sorted(set(t["year"]))
     notes = []
     if c.level == "region":
         members = set(_members(c))
         t = t[t["area"].isin(members)].groupby("year").sum(numeric_only=True)
         notes.append(f"{c.name}: the sum of its {len(members)} councils' allocations")
-        files = "the allocation tables"
+        files = f"the allocation tables, {years[0]} to {years[-1]}"
     else:
         t = t[t["area"] == c.area].set_index("year")
         files = ", ".join(f"{y} from {f}" for y, f in t["source_file"].items())
     df = t[list(ALLOCATION_COLUMNS)].astype(float).sort_index()
+    if df.empty:
+        code = f" ({c.old_code})" if c.old_code else ""
+        msg = (f"{c.name}{code} is not in the DfE DSG allocation tables ({years[0]} to "
+               f"{years[-1]}): no allocation published for it")  # fmt: skip
+        notes.append(msg)
+        return _finish(df, c, msg + "; £", notes, "financial year")
     return _finish(df, c, f"DfE DSG allocation tables ({files}); £", notes, "financial year")
 
 
@@ -191,10 +242,14 @@ def deductions(council_: str | int | Council) -> pd.DataFrame:
     free schools, FE), in £, by financial year and spending pool."""
     c = council(council_)
     t = table("hnb_deductions")
+    years = sorted(set(t["year"]))
     t = t[t["area"] == c.area]
     df = t.pivot(index="year", columns="pool", values="amount").astype(float)
-    return _finish(df, c, "DfE DSG allocation tables, High_needs_deductions sheets; £", [],
-                   "financial year")  # fmt: skip
+    src = (f"DfE DSG allocation tables, High_needs_deductions sheets, {years[0]} to "
+           f"{years[-1]}: deductions summed by spending pool; £")  # fmt: skip
+    if df.empty:
+        src = f"{c.name} is not in the {src}"
+    return _finish(df, c, src, [], "financial year")
 
 
 def deficit_share(council_: str | int | Council) -> pd.DataFrame:
