@@ -34,16 +34,26 @@ def main() -> None:
     print(f"the same, serial: {time.perf_counter() - t:.1f} s")
     table = pd.concat(tables)[["n", "mape", "bias", "median_ape"]].round(1)
     print(table.to_string())
+    england = {m: dsg.backtest("England", model=m).summary().loc[m, "mape"] for m in MODELS}
+    for m in MODELS:
+        print(f"England {m} MAPE by horizon: {'/'.join(f'{v:.1f}' for v in england[m])}%")
     t = time.perf_counter()
     with ProcessPoolExecutor(
         2, mp_context=__import__("multiprocessing").get_context("spawn")
     ) as ex:
-        bands = pd.concat(
-            [dsg.backtest_all(model=m, executor=ex, bands=True).summary() for m in MODELS]
-        )
+        runs = {m: dsg.backtest_all(model=m, executor=ex, bands=True) for m in MODELS}
+    bands = pd.concat([bt.summary() for bt in runs.values()])
     print(f"with simulated bands (1,000 paths a forecast), 2 processes: "
           f"{time.perf_counter() - t:.1f} s")  # fmt: skip
     print(bands[["n", "coverage_50", "coverage_90"]].round(1).to_string())
+    # Nothing left out silently: councils that could not run, and band SDs capped.
+    for m, bt in runs.items():
+        for name, why in bt.skipped:
+            print(f"{m}: left out {name}: {why}")
+        for note in bt.notes:
+            print(f"{m}: {note}")
+        if not bt.skipped and not bt.notes:
+            print(f"{m}: every council, no band capped")
 
 
 if __name__ == "__main__":

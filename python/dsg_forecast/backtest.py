@@ -14,8 +14,11 @@ forecast of census O + h (h = 1 … ``horizon``) is compared with what was later
 **Models.**
 
 * ``growth``: the library's baseline method (``Scenario.from_public_data``) as it would have
-  run at O: the council's compound growth over the three years to O, g_c = (T[O] / T[O−3])^(1/3)
-  − 1 (clamped to −5%..25%; England's three-year rate when the council has fewer years),
+  run at O, with the baseline's own rule (``data.baseline._rate``): the council's compound
+  growth over the three years to O, g_c = (T[O] / T[O−k])^(1/k) − 1 with k = 3, or fewer when
+  the council has fewer censuses by O (BCP and Dorset, first counted in 2020, at O = 2021 and
+  2022; North and West Northamptonshire, first counted in 2022, at O = 2023); England's
+  three-year rate only for a council with a single census by O; clamped to −5%..25%;
   tapering to England's long-run rate g_E = (T_E[O] / T_E[2010])^(1/(O−2010)) − 1 over five
   years: year t grows at g_E + (g_c − g_E) × max(0, 1 − t/5). Categories: the total split by
   the latest complete placement shares at or before O.
@@ -32,8 +35,14 @@ error / actual (positive = forecasts too high).
 paths, seed = the origin year) with a normal shock to its growth each year (to new-plan growth
 for the cohort model), persistence 0.5, and standard deviation the standard deviation of the
 council's own yearly growth of plans over the five years to O (England's when fewer than three
-are published then); the 25-75% and 5-95% quantiles of total EHCPs are its 50% and 90% bands,
-and ``summary()`` reports how often the outturn fell inside them.
+are published then), capped at the engine's largest accepted shock (25 points; the Isles of
+Scilly at O = 2015-2018 and Slough at 2018-2021 exceed it), each cap named in ``.notes``;
+the 25-75% and 5-95% quantiles of total EHCPs are its 50% and 90% bands, and ``summary()``
+reports how often the outturn fell inside them.
+
+**Nothing is left out silently.** A council that cannot be back-tested at all (its forecast
+raises a ``ValueError``) is listed in ``.skipped`` (council and reason) and in ``repr``; the
+England-wide tables count only the councils in ``.to_frame()``.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ import pandas as pd
 from . import _core
 from .data._categories import CATEGORIES
 from .data._tables import table
+from .data.baseline import TAPER_YEARS, TREND_LIMITS, TREND_YEARS
+from .data.baseline import _rate as _baseline_rate
 from .data.councils import council as _council
 from .data.councils import councils as _councils
 
@@ -56,9 +67,6 @@ if TYPE_CHECKING:
 
 MODELS = ("growth", "naive", "cohort")
 CATEGORY_IDS = list(CATEGORIES)
-TREND_YEARS = 3
-TAPER_YEARS = 5
-TREND_LIMITS = (-0.05, 0.25)
 ENGLAND = "E92000001"
 COLUMNS = ["council", "model", "origin", "year", "horizon", "item", "forecast", "actual", "error",
            "lo50", "hi50", "lo90", "hi90"]  # fmt: skip
@@ -66,6 +74,9 @@ COLUMNS = ["council", "model", "origin", "year", "horizon", "item", "forecast", 
 BAND_QUANTILES = (0.05, 0.25, 0.75, 0.95)
 BAND_PERSISTENCE = 0.5
 BAND_YEARS = 5
+#: The largest yearly growth shock the engine accepts (``MAX_RATE_SHOCK`` in
+#: src/scenario/uncertainty.rs): a band's standard deviation is capped here, with a note.
+MAX_BAND_SD = 0.25
 
 
 class BacktestError(ValueError):
@@ -113,11 +124,19 @@ def _cagr(total: pd.Series, end: int, years: int | None) -> float:
 
 
 def growth_rates(known: pd.DataFrame, england: pd.DataFrame, origin: int, horizon: int):
-    """The growth model's rates into census origin + t, t = 1 … horizon (see the module)."""
-    g_e = _cagr(england["total"], origin, None)
-    g_c = _cagr(known["total"], origin, TREND_YEARS)
-    if np.isnan(g_c):
-        g_c = _cagr(england["total"], origin, TREND_YEARS)
+    """The growth model's rates into census origin + t, t = 1 … horizon (see the module): the
+    baseline's rule (``data.baseline._rate``, the same function) on the censuses up to
+    ``origin``."""
+    council_t = known["total"].dropna()
+    england_t = england["total"].dropna()
+    council_t = council_t[council_t.index <= origin].astype(float)
+    england_t = england_t[england_t.index <= origin].astype(float)
+    if origin not in council_t.index or origin not in england_t.index:
+        return [float("nan")] * horizon
+    g_e = float(_baseline_rate(england_t, None)[0])
+    g_c = float(_baseline_rate(council_t, TREND_YEARS)[0])
+    if np.isnan(g_c):  # a single census by the origin: England's three-year rate
+        g_c = float(_baseline_rate(england_t, TREND_YEARS)[0])
     g_c = min(max(g_c, TREND_LIMITS[0]), TREND_LIMITS[1])
     return [g_e + (g_c - g_e) * max(0.0, 1 - t / TAPER_YEARS) for t in range(1, horizon + 1)]
 
@@ -208,10 +227,18 @@ def _cohort_scenario(c, origin: int, horizon: int) -> dict:
 
 
 def _forecast(
-    c, model: str, history, england, origin: int, horizon: int, n_paths: int = 0
+    c,
+    model: str,
+    history,
+    england,
+    origin: int,
+    horizon: int,
+    n_paths: int = 0,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame | None:
     """The forecast from ``origin``: EHCP lines by census year, with the simulated band columns
-    when ``n_paths`` > 0; None when the origin has no published total."""
+    when ``n_paths`` > 0; None when the origin has no published total. A band SD capped at
+    ``MAX_BAND_SD`` is said in ``notes``."""
     known = _known(history, origin)
     if origin not in known["total"].dropna().index:
         return None
@@ -231,14 +258,31 @@ def _forecast(
     frame = _lines(scenario, origin)
     if n_paths:
         sd = _growth_sd(known, _known(england, origin))
+        if sd > MAX_BAND_SD:
+            if notes is not None:
+                notes.append(
+                    f"{c.name}, origin {origin}: the SD of yearly growth of plans over the five "
+                    f"years to January {origin} is {sd:.3f}, above the largest shock the engine "
+                    f"accepts; its bands use {MAX_BAND_SD:.2f} (narrower than its own history)"
+                )
+            sd = MAX_BAND_SD
         frame = frame.join(_bands(scenario, sd, origin, n_paths))
     return frame
 
 
-def _rows(c, model: str, history, england, origins, horizon, n_paths: int = 0) -> list[tuple]:
+def _rows(
+    c,
+    model: str,
+    history,
+    england,
+    origins,
+    horizon,
+    n_paths: int = 0,
+    notes: list[str] | None = None,
+) -> list[tuple]:
     out = []
     for origin in origins:
-        f = _forecast(c, model, history, england, int(origin), horizon, n_paths)
+        f = _forecast(c, model, history, england, int(origin), horizon, n_paths, notes)
         if f is None:
             continue
         for h in range(1, horizon + 1):
@@ -264,9 +308,29 @@ def _rows(c, model: str, history, england, origins, horizon, n_paths: int = 0) -
 
 @dataclass(frozen=True)
 class Backtest:
-    """Forecasts made at each origin against what was later published."""
+    """Forecasts made at each origin against what was later published.
+
+    ``notes``: what was changed to run a forecast (a band SD capped at the engine's limit).
+    ``skipped``: (council, reason) for each council that could not be back-tested and is not
+    in the frame or the summary."""
 
     frame: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        f = self.frame
+        text = (
+            f"Backtest({len(f):,} comparisons, {f['council'].nunique()} council(s), "
+            f"models {', '.join(map(str, f['model'].unique())) or '-'})"
+        )
+        if self.skipped:
+            text += f"\nLeft out ({len(self.skipped)} council(s)):" + "".join(
+                f"\n  {name}: {why}" for name, why in self.skipped
+            )
+        if self.notes:
+            text += f"\nNotes ({len(self.notes)}):" + "".join(f"\n  {n}" for n in self.notes)
+        return text
 
     def to_frame(self) -> pd.DataFrame:
         """Columns: council, model, origin (January census the forecast was made from), year
@@ -277,7 +341,8 @@ class Backtest:
     def summary(self, item: str = "total") -> pd.DataFrame:
         """By model and horizon: n (forecasts), MAPE (%), bias (%) and median APE of ``item``;
         with ``bands=True`` (total EHCPs), coverage_50 and coverage_90: the share (%) of
-        outturns inside the simulated 50% and 90% bands (NaN without bands)."""
+        outturns inside the simulated 50% and 90% bands (NaN without bands). The frame's
+        ``attrs`` carry ``notes`` and ``skipped`` (councils left out, and why)."""
         f = self.frame[self.frame["item"] == item]
         pct = f["error"] / f["actual"].where(f["actual"] > 0)
         g = pd.DataFrame({"model": f["model"], "horizon": f["horizon"], "ape": pct.abs() * 100,
@@ -301,6 +366,8 @@ class Backtest:
                 .mean()
             )
             out[name] = share.reindex(out.index)
+        out.attrs["notes"] = list(self.notes)
+        out.attrs["skipped"] = list(self.skipped)
         return out
 
     def plot(self, ax: Axes | None = None, item: str = "total") -> Axes:
@@ -350,8 +417,9 @@ def backtest(
     _check(model, horizon)
     c = _council(council)
     paths = _paths(bands, n_paths)
-    rows = _rows(c, model, _load(c.area), _load(ENGLAND), list(origins), horizon, paths)
-    return Backtest(pd.DataFrame(rows, columns=COLUMNS))
+    notes: list[str] = []
+    rows = _rows(c, model, _load(c.area), _load(ENGLAND), list(origins), horizon, paths, notes)
+    return Backtest(pd.DataFrame(rows, columns=COLUMNS), tuple(notes))
 
 
 def _paths(bands: bool, n_paths: int) -> int:
@@ -364,13 +432,16 @@ def _paths(bands: bool, n_paths: int) -> int:
     return n_paths
 
 
-def _one(args) -> list[tuple]:
+def _one(args) -> tuple[list[tuple], list[str], list[tuple[str, str]]]:
+    """One council's rows, notes, and (council, reason) if it could not be back-tested."""
     name, model, origins, horizon, n_paths = args
     c = _council(name)
+    notes: list[str] = []
     try:
-        return _rows(c, model, _load(c.area), _load(ENGLAND), origins, horizon, n_paths)
-    except ValueError:  # a council the method cannot calibrate at some origin: left out
-        return []
+        rows = _rows(c, model, _load(c.area), _load(ENGLAND), origins, horizon, n_paths, notes)
+    except ValueError as e:  # a council the method cannot run at some origin: left out, said
+        return [], [], [(name, f"{type(e).__name__}: {' '.join(str(e).split())}")]
+    return rows, notes, []
 
 
 def backtest_all(
@@ -384,7 +455,8 @@ def backtest_all(
 ) -> Backtest:
     """Back-test ``model`` for every council; ``.summary()`` is the England-wide accuracy
     table. ``executor``: any ``concurrent.futures``-style executor (its ``map`` is used);
-    results equal the serial run, row for row."""
+    results equal the serial run, row for row. A council that cannot be back-tested is left
+    out and listed in ``.skipped`` with the reason; capped band SDs are listed in ``.notes``."""
     _check(model, horizon)
     names = _councils()["name"].tolist()
     paths = _paths(bands, n_paths)
@@ -393,6 +465,8 @@ def backtest_all(
 
         _refuse_fork_after_threads(executor)
     jobs = [(n, model, list(origins), horizon, paths) for n in names]
-    results = executor.map(_one, jobs) if executor is not None else map(_one, jobs)
-    rows = [r for part in results for r in part]
-    return Backtest(pd.DataFrame(rows, columns=COLUMNS))
+    results = list(executor.map(_one, jobs) if executor is not None else map(_one, jobs))
+    rows = [r for part, _, _ in results for r in part]
+    notes = tuple(n for _, part, _ in results for n in part)
+    skipped = tuple(s for _, _, part in results for s in part)
+    return Backtest(pd.DataFrame(rows, columns=COLUMNS), notes, skipped)
