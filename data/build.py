@@ -14,8 +14,8 @@ missing (an empty CSV cell), never zero. The DfE publishes no row for an age wit
 the age-group tables such an age is 0, with a note, where the area-year's published age rows add
 up exactly to its published total (none suppressed), else missing, with a note giving the figures.
 ``manifest.json`` records which years of each table come from which release
-(``release_years``; ``dsg.data.sources()`` reads it). Which placement column goes into which of the seven
-categories is decided once, in ``python/dsg_forecast/data/_categories.py``.
+(``release_years``; ``dsg.data.sources()`` reads it). Which placement column goes into which of
+the seven categories is decided once, in ``python/dsg_forecast/data/_categories.py``.
 """
 
 from __future__ import annotations

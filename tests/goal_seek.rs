@@ -436,13 +436,21 @@ fn a_rate_set_by_year_has_its_average_as_base_value_the_centre_of_its_default_ra
     let s = Scenario::from_path(std::path::Path::new(path)).unwrap();
     let by_hand = (5.0 * 0.062 + 9.0 * 0.043) / 14.0;
     let ranges = default_ranges(&s);
-    let (_, lo, hi) = ranges.iter().find(|r| r.0 == "ehcp_growth").unwrap().clone();
+    let (_, lo, hi) = ranges
+        .iter()
+        .find(|r| r.0 == "ehcp_growth")
+        .unwrap()
+        .clone();
     let t = tornado(&s, "closing_deficit", &ranges).unwrap();
     let bar = t.bars.iter().find(|b| b.driver == "ehcp_growth").unwrap();
     assert_relative_eq!(bar.base_value, by_hand, max_relative = 1e-14);
     assert_relative_eq!(bar.base_value - lo, 0.03, max_relative = 1e-12);
     assert_relative_eq!(hi - bar.base_value, 0.03, max_relative = 1e-12);
     // A rate the same every year keeps it: BCP's 2% inflation.
-    let infl = t.bars.iter().find(|b| b.driver == "unit_cost_inflation").unwrap();
+    let infl = t
+        .bars
+        .iter()
+        .find(|b| b.driver == "unit_cost_inflation")
+        .unwrap();
     assert_relative_eq!(infl.base_value, 0.02, max_relative = 1e-14);
 }

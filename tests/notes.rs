@@ -86,6 +86,22 @@ fn fractional_plans_with_a_source_note_saying_how_are_not_questioned() {
 }
 
 #[test]
+fn a_base_year_growth_with_a_source_note_is_not_questioned() {
+    let schedule = "{ \"2024-25\" = 0.5, \"2025-26\" = 0.03 }";
+    let unused = |n: &[String]| n.iter().any(|x| x.contains("is not used"));
+    assert!(unused(&notes(&scenario(
+        "5_000_000",
+        "100",
+        "10_000",
+        schedule,
+        ""
+    ))));
+    let extra = "[sources]\n\"funding.hnb_growth\" = \"taper from the council's rate\"\n";
+    let s = scenario("5_000_000", "100", "10_000", schedule, extra);
+    assert!(!unused(&notes(&s)), "{:?}", notes(&s));
+}
+
+#[test]
 fn a_growth_rate_for_the_base_year_is_noted_as_unused() {
     // The 2024-25 value is the growth *into* 2024-25, whose values are given directly.
     let s = scenario(

@@ -806,7 +806,13 @@ fn batch_values_outside_a_valid_scenario_are_named_not_floored() {
     let paths: Vec<String> = e.issues().iter().map(|i| i.path.clone()).collect();
     assert_eq!(
         paths,
-        ["values[0, 0]", "values[1, 0]", "values[1, 1]", "values[2, 0]", "values[2, 1]"]
+        [
+            "values[0, 0]",
+            "values[1, 0]",
+            "values[1, 1]",
+            "values[2, 0]",
+            "values[2, 1]"
+        ]
     );
     let text = e.to_string();
     assert!(text.contains("from -1.0330 to 0.9380"), "{text}");

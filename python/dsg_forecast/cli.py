@@ -2,7 +2,8 @@
 
     dsg-forecast project FILE [--json | --csv [PATH]] [--all] [--unmitigated] [--chart PNG]
     dsg-forecast check FILE
-    dsg-forecast roll-forward FILE --to 2025-26 [--horizon-end 2039-40] -o NEW.toml|.json|.xlsx [--force]
+    dsg-forecast roll-forward FILE --to 2025-26 [--horizon-end 2039-40] -o NEW.toml [--force]
+        (-o NEW.json, or NEW.xlsx for an input workbook)
     dsg-forecast councils [SEARCH]
     dsg-forecast history COUNCIL [--by placement|age|total]
     dsg-forecast baseline COUNCIL [--base-year 2024-25] [--opening-deficit 63e6] [-o plan.toml]

@@ -65,6 +65,11 @@ pub fn input_notes(s: &Scenario) -> Vec<String> {
         growth.push((format!("cost.non_plan.{n}.growth"), &line.growth));
     }
     for (path, sch) in growth {
+        // (A schedule whose source note says how it was worked out, as a public-data
+        // baseline's taper does, is not questioned.)
+        if s.sources.contains_key(&path) {
+            continue;
+        }
         if let Some((label, v)) = unused_base_growth(sch, base) {
             let next = base.plus(1);
             notes.push(format!(

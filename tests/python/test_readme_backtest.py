@@ -36,11 +36,16 @@ def test_growth_and_naive_columns_are_what_backtest_all_gives(summaries):
         assert (r[2], r[3]) == (f"{g['mape']:.1f}", f"{g['bias']:+.1f}")
         assert (r[4], r[5]) == (f"{n['mape']:.1f}", f"{n['bias']:+.1f}")
 
+
 def test_the_naive_count_sentence(summaries):
     text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     m = re.search(r"naive has (\d+) fewer at horizons 1 and 2 and (\d+) fewer at 3 and 4", text)
     assert m, "README lost the sentence on naive's count"
     gap = (summaries["growth"]["n"] - summaries["naive"]["n"]).to_dict()
     assert (gap[1], gap[2], gap[3], gap[4], gap[5]) == (
-        int(m[1]), int(m[1]), int(m[2]), int(m[2]), 0
+        int(m[1]),
+        int(m[1]),
+        int(m[2]),
+        int(m[2]),
+        0,
     )
