@@ -702,6 +702,9 @@ _MIT_COLUMNS_OLD = 9
 #: Largest input workbook read, in bytes (one written by write_input_workbook is about 20 KB).
 _MAX_WORKBOOK_BYTES = 100_000_000
 
+#: Units of Assumptions fields that are not numbers (no stand-in when unreadable).
+_NOT_NUMBERS = ("date, e.g. 2028-03-31", "year, e.g. 2024-25", "text", "TRUE or FALSE")
+
 #: Values outside a table listed one by one on each sheet (the rest are counted).
 _MAX_STRAY = 20
 
@@ -718,6 +721,13 @@ class _Reader:
         self.tables: dict[str, _sheets.Table] = {}
         self.layouts: dict[str, tuple[int, int | None, tuple[str, ...]]] = {}
         self._counted = [0]
+        #: Where each value came from, "sheet 'Yearly' cell F4", by (field path, year or
+        #: None): so the scenario's own validation can name the cell too.
+        self.cells: dict[tuple[str, str | None], str] = {}
+
+    def came_from(self, ws, cell, field: str, year: str | None = None) -> None:
+        """Record that ``field`` (in ``year``) was read from ``cell``."""
+        self.cells[(field, year)] = f"sheet {ws.title!r} cell {cell.coordinate}"
 
     def bad(self, message: str) -> None:
         """Record a problem (a message naming the sheet and cell); the cell reads as None."""
@@ -952,11 +962,77 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(f"{path}: no such file") from None
     except Exception as e:  # openpyxl raises several types for a file that is not xlsx
         raise ScenarioError(f"{path}: not an Excel workbook ({e})") from None
+    reader = _Reader(wb, str(path))
     try:
-        data = _read_tables(_Reader(wb, str(path)), path)
+        data = _read_tables(reader, path)
+    except ScenarioError as e:
+        # Cells that could not be read: also check the values that could, so every problem
+        # in the workbook is listed at once (only those with a cell to name: the others may
+        # come from what could not be read).
+        more = _value_problems(reader)
+        if not more:
+            raise
+        raise _listed(str(path), reader.problems + more, e.issues) from None
     finally:
         wb.close()
-    return Scenario.from_dict(data)
+    try:
+        return Scenario.from_dict(data)
+    except ScenarioError as e:
+        raise _with_cells(e, reader.cells, str(path)) from None
+
+
+def _value_problems(r: _Reader) -> list[str]:
+    """The scenario's own checks on what could be read, as "sheet 'X' cell C: field = value:
+    rule" lines, for the values read from a named cell only."""
+    data = getattr(r, "data", None)
+    if not data:
+        return []
+    try:
+        Scenario.from_dict(data)
+    except ScenarioError as e:
+        out = []
+        for i in getattr(e, "issues", None) or []:
+            where = r.cells.get((i.get("path"), i.get("year")))
+            if where:
+                field = i["path"] + (f"[{i['year']}]" if i.get("year") else "")
+                out.append(f"{r.path}: {where}: {field} = {i.get('value')}: {i['message']}")
+        return out
+    return []
+
+
+def _listed(path: str, problems: list[str], issues: list[dict]) -> ScenarioError:
+    """One ScenarioError listing ``problems`` (each "path: ...")."""
+    listed = "\n".join(f"  - {m.removeprefix(path + ': ')}" for m in problems)
+    err = ScenarioError(f"{path}: {len(problems)} problems:\n{listed}")
+    err.issues = [
+        {"path": None, "year": None, "value": None, "message": m} for m in problems
+    ]
+    return err
+
+
+def _with_cells(
+    e: ScenarioError, cells: dict[tuple[str, str | None], str], path: str
+) -> ScenarioError:
+    """The scenario's validation error, each problem prefixed with the workbook's sheet and
+    cell it came from where known (``sheet 'Yearly' cell F4: funding.block_transfer[2026-27]
+    = 0.03: …``)."""
+    issues = list(getattr(e, "issues", None) or [])
+    if not issues or not any((i.get("path"), i.get("year")) in cells for i in issues):
+        return e
+    lines = []
+    for i in issues:
+        field = i["path"] + (f"[{i['year']}]" if i.get("year") else "")
+        value = f" = {i['value']}" if i.get("value") is not None else ""
+        where = cells.get((i["path"], i.get("year"))) or cells.get((i["path"], None))
+        lines.append(f"{where}: " * bool(where) + f"{field}{value}: {i['message']}")
+    n = len(lines)
+    if n == 1:
+        text = f"{path}: {lines[0]}"
+    else:
+        text = f"{path}: {n} problems:\n" + "\n".join(f"  - {x}" for x in lines)
+    err = ScenarioError(text)
+    err.issues = [{**i, "cell": cells.get((i["path"], i.get("year")))} for i in issues]
+    return err
 
 
 def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -1003,6 +1079,7 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             )
             continue
         base_year_row |= field == "meta.base_year"
+        before = len(r.problems)
         if unit == "date, e.g. 2028-03-31":
             v = r.date(ws, row[1], field, required)
         elif unit == "year, e.g. 2024-25":
@@ -1017,6 +1094,11 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             v = r.number(ws, row[1], field, required)
         if v is not None:
             put(field, v)
+            r.came_from(ws, row[1], field)
+        elif len(r.problems) > before and unit not in _NOT_NUMBERS:
+            # An unreadable number (already a problem): 0 stands in, so the other values can
+            # still be checked; it is never a scenario (the problem is raised first).
+            put(field, 0.0)
         note = r.text(ws, row[4], "source note", False) if len(row) > 4 else None
         if note:
             key = field.removesuffix(".base") if field.startswith("cost.non_plan.") else field
@@ -1057,6 +1139,8 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             )
             continue
         cells = r.under(row, 4, header)
+        for y, c in cells:
+            r.came_from(ws, c, field, y)
         if kind == "amounts":
             vals = {y: r.number(ws, c, f"{field} {y}", False) for y, c in cells}
             vals = {y: v for y, v in vals.items() if v is not None}
@@ -1066,6 +1150,13 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         if not cells or kind == "rate?" and all(c.value in (None, "") for _, c in cells):
             continue
         values = [r.number(ws, c, f"{field} {y}", True) for y, c in cells]
+        if any(v is None for v in values):
+            # Unreadable cells (already problems): 0 stands in, so the row's other values can
+            # still be checked; it is never a scenario (the problems are raised first).
+            for (y, _), v in zip(cells, values, strict=True):
+                if v is None:
+                    r.cells.pop((field, y), None)
+            values = [0.0 if v is None else v for v in values]
         if field in steps_rows:
             where, listed = steps_rows.pop(field)
             if all(v is not None for v in values):
@@ -1098,13 +1189,22 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         label = r.text(ws, row[1], "label", False)
         if label and (labels_given or label != dict(DFE_CATEGORIES).get(cat, cat)):
             put(f"demand.labels.{cat}", label)
-        put(f"demand.base_plans.{cat}", r.number(ws, row[2], f"EHCPs for {cat}", True))
-        put(f"cost.unit_cost.{cat}", r.number(ws, row[3], f"unit cost for {cat}", True))
+        # (An unreadable number, already a problem, reads as 0 so the other values can still
+        # be checked; it is never a scenario.)
+        for field, cell, what in (
+            (f"demand.base_plans.{cat}", row[2], f"EHCPs for {cat}"),
+            (f"cost.unit_cost.{cat}", row[3], f"unit cost for {cat}"),
+        ):
+            v = r.number(ws, cell, what, True)
+            put(field, 0.0 if v is None else v)
+            if v is not None:
+                r.came_from(ws, cell, field)
         overflow = r.text(ws, row[4], "overflow", False) if len(row) > 4 else None
         if overflow:
             put(f"capacity.{cat}.overflow", overflow)
         for k, (y, c) in enumerate(r.under(row, 6, mix_header)):
-            mixes[k][cat] = r.number(ws, c, f"share of {cat} in {y}", True)
+            share = r.number(ws, c, f"share of {cat} in {y}", True)
+            mixes[k][cat] = 0.0 if share is None else share
     if mix_years:
         data.setdefault("demand", {})["mix"] = [
             {"year": y, "shares": s} for y, s in zip(mix_years, mixes, strict=False)
@@ -1205,5 +1305,6 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         data["sources"] = sources
     # Every cell problem at once, before the scenario's own validation (which lists every
     # problem in the values).
+    r.data = data  # what could be read, for the value checks that follow a cell problem
     r.check()
     return data

@@ -87,6 +87,36 @@ def test_merged_value_cells_are_named_not_read_as_blank(tmp_path):
     assert "sheet 'Yearly' cells E3:G3 are merged; unmerge them" in text
 
 
+def test_values_out_of_range_name_their_cells_with_unreadable_cells_in_one_error(tmp_path):
+    # A value the scenario's own checks refuse names its sheet and cell, and is listed with
+    # the cells that could not be read at all, not only after they are mended.
+    def edit(wb):
+        cell_of(wb["Yearly"], "funding.block_transfer")[5].value = 0.9  # column F
+        cell_of(wb["Yearly"], "funding.hnb_growth")[4].value = "3%"  # column E
+        wb["Placements"]["C2"].value = -5
+        cell_of(wb["Assumptions"], "funding.hnb")[1].value = "fifty million"
+
+    text = problems(edited(tmp_path, edit))
+    ws = __import__("openpyxl").load_workbook(tmp_path / "edited.xlsx")
+    hnb = cell_of(ws["Assumptions"], "funding.hnb")[1].coordinate
+    bt = cell_of(ws["Yearly"], "funding.block_transfer")[5].coordinate
+    growth = cell_of(ws["Yearly"], "funding.hnb_growth")[4].coordinate
+    year = ws["Yearly"]["F1"].value
+    assert text.startswith(f"{tmp_path / 'edited.xlsx'}: 4 problems:"), text
+    assert f"sheet 'Assumptions' cell {hnb} (funding.hnb) = 'fifty million'" in text
+    assert f"sheet 'Yearly' cell {growth} (funding.hnb_growth" in text
+    assert f"sheet 'Yearly' cell {bt}: funding.block_transfer[{year}] = 0.9: expected" in text
+    assert "sheet 'Placements' cell C2: demand.base_plans." in text and "= -5: expected" in text
+
+
+def test_a_value_out_of_range_alone_names_its_cell(tmp_path):
+    def edit(wb):
+        wb["Placements"]["C2"].value = -5
+
+    text = problems(edited(tmp_path, edit))
+    assert "sheet 'Placements' cell C2: demand.base_plans." in text and "= -5" in text
+
+
 def test_fractional_ramp_years_and_horizon(tmp_path):
     def edit(wb):
         wb["Mitigations"]["C2"].value = 1.5
