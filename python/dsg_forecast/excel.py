@@ -1004,9 +1004,7 @@ def _listed(path: str, problems: list[str], issues: list[dict]) -> ScenarioError
     """One ScenarioError listing ``problems`` (each "path: ...")."""
     listed = "\n".join(f"  - {m.removeprefix(path + ': ')}" for m in problems)
     err = ScenarioError(f"{path}: {len(problems)} problems:\n{listed}")
-    err.issues = [
-        {"path": None, "year": None, "value": None, "message": m} for m in problems
-    ]
+    err.issues = [{"path": None, "year": None, "value": None, "message": m} for m in problems]
     return err
 
 

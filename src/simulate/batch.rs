@@ -209,9 +209,11 @@ fn check_bounds(
     let (rate_lo, rate_hi) = Driver::EhcpGrowth.allowed();
     let (size_lo, size_hi) = Driver::Mitigation(0, String::new()).allowed();
     let later = |v: &[f64], pick: &dyn Fn(usize) -> usize| -> (f64, f64) {
-        (1..h).map(|t| v[pick(t)]).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(x), b.max(x))
-        })
+        (1..h)
+            .map(|t| v[pick(t)])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(x), b.max(x))
+            })
     };
     // Per column: the values allowed, and what they are.
     let ranges: Vec<(f64, f64, &str)> = drivers
@@ -221,11 +223,13 @@ fn check_bounds(
                 BatchDriver::EhcpGrowth => later(&m.plan_growth, &|t| t),
                 BatchDriver::HnbGrowth => later(&m.hnb_growth, &|t| t),
                 BatchDriver::Inflation => {
-                    let all: Vec<(f64, f64)> =
-                        (0..nc).map(|c| later(&m.inflation, &|t| t * nc + c)).collect();
-                    all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, y)| {
-                        (a.min(*x), b.max(*y))
-                    })
+                    let all: Vec<(f64, f64)> = (0..nc)
+                        .map(|c| later(&m.inflation, &|t| t * nc + c))
+                        .collect();
+                    all.iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, y)| {
+                            (a.min(*x), b.max(*y))
+                        })
                 }
                 BatchDriver::InflationCategory(c) => later(&m.inflation, &|t| t * nc + c),
                 BatchDriver::Delivery(_) => return (size_lo, size_hi, "a mitigation's size"),
@@ -268,7 +272,10 @@ fn check_bounds(
         issues.push(
             Issue::new(
                 "values",
-                format!("{} more values are outside their range", bad.len() - MAX_LISTED),
+                format!(
+                    "{} more values are outside their range",
+                    bad.len() - MAX_LISTED
+                ),
             )
             .with_value(format!("{} values", bad.len())),
         );
