@@ -34,15 +34,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     pr = sub.add_parser("project", help="project a scenario and print the table in £m")
-    pr.add_argument("file", help="scenario file (.toml or .json)")
+    pr.add_argument("file", help="scenario file (.toml, .json or an .xlsx input workbook)")
     out = pr.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print every line in £ as JSON")
+    out.add_argument(
+        "--json", action="store_true",
+        help="print every line as JSON (money in £, EHCPs in plans, unit costs in £ a plan)",
+    )  # fmt: skip
     out.add_argument(
         "--csv",
         nargs="?",
         const="-",
         metavar="PATH",
-        help="write every line in £ as CSV to PATH (stdout when no PATH)",
+        help="write every line as CSV to PATH, stdout when no PATH (money in £, EHCPs in "
+        "plans, unit costs in £ a plan)",
     )
     pr.add_argument("--all", action="store_true", help="print every line, not just the summary")
     pr.add_argument(
@@ -60,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         "roll-forward",
         help="write the plan rolled forward to a later base year (actuals where given)",
     )
-    rf.add_argument("file", help="scenario file (.toml or .json)")
+    rf.add_argument("file", help="scenario file (.toml, .json or an .xlsx input workbook)")
     rf.add_argument("--to", required=True, metavar="YEAR", help="new base year, e.g. 2025-26")
     rf.add_argument(
         "--horizon-end", metavar="YEAR", help="last projected year (default: the plan's)"

@@ -61,6 +61,13 @@ def _bad(path: str, value: object, message: str) -> ScenarioError:
 _bad_all = problems_error
 
 
+def _share(p: float) -> str:
+    """A share as a percentage with one decimal, or two significant figures below 0.1%, so a
+    few paths in many never read as 0.0%: 0.25 → "25.0%", 3e-5 → "0.003%"."""
+    pct = 100 * p
+    return f"{pct:.1f}%" if pct >= 0.1 or pct == 0 else f"{pct:.2g}%"
+
+
 def _is_number(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
@@ -187,9 +194,10 @@ class Simulation:
         if not self.capped_paths:
             return out
         shares = self.capped_by_mitigation
-        which = ", ".join(f"{name} ({v:.1%})" for name, v in shares[shares > 0].items())
+        which = ", ".join(f"{name} ({_share(v)})" for name, v in shares[shares > 0].items())
         return out + [
-            f"In {self.capped_share:.1%} of paths ({self.capped_paths:,}) a mitigation asked to "
+            f"In {self.capped_paths:,} of {self.n_paths:,} paths ({_share(self.capped_share)}) "
+            "a mitigation asked to "
             f"move or cease more plans than a category held, so the move was capped at the "
             f"plans there were: {which}. Those paths deliver less than the drawn delivery; "
             f"check the mitigation's size against the plans it acts on."

@@ -172,7 +172,7 @@ impl Dist {
                     bad("mean", mean, "expected a finite number");
                 }
                 if !(fin(sd) && sd >= 0.0) {
-                    bad("sd", sd, "a spread cannot be negative; expected sd ≥ 0");
+                    bad("sd", sd, "expected a finite spread, sd ≥ 0");
                 }
             }
             Dist::Lognormal { mu, sigma, shift } => {
@@ -180,11 +180,7 @@ impl Dist {
                     bad("mu", mu, "expected a finite number up to 5 (exp(5) ≈ 148)");
                 }
                 if !(fin(sigma) && (0.0..=3.0).contains(&sigma)) {
-                    bad(
-                        "sigma",
-                        sigma,
-                        "a spread cannot be negative; expected 0 to 3",
-                    );
+                    bad("sigma", sigma, "expected a spread from 0 to 3");
                 }
                 if !fin(shift) {
                     bad("shift", shift, "expected a finite number");

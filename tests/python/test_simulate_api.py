@@ -146,10 +146,19 @@ def test_capped_paths_are_reported():
     assert sim.capped_by_mitigation["bring home"] == sim.capped_share
     assert "capped" in repr(sim)
     assert len(sim.notes) == 1 and "bring home" in sim.notes[0]
+    assert sim.notes[0].startswith(f"In {sim.capped_paths:,} of 20,000 paths (")
     assert "Note:" in sim._repr_html_() and "bring home" in sim._repr_html_()
     # Same count on one thread and two.
     one = dsg.simulate(dsg.Scenario.from_toml_str(MOVER), n_paths=20_000, seed=3, threads=1)
     assert one.capped_paths == sim.capped_paths
+
+
+def test_a_small_share_of_paths_never_reads_as_zero():
+    from dsg_forecast.simulation import _share
+
+    assert [_share(x) for x in (0.25, 0.001, 3e-5, 0.0, 1.0)] == [
+        "25.0%", "0.1%", "0.003%", "0.0%", "100.0%"
+    ]  # fmt: skip
 
 
 def test_same_seed_same_numbers_any_threads(uncertain):
