@@ -91,7 +91,7 @@ fn also(more: &[Issue]) -> String {
         return String::new();
     }
     format!(
-        "\nand {} more field{} with the wrong type or missing:\n{}",
+        "\nand {} more problem{}:\n{}",
         more.len(),
         if more.len() == 1 { "" } else { "s" },
         render(more)

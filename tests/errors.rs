@@ -495,7 +495,7 @@ fn every_field_with_the_wrong_type_or_missing_is_reported_at_once() {
     }
     let shown = e.to_string();
     assert!(
-        shown.contains("line") && shown.contains("and 3 more fields"),
+        shown.contains("line") && shown.contains("and 3 more problems"),
         "{shown}"
     );
     assert!(shown.contains("missing field `base_year`"), "{shown}");
@@ -667,4 +667,19 @@ fn a_key_repeated_in_a_json_map_is_an_error_naming_it() {
             "{msg}"
         );
     }
+}
+
+#[test]
+fn a_misspelt_required_field_is_named_with_the_missing_one() {
+    // `hbn` for `hnb`: the parser stops at the missing `hnb`; the unknown `hbn` is why.
+    let text = toml(&OK).replace("hnb = 1_000_000", "hbn = 1_000_000");
+    let e = Scenario::from_toml_str(&text).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert!(paths.contains(&"funding.hbn".to_string()), "{e}");
+    let shown = e.to_string();
+    assert!(shown.contains("missing field `hnb`"), "{shown}");
+    assert!(
+        shown.contains("funding.hbn") && shown.contains("unknown field"),
+        "{shown}"
+    );
 }

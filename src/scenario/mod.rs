@@ -519,14 +519,14 @@ impl Scenario {
             ));
         };
         let ignoring = serde_ignored::Deserializer::new(de, &mut note_unknown);
-        let parsed: Scenario = serde_path_to_error::deserialize(ignoring).map_err(|e| {
-            let path = field_path(e.path());
-            ScenarioError::Parse {
-                format,
-                message: plain_types(e.inner().to_string().trim_end()),
-                path,
-                more: Vec::new(),
-            }
+        let result: Result<Scenario, _> = serde_path_to_error::deserialize(ignoring);
+        // The parser stops at the first type error or missing field; the unknown keys met
+        // before it are listed with it (a misspelt `hbn` is why `hnb` is missing).
+        let parsed = result.map_err(|e| ScenarioError::Parse {
+            format,
+            message: plain_types(e.inner().to_string().trim_end()),
+            path: field_path(e.path()),
+            more: std::mem::take(&mut unknown),
         })?;
         let mut issues = unknown;
         issues.extend(validate::validate(&parsed));
@@ -626,21 +626,25 @@ fn plain_types(message: &str) -> String {
 
 /// A field error (wrong type or missing) with every other such field in the file added
 /// (`more(path)` finds them, given the first one's path; it finds none in text that does not
-/// parse, so a syntax error stays alone). Other errors pass unchanged.
+/// parse, so a syntax error stays alone), and the unknown keys already found. Other errors
+/// pass unchanged.
 fn with_more(e: ScenarioError, more: impl FnOnce(&str) -> Vec<Issue>) -> ScenarioError {
     match e {
         ScenarioError::Parse {
             format,
             path,
             message,
-            more: none,
-        } if none.is_empty() => {
-            let more = more(&path);
+            more: unknown,
+        } => {
+            // Every other wrong type or missing field, then the unknown keys met before the
+            // parser stopped (from_deserializer puts those in `more`).
+            let mut all = more(&path);
+            all.extend(unknown);
             ScenarioError::Parse {
                 format,
                 path,
                 message,
-                more,
+                more: all,
             }
         }
         other => other,
