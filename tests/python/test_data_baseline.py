@@ -161,3 +161,22 @@ def test_the_baseline_carries_the_published_history_as_actuals():
     d["sources"] = {k: v for k, v in d["sources"].items() if not k.startswith("actuals")}
     bare = dsg.project(dsg.Scenario.from_dict(d)).to_frame()
     assert bare.equals(p.to_frame().loc[bare.index])
+
+
+def test_the_ap_line_note_shows_its_arithmetic():
+    # BCP: the AP outturn less the base year's hospital/AP plans at the special rate, both in
+    # the outturn year's prices; the note gives each figure, and they give the line.
+    import re
+
+    s = dsg.Scenario.from_public_data("BCP", opening_deficit=63e6)
+    note = s.sources["cost.non_plan"]
+    m = re.search(
+        r"deductions \(£([\d,]+)\), less the ([\d.]+) hospital/AP plans of 2024-25 that are "
+        r"costed as plans, at the special rate of (\d{4}-\d{2}) \(x £([\d,]+)\), so they are "
+        r"not counted twice \(£([\d,]+)\)",
+        note,
+    )
+    assert m, note
+    spend, n, unit, line = (float(m[i].replace(",", "")) for i in (1, 2, 4, 5))
+    assert abs(spend - n * unit - line) <= 0.5 + 0.05 * unit  # n is shown to one decimal
+    assert n == s.to_dict()["demand"]["base_plans"]["hospital_ap"]

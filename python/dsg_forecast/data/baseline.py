@@ -338,7 +338,11 @@ def costs(c: Council, base: int, plans: dict, sources: dict, notes: list) -> dic
                                "hospital education services + hospital academy deductions"),
         "alternative_provision": (max(0.0, float(src["ap_spend"]) * scale - ap_plans_cost),
                                   "AP/PRU place funding, top-ups and AP services + AP place "
-                                  "deductions, less the hospital/AP plans costed as plans"),
+                                  f"deductions (£{float(src['ap_spend']) * scale:,.0f}), less "
+                                  f"the {plans['hospital_ap']:.1f} hospital/AP plans of "
+                                  f"{_label(base)} that are costed as plans, at the special "
+                                  f"rate of {year} (x £{pool_cost['special'] / f:,.0f}), so "
+                                  "they are not counted twice"),
     }  # fmt: skip
     non_plan = {k: {"base": round(v * f), "growth": PROJECTED_INFLATION} for k, (v, _) in
                 lines.items()}  # fmt: skip
