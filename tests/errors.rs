@@ -683,3 +683,14 @@ fn a_misspelt_required_field_is_named_with_the_missing_one() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_date_without_quotes_is_told_it_needs_them() {
+    let text = format!("{}\n[financing]\noverride_end = 2028-03-31\n", toml(&OK));
+    let e = Scenario::from_toml_str(&text).unwrap_err().to_string();
+    assert!(
+        e.contains("a date or year needs quotes, e.g. \"2028-03-31\""),
+        "{e}"
+    );
+    assert!(!e.contains("invalid type: map"), "{e}");
+}

@@ -91,7 +91,11 @@ class Scenario:
         years are written as text, e.g. ``"2024-25"``."""
         if not isinstance(data, Mapping):
             raise _problems([("(scenario)", data, "expected a dict of sections")])
-        return cls(_core.Scenario.from_json_str(json.dumps(_plain_tree(data), allow_nan=True)))
+        text = json.dumps(_plain_tree(data), allow_nan=True)
+        try:
+            return cls(_core.Scenario.from_json_str(text))
+        except ScenarioError as e:
+            raise _without_json_position(e) from None
 
     @classmethod
     def from_public_data(
@@ -242,6 +246,21 @@ class Scenario:
             for k, v in rows
         )
         return f"<b>{html.escape(self.name)}</b><table>{body}</table>"
+
+
+def _without_json_position(e: ScenarioError) -> ScenarioError:
+    """An error about values given from Python, without the "JSON error:" prefix and the line
+    and column of the JSON text they were passed through, which the user never saw."""
+    text = str(e)
+    plain = re.sub(r" at line \d+ column \d+", "", text.removeprefix("JSON error: "))
+    if plain == text:
+        return e
+    err = ScenarioError(plain)
+    err.issues = [
+        {**i, "message": re.sub(r" at line \d+ column \d+", "", i["message"])}
+        for i in (getattr(e, "issues", None) or [])
+    ]
+    return err
 
 
 #: Largest scenario file read, in bytes (a scenario is a few kilobytes).

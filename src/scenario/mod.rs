@@ -612,6 +612,19 @@ impl Scenario {
 
 /// The parser's type names in plain English ("expected f64" → "expected a number").
 fn plain_types(message: &str) -> String {
+    // A TOML date or time without quotes (`override_end = 2028-03-31`) reaches a text field
+    // as a "map" (how the toml crate hands over a datetime).
+    let message = if message.contains("invalid type: map, expected a string")
+        && message.contains("| ")
+        && message.lines().any(|l| is_bare_date(l))
+    {
+        message.replace(
+            "invalid type: map, expected a string",
+            "a date or year needs quotes, e.g. \"2028-03-31\" or \"2025-26\"",
+        )
+    } else {
+        message.to_string()
+    };
     message
         .replace(
             "expected f64",
@@ -622,6 +635,21 @@ fn plain_types(message: &str) -> String {
             "expected a string",
             "expected text in quotes, e.g. \"2025-26\"",
         )
+}
+
+/// Does a line of a TOML error's excerpt (`5 | override_end = 2028-03-31`) hold a bare
+/// (unquoted) date after its `=`?
+fn is_bare_date(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(_, v)| {
+        let v = v.trim();
+        let b = v.as_bytes();
+        b.len() >= 10
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[5..7].iter().all(u8::is_ascii_digit)
+            && b[7] == b'-'
+            && b[8..10].iter().all(u8::is_ascii_digit)
+    })
 }
 
 /// A field error (wrong type or missing) with every other such field in the file added

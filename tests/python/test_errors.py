@@ -203,6 +203,15 @@ def test_the_cli_refuses_a_named_pipe_with_exit_code_2(run_cli, tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_an_error_from_python_values_cites_no_json_position(bcp):
+    # The values pass through JSON on their way to Rust; the user never saw that text.
+    with pytest.raises(dsg.ScenarioError) as e:
+        bcp.replace({"funding.hnb": "a lot"})
+    assert str(e.value).startswith("funding.hnb: invalid type")
+    assert "line 1 column" not in str(e.value) and "JSON" not in str(e.value)
+    assert all("line 1 column" not in i["message"] for i in e.value.issues)
+
+
 def test_a_type_error_from_python_names_the_field(bcp):
     with pytest.raises(dsg.ScenarioError, match=r"funding\.hnb: invalid type"):
         bcp.replace({"funding.hnb": "a lot"})
