@@ -54,8 +54,14 @@ def run(args: argparse.Namespace) -> int:
 
     from .scenario import Scenario
 
-    if args.output and Path(args.output).exists() and not args.force:
-        raise FileExistsError(f"-o {args.output}: already exists; pass --force to replace it")
+    if args.output:
+        from ._io import resolve_output
+
+        # A path that is not a regular file is refused first, even with --force (so the
+        # message never suggests --force for it).
+        resolve_output(args.output, overwrite=True)
+        if Path(args.output).exists() and not args.force:
+            raise FileExistsError(f"-o {args.output}: already exists; pass --force to replace it")
 
     s = Scenario.from_public_data(
         args.council, base_year=args.base_year, horizon=args.horizon,

@@ -45,3 +45,13 @@ def test_baseline_without_opening_deficit_says_what_to_pass(run_cli):
     r = run_cli("baseline", "Bournemouth, Christchurch and Poole")
     assert r.returncode == 2
     assert "--opening-deficit" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_baseline_to_a_named_pipe_is_refused_without_suggesting_force(run_cli, tmp_path):
+    import os
+
+    fifo = tmp_path / "out.toml"
+    os.mkfifo(fifo)
+    r = run_cli("baseline", "BCP", "--opening-deficit", "63e6", "-o", fifo)
+    assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
+    assert "--force" not in r.stderr.replace("even with --force", "")
