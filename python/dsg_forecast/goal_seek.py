@@ -22,7 +22,7 @@ import html
 from dataclasses import dataclass
 
 from . import _core
-from ._args import bad_argument, financial_year, format_value, real_number
+from ._args import bad_argument, financial_year, format_value, problems_error, real_number
 from ._format import pounds_m
 from .projection import Projection
 from .scenario import Scenario, ScenarioError
@@ -135,25 +135,49 @@ def goal_seek(
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"goal_seek() takes a Scenario, not {type(scenario).__name__}")
+    # Every bad argument in one error (the values as they are shown).
+    problems: list[tuple[str, object, str]] = []
+
+    def checked(check, *args):
+        try:
+            return check(*args)
+        except ScenarioError as e:
+            problems.extend((i["path"], i["value"], i["message"]) for i in e.issues)
+            return None
+
     if not isinstance(lever, str):
-        raise bad_argument("lever", lever, "expected a lever name as text, e.g. 'block_transfer'")
+        problems.append(
+            ("lever", repr(lever), "expected a lever name as text, e.g. 'block_transfer'")
+        )
     if not isinstance(target, str):
-        raise bad_argument("target", target, f"expected one of {', '.join(TARGETS)}")
-    year = financial_year("year", year)
-    from_year = financial_year("from_year", from_year)
-    amount = real_number("amount", amount, "an amount in pounds (0 = clear the deficit)")
-    tolerance = real_number("tolerance", tolerance, "an amount in pounds above 0")
+        problems.append(("target", repr(target), f"expected one of {', '.join(TARGETS)}"))
+    year = checked(financial_year, "year", year)
+    from_year = checked(financial_year, "from_year", from_year)
+    amount = checked(real_number, "amount", amount, "an amount in pounds (0 = clear the deficit)")
+    tolerance = checked(real_number, "tolerance", tolerance, "an amount in pounds above 0")
+    if tolerance is not None and not tolerance > 0:
+        problems.append(("tolerance", repr(tolerance), "expected an amount in pounds above 0"))
     b = None
     if bounds is not None:
         pair = list(bounds) if isinstance(bounds, (tuple, list)) else None
         if pair is None or len(pair) != 2:
-            raise bad_argument("bounds", bounds, "expected (low, high): two numbers, or None")
-        try:
-            b = (real_number("bounds[0]", pair[0]), real_number("bounds[1]", pair[1]))
-        except ScenarioError:
-            raise bad_argument("bounds", bounds, "expected (low, high): two numbers") from None
+            problems.append(("bounds", repr(bounds), "expected (low, high): two numbers, or None"))
+        else:
+            try:
+                lo, hi = real_number("bounds[0]", pair[0]), real_number("bounds[1]", pair[1])
+            except ScenarioError:
+                problems.append(("bounds", repr(bounds), "expected (low, high): two numbers"))
+            else:
+                if not lo < hi:
+                    problems.append((
+                        "bounds", repr(bounds),
+                        "the wrong way round or empty; expected (low, high) with low below high",
+                    ))  # fmt: skip
+                b = (lo, hi)
     if not isinstance(exact, bool):
-        raise bad_argument("exact", exact, "expected True or False")
+        problems.append(("exact", repr(exact), "expected True or False"))
+    if problems:
+        raise problems_error(problems, show=str)
     d = _core.goal_seek(scenario._core, lever, target, year, amount, b, from_year, tolerance, exact)
     new = Scenario(d.pop("scenario"))
     proj = Projection(d.pop("projection"), new)

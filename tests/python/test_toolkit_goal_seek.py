@@ -251,3 +251,13 @@ def test_in_year_deficit_target_with_an_amount():
         dsg.goal_seek(small(), "block_transfer", "in_year_balance", exact=True)
     with pytest.raises(dsg.ScenarioError, match="exact"):
         dsg.goal_seek(small(), "block_transfer", "in_year_balance", exact="yes")
+
+
+def test_every_bad_argument_is_listed_at_once():
+    s = small()
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.goal_seek(
+            s, "block_transfer", "in_year_balance", year="2030-32", tolerance=-1, bounds=(1, 0)
+        )
+    assert [i["path"] for i in e.value.issues] == ["year", "tolerance", "bounds"]
+    assert str(e.value).startswith("3 problems in the request:")
