@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import _core
-from ._args import bad_argument, format_value, real_number
+from ._args import bad_argument, format_value, problems_error, real_number
 from ._format import METRIC_LABELS, pounds_m
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -155,16 +155,24 @@ def tornado(
             ranges,
             "expected a dict of driver name: (low, high), e.g. {'hnb_growth': (0.02, 0.04)}",
         )
+    # Every problem in one error: the request's own, then (for what could be read) the
+    # engine's checks of each range.
+    problems: list[tuple[str, object, str]] = []
     given: dict[str, str] = {}
     for name, pair in (ranges or {}).items():
         path = f"ranges[{name!r}]"
         if not isinstance(name, str):
-            raise bad_argument("ranges", name, "expected driver names as text, e.g. 'hnb_growth'")
+            problems.append(
+                ("ranges", repr(name), "expected driver names as text, e.g. 'hnb_growth'")
+            )
+            continue
         key = _canonical(name, table)
         if key in given:
-            raise bad_argument(
-                path, pair, f"the same driver as ranges[{given[key]!r}] ({key}); give it once"
-            )
+            problems.append((
+                path, repr(pair),
+                f"the same driver as ranges[{given[key]!r}] ({key}); give it once",
+            ))  # fmt: skip
+            continue
         given[key] = name
         try:
             lo, hi = pair
@@ -173,16 +181,29 @@ def tornado(
                 real_number(path, hi, "(low, high): two numbers"),
             )
         except (TypeError, ValueError):
-            raise bad_argument(path, pair, "expected (low, high): two numbers") from None
+            problems.append((path, repr(pair), "expected (low, high): two numbers"))
+            table.pop(key, None)
     if drivers is not None:
         if isinstance(drivers, str):
-            raise bad_argument("drivers", drivers, "expected a list of driver names, not one name")
-        wanted = [_canonical(d, table) if isinstance(d, str) else d for d in drivers]
-        unknown = [d for d in wanted if d not in table]
-        if unknown:
-            raise bad_argument(
-                "drivers", unknown, f"unknown driver; expected some of {', '.join(table)}"
+            problems.append(
+                ("drivers", repr(drivers), "expected a list of driver names, not one name")
             )
-        table = {d: table[d] for d in dict.fromkeys(wanted)}
-    data = _core.tornado(scenario._core, metric, [(d, lo, hi) for d, (lo, hi) in table.items()])
+        else:
+            wanted = [_canonical(d, table) if isinstance(d, str) else d for d in drivers]
+            unknown = [d for d in wanted if d not in table]
+            if unknown:
+                problems.append((
+                    "drivers", repr(unknown),
+                    f"unknown driver; expected some of {', '.join(table)}",
+                ))  # fmt: skip
+            table = {d: table[d] for d in dict.fromkeys(wanted) if d in table}
+    request = [(d, lo, hi) for d, (lo, hi) in table.items()]
+    if problems:
+        if request:
+            try:
+                _core.tornado(scenario._core, metric, request)
+            except ScenarioError as e:
+                problems += [(i["path"], i["value"], i["message"]) for i in e.issues]
+        raise problems_error(problems, show=str)
+    data = _core.tornado(scenario._core, metric, request)
     return Tornado(data, scenario)

@@ -179,3 +179,15 @@ def test_the_frame_is_indexed_by_driver_as_the_docs_say():
         "<Tornado of closing_deficit over 1 driver; "
     )
     assert " over 2 drivers; " in repr(t)
+
+
+def test_every_bad_range_and_driver_is_listed_at_once():
+    s = bcp()
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.tornado(
+            s,
+            ranges={"hnb_growth": (float("nan"), 0.05), "interest_rate": (1, 0)},
+            drivers=["hnb_growth", "interest_rate", "foo"],
+        )
+    paths = [i["path"] for i in e.value.issues]
+    assert paths == ["drivers", 'ranges["hnb_growth"]', 'ranges["interest_rate"]'], paths
