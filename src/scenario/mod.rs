@@ -616,7 +616,7 @@ fn plain_types(message: &str) -> String {
     // as a "map" (how the toml crate hands over a datetime).
     let message = if message.contains("invalid type: map, expected a string")
         && message.contains("| ")
-        && message.lines().any(|l| is_bare_date(l))
+        && message.lines().any(is_bare_date)
     {
         message.replace(
             "invalid type: map, expected a string",
