@@ -818,3 +818,20 @@ fn batch_values_outside_a_valid_scenario_are_named_not_floored() {
     assert!(text.contains("from -1.0330 to 0.9380"), "{text}");
     assert!(text.contains("is from 0 to 10 × planned"), "{text}");
 }
+
+#[test]
+fn batch_shifts_that_add_up_are_checked_together() {
+    let s = Scenario::from_toml_str(&bcp_text()).unwrap();
+    let twice: Vec<String> = ["ehcp_growth", "ehcp_growth"].map(String::from).to_vec();
+    let e = evaluate_batch(&s, &twice, &[0.6, 0.6], "closing_deficit").unwrap_err();
+    assert!(e.to_string().contains("the same driver as names[0]"), "{e}");
+    // BCP's inflation is 2% every year: the common and the category's shift add, up to 0.98.
+    let names: Vec<String> = ["unit_cost_inflation", "unit_cost_inflation:special"]
+        .map(String::from)
+        .to_vec();
+    assert!(evaluate_batch(&s, &names, &[0.5, 0.4], "closing_deficit").is_ok());
+    let e = evaluate_batch(&s, &names, &[0.5, 0.5], "closing_deficit").unwrap_err();
+    let paths: Vec<String> = e.issues().iter().map(|i| i.path.clone()).collect();
+    assert_eq!(paths, ["values[0, 1]"], "{e}");
+    assert!(e.to_string().contains("the two together here from"), "{e}");
+}

@@ -98,7 +98,7 @@ def load_sheet(wb: Any, name: str, counted: list[int]) -> Sheet:
     """Stream sheet ``name`` of the read-only workbook ``wb``, keeping only cells with a value
     (text that is only spaces counts as blank). ``counted`` is a one-item list carrying the
     number of values kept so far in the workbook. Raises :class:`TooLarge` past the limits."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     unsaved: dict[tuple[int, int], str] = {}
 
@@ -108,7 +108,12 @@ def load_sheet(wb: Any, name: str, counted: list[int]) -> Sheet:
         # blank: note it, so the reader can name it instead of taking a default.
         def parse_cell(self, element):
             c = super().parse_cell(element)
-            if c["value"] is None and (f := element.find(FORMULA_TAG)) is not None:
+            # (Excel saves an empty text result as t="str" with an empty <v>: a result. With
+            # no <v>, or an empty one of another type, as openpyxl writes, there is none.)
+            f = element.find(FORMULA_TAG)
+            v = element.find(VALUE_TAG)
+            none = v is None or (not v.text and element.get("t") != "str")
+            if c["value"] is None and f is not None and none:
                 unsaved[(c["row"], c["column"])] = "=" + (f.text or "")
             return c
 
@@ -185,3 +190,16 @@ def outside(sheet: Sheet, table: Table, notes: tuple[str, ...] = ()) -> list[Cel
                 continue
             out.append(Cell(v, r, c))
     return out
+
+
+def overlaps(ref: str, table: Table) -> bool:
+    """Does the merged range ``ref`` ("B9:B10") reach into ``table`` (columns 1 to its width,
+    rows 1 to its last row)? A merge wholly outside it, such as a note below the table, does
+    not."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        c1, r1, _, _ = range_boundaries(ref)
+    except ValueError:
+        return True
+    return c1 <= table.width and r1 <= table.last_row

@@ -780,7 +780,7 @@ class _Reader:
         # A merged range keeps its value in its first cell only: the others would read as
         # blank (a default, or no amount), whatever the sheet shows across them.
         for ref in ws.merged:
-            if ref not in table.merged_headings:
+            if ref not in table.merged_headings and _sheets.overlaps(ref, table):
                 self.bad(
                     f"{self.path}: sheet {name!r} cells {ref} are merged; unmerge them and give "
                     "each cell its own value (a merged range holds a value in its first cell "
@@ -1093,7 +1093,7 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         if v is not None:
             put(field, v)
             r.came_from(ws, row[1], field)
-        elif len(r.problems) > before and unit not in _NOT_NUMBERS:
+        elif len(r.problems) > before and unit not in _NOT_NUMBERS and field != "meta.horizon":
             # An unreadable number (already a problem): 0 stands in, so the other values can
             # still be checked; it is never a scenario (the problem is raised first).
             put(field, 0.0)

@@ -13,6 +13,7 @@ same deterministic engine wherever it runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -80,6 +81,9 @@ def national(
         missing = 0
         for p in projections:
             name = p.scenario.name
+            if name not in income.index:
+                # A plan rolled forward since the income was keyed by its name.
+                name = re.sub(r" \(rolled forward to \d{4}-\d{2}\)$", "", name)
             if name not in income.index or not np.isfinite(income[name]):
                 missing += 1
                 continue

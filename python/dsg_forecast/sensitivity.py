@@ -159,6 +159,7 @@ def tornado(
     # engine's checks of each range.
     problems: list[tuple[str, object, str]] = []
     given: dict[str, str] = {}
+    unreadable: set[str] = set()  # drivers whose range could not be read (already a problem)
     for name, pair in (ranges or {}).items():
         path = f"ranges[{name!r}]"
         if not isinstance(name, str):
@@ -182,7 +183,7 @@ def tornado(
             )
         except (TypeError, ValueError):
             problems.append((path, repr(pair), "expected (low, high): two numbers"))
-            table.pop(key, None)
+            unreadable.add(key)
     if drivers is not None:
         if isinstance(drivers, str):
             problems.append(
@@ -190,14 +191,14 @@ def tornado(
             )
         else:
             wanted = [_canonical(d, table) if isinstance(d, str) else d for d in drivers]
-            unknown = [d for d in wanted if d not in table]
+            unknown = [d for d in wanted if d not in table and d not in unreadable]
             if unknown:
                 problems.append((
                     "drivers", repr(unknown),
                     f"unknown driver; expected some of {', '.join(table)}",
                 ))  # fmt: skip
             table = {d: table[d] for d in dict.fromkeys(wanted) if d in table}
-    request = [(d, lo, hi) for d, (lo, hi) in table.items()]
+    request = [(d, lo, hi) for d, (lo, hi) in table.items() if d not in unreadable]
     if problems:
         if request:
             try:

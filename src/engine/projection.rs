@@ -146,7 +146,9 @@ pub fn project(s: &Scenario) -> Projection {
         mit.delivery = 0.0;
     }
     run_into(&m, model_for(&m), &mut without);
-    let u = named(&s.meta.name, &labels, &m, without);
+    // Named as `Scenario::without_mitigations` names it, so the two agree.
+    let unmitigated_name = format!("{}{}", s.meta.name, crate::scenario::UNMITIGATED);
+    let u = named(&unmitigated_name, &labels, &m, without);
     for (key, label) in [
         ("in_year_deficit", "Unmitigated in-year deficit"),
         ("closing_deficit", "Unmitigated closing deficit"),

@@ -119,6 +119,21 @@ pub fn evaluate_batch(
             d
         })
         .collect();
+    // A driver given twice would shift its rate twice, past what either column's range allows.
+    for (i, d) in drivers.iter().enumerate() {
+        if let Some(j) = drivers[..i].iter().position(|e| e == d) {
+            issues.push(
+                Issue::new(
+                    format!("names[{i}]"),
+                    format!(
+                        "the same driver as names[{j}] ({:?}); give each driver once",
+                        names[j]
+                    ),
+                )
+                .with_value(format!("{:?}", names[i])),
+            );
+        }
+    }
     let m_idx = check_metric(metric, &BATCH_METRICS)
         .map_err(|e| issues.push(e))
         .ok();
@@ -240,10 +255,24 @@ fn check_bounds(
             (rate_lo - lo, rate_hi - hi, "a shift")
         })
         .collect();
+    // A category's inflation moves by the common shift and its own together: checked as a sum.
+    let common = drivers.iter().position(|d| *d == BatchDriver::Inflation);
+    let shift_of = |i: usize| match (drivers[i % k], common) {
+        (BatchDriver::InflationCategory(_), Some(j)) => values[i] + values[i - i % k + j],
+        _ => values[i],
+    };
+    let category_range = |i: usize| match drivers[i % k] {
+        BatchDriver::InflationCategory(c) if common.is_some() && h > 1 => {
+            let (lo, hi) = later(&m.inflation, &|t| t * nc + c);
+            Some((rate_lo - lo, rate_hi - hi))
+        }
+        _ => None,
+    };
     let bad: Vec<usize> = (0..values.len())
         .filter(|&i| {
             let (lo, hi, _) = ranges[i % k];
             !(lo..=hi).contains(&values[i])
+                || category_range(i).is_some_and(|(lo, hi)| !(lo..=hi).contains(&shift_of(i)))
         })
         .collect();
     if bad.is_empty() {
@@ -254,7 +283,19 @@ fn check_bounds(
         .take(MAX_LISTED)
         .map(|&i| {
             let (lo, hi, what) = ranges[i % k];
-            let why = if what == "a shift" {
+            let sum = category_range(i).filter(|(lo, hi)| !(*lo..=*hi).contains(&shift_of(i)));
+            let why = if let Some((lo, hi)) = sum {
+                format!(
+                    "with the shift to {} in the same row, a shift to {} must keep every \
+                     year's rate from {:.0}% to {:.0}%: the two together here from {lo:.4} to \
+                     {hi:.4}, not {:.4}",
+                    names[common.unwrap_or(0)],
+                    names[i % k],
+                    100.0 * rate_lo,
+                    100.0 * rate_hi,
+                    shift_of(i)
+                )
+            } else if what == "a shift" {
                 format!(
                     "{what} to {} must keep every year's rate from {:.0}% to {:.0}%: here from \
                      {lo:.4} to {hi:.4}",

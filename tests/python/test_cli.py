@@ -61,6 +61,14 @@ def test_project_unmitigated_says_so_in_the_table_and_the_json(run_cli, small_pa
     assert json.loads(r.stdout)["scenario"] == f"{name} (unmitigated)"
 
 
+def test_the_unmitigated_path_of_a_projection_has_the_same_name_everywhere(small_path):
+    s = dsg.Scenario.from_file(small_path)
+    u = dsg.project(s).unmitigated
+    name = f"{s.name} (unmitigated)"
+    assert u.scenario.name == name and u.to_dict()["scenario"] == name
+    assert dsg.project(s.without_mitigations()).to_dict()["scenario"] == name
+
+
 def test_project_json_has_the_documented_shape(run_cli, small_path):
     r = run_cli("project", small_path, "--json")
     assert r.returncode == 0, r.stderr

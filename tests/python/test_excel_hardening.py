@@ -76,6 +76,40 @@ def test_a_formula_with_no_saved_result_is_named_not_read_as_blank(tmp_path):
     assert "sheet 'Yearly' cell E3 holds the formula =500000*2 with no saved result" in text
 
 
+def test_a_formula_saved_with_an_empty_result_and_a_merged_note_below_are_read(tmp_path):
+    # Excel saves =IF(…,"",…) with an empty result (<v></v>): a result, not a missing one. A
+    # merged note below a table is outside it, as a note is.
+    import zipfile
+
+    plain = tmp_path / "inputs.xlsx"
+    dsg.write_input_workbook(plain, rich())
+    wb = __import__("openpyxl").load_workbook(plain)
+    ws = wb["Mitigations"]
+    last = ws.max_row
+    ws.cell(last + 2, 1).value = "Effects: see the plan"
+    ws.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=3)
+    out = tmp_path / "edited.xlsx"
+    wb.save(out)
+    assert dsg.Scenario.from_excel(out) == dsg.Scenario.from_excel(plain)
+    # The same workbook with a formula cell whose saved result is empty text, in a source-note
+    # cell of the Assumptions sheet (E2), patched into the sheet's XML as Excel writes it.
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        files = {n: z.read(n) for n in names}
+    sheet = next(n for n in names if n.startswith("xl/worksheets/sheet1"))
+    xml = files[sheet].decode()
+    assert '<c r="E2"' not in xml  # row 2's source note is empty
+    start = xml.index('<row r="2"')
+    end = xml.index("</row>", start)
+    cell = '<c r="E2" t="str"><f>IF(1=1,"","x")</f><v></v></c>'
+    files[sheet] = (xml[:end] + cell + xml[end:]).encode()
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(patched, "w") as z:
+        for n in names:
+            z.writestr(n, files[n])
+    assert dsg.Scenario.from_excel(patched) == dsg.Scenario.from_excel(plain)
+
+
 def test_merged_value_cells_are_named_not_read_as_blank(tmp_path):
     def edit(wb):
         row = cell_of(wb["Assumptions"], "financing.interest_rate")[1].row

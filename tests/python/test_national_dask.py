@@ -35,3 +35,12 @@ def test_national_sums_every_plan_and_counts_councils_over_a_share():
     assert england.attrs["notes"] == ["1 plan(s) without a DSG income were not counted"]
     with pytest.raises(TypeError, match="item 1"):
         dsg.project_many([a, "b"])
+
+
+def test_a_plan_rolled_forward_still_finds_the_income_keyed_by_its_name():
+    a = dsg.Scenario.from_toml("examples/bcp_safety_valve_2024.toml")
+    income = {a.name: 300e6}
+    rolled = dsg.project(a.roll_forward("2025-26"))
+    assert rolled.scenario.name == f"{a.name} (rolled forward to 2025-26)"
+    england = dsg.national([rolled], share=0.5, dsg_income=income)
+    assert england.attrs["notes"] == []

@@ -191,3 +191,9 @@ def test_every_bad_range_and_driver_is_listed_at_once():
         )
     paths = [i["path"] for i in e.value.issues]
     assert paths == ["drivers", 'ranges["hnb_growth"]', 'ranges["interest_rate"]'], paths
+
+
+def test_an_unreadable_range_is_not_also_called_an_unknown_driver():
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.tornado(bcp(), ranges={"hnb_growth": "x"}, drivers=["hnb_growth"])
+    assert [i["path"] for i in e.value.issues] == ["ranges['hnb_growth']"], str(e.value)
