@@ -562,6 +562,18 @@ fn a_rate_shock_typed_as_a_percentage_is_rejected() {
 }
 
 #[test]
+fn a_spread_out_of_range_is_told_what_is_allowed_not_that_it_is_negative() {
+    // A lognormal sigma of 10 is not negative: the message says what is allowed.
+    let extra = "[uncertainty]\ninflation = { distribution = \"lognormal\", mu = 0, sigma = 10 }\n";
+    let v = issues(&toml(&Edit { extra, ..OK }));
+    let sigma = v
+        .iter()
+        .find(|i| i.path.ends_with(".sigma"))
+        .unwrap_or_else(|| panic!("{v:#?}"));
+    assert_eq!(sigma.message, "expected a spread from 0 to 3", "{sigma}");
+}
+
+#[test]
 fn money_above_a_trillion_pounds_is_rejected_naming_the_field() {
     one(
         &toml(&Edit { hnb: "1e300", ..OK }),
