@@ -692,9 +692,7 @@ fn keep_paths_is_limited_to_a_gigabyte() {
 #[test]
 fn batch_rows_match_projections_and_threads() {
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
-    let names: Vec<String> = ["ehcp_growth", "mitigation:Plans cease at 20"]
-        .map(String::from)
-        .to_vec();
+    let names = names(&["ehcp_growth", "mitigation:Plans cease at 20"]);
     let values = [0.0, 1.0, 0.01, 1.0, 0.0, 0.0];
     let out = evaluate_batch(&s, &names, &values, "closing_deficit").unwrap();
     let det = run(&Model::new(&s));
@@ -717,9 +715,7 @@ fn batch_rows_side_by_side_equal_each_row_alone() {
     // Rows run several at a time; each must equal the projection of its own model, bit for
     // bit, for a row count that fills some blocks and not the last.
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
-    let names: Vec<String> = ["ehcp_growth", "mitigation:Plans cease at 20"]
-        .map(String::from)
-        .to_vec();
+    let names = names(&["ehcp_growth", "mitigation:Plans cease at 20"]);
     let idx = s
         .mitigations
         .iter()
@@ -754,20 +750,16 @@ fn batch_rows_side_by_side_equal_each_row_alone() {
 fn batch_reads_the_goal_seek_names_and_the_older_ones_alike() {
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
     let values = [0.01, 0.02, 0.5];
-    let canonical: Vec<String> = [
+    let canonical = names(&[
         "unit_cost_inflation",
         "unit_cost_inflation:independent",
         "mitigation:Plans cease at 20",
-    ]
-    .map(String::from)
-    .to_vec();
-    let older: Vec<String> = [
+    ]);
+    let older = names(&[
         "inflation",
         "inflation.independent",
         "delivery.Plans cease at 20",
-    ]
-    .map(String::from)
-    .to_vec();
+    ]);
     let a = evaluate_batch(&s, &canonical, &values, "closing_deficit").unwrap();
     let b = evaluate_batch(&s, &older, &values, "closing_deficit").unwrap();
     assert_eq!(a, b);
@@ -797,9 +789,7 @@ fn batch_values_outside_a_valid_scenario_are_named_not_floored() {
     // a shift may be from −0.99 − 0.043 = −1.033 to 1 − 0.062 = 0.938. A mitigation's size
     // is 0 to 10 × planned.
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
-    let names: Vec<String> = ["ehcp_growth", "mitigation:Plans cease at 20"]
-        .map(String::from)
-        .to_vec();
+    let names = names(&["ehcp_growth", "mitigation:Plans cease at 20"]);
     assert!(evaluate_batch(&s, &names, &[0.93, 10.0, -1.03, 0.0], "closing_deficit").is_ok());
     let values = [0.95, 1.0, -1.04, -0.1, 1e300, 10.5];
     let e = evaluate_batch(&s, &names, &values, "closing_deficit").unwrap_err();
@@ -822,16 +812,19 @@ fn batch_values_outside_a_valid_scenario_are_named_not_floored() {
 #[test]
 fn batch_shifts_that_add_up_are_checked_together() {
     let s = Scenario::from_toml_str(&bcp_text()).unwrap();
-    let twice: Vec<String> = ["ehcp_growth", "ehcp_growth"].map(String::from).to_vec();
+    let twice = names(&["ehcp_growth", "ehcp_growth"]);
     let e = evaluate_batch(&s, &twice, &[0.6, 0.6], "closing_deficit").unwrap_err();
     assert!(e.to_string().contains("the same driver as names[0]"), "{e}");
     // BCP's inflation is 2% every year: the common and the category's shift add, up to 0.98.
-    let names: Vec<String> = ["unit_cost_inflation", "unit_cost_inflation:special"]
-        .map(String::from)
-        .to_vec();
+    let names = names(&["unit_cost_inflation", "unit_cost_inflation:special"]);
     assert!(evaluate_batch(&s, &names, &[0.5, 0.4], "closing_deficit").is_ok());
     let e = evaluate_batch(&s, &names, &[0.5, 0.5], "closing_deficit").unwrap_err();
     let paths: Vec<String> = e.issues().iter().map(|i| i.path.clone()).collect();
     assert_eq!(paths, ["values[0, 1]"], "{e}");
     assert!(e.to_string().contains("the two together here from"), "{e}");
+}
+
+/// Driver names as the batch takes them.
+fn names(xs: &[&str]) -> Vec<String> {
+    xs.iter().map(|x| x.to_string()).collect()
 }

@@ -31,6 +31,22 @@ def problems_error(
     return err
 
 
+def checked(problems: list[tuple[str, object, str]], check, *args):
+    """``check(*args)``; if it raises a ScenarioError, its problems go into ``problems``
+    (path, value as shown, message) and the result is None. So a function can check every
+    argument, then raise them all at once with ``problems_error(problems, show=str)``."""
+    try:
+        return check(*args)
+    except ScenarioError as e:
+        problems.extend(problems_of(e))
+        return None
+
+
+def problems_of(e: ScenarioError) -> list[tuple[str, object, str]]:
+    """``e``'s problems as (path, value as shown, message) tuples (see :func:`checked`)."""
+    return [(i["path"], i["value"], i["message"]) for i in e.issues]
+
+
 def bad_argument(path: str, value: object, message: str) -> ScenarioError:
     """A ScenarioError for one bad argument (see :func:`problems_error`)."""
     return problems_error([(path, value, message)])

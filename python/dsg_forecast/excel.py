@@ -737,15 +737,7 @@ class _Reader:
         """Raise one ScenarioError listing every problem recorded, if there are any."""
         if not self.problems:
             return
-        if len(self.problems) == 1:
-            err = ScenarioError(self.problems[0])
-        else:
-            listed = "\n".join(f"  - {m.removeprefix(self.path + ': ')}" for m in self.problems)
-            err = ScenarioError(f"{self.path}: {len(self.problems)} problems:\n{listed}")
-        err.issues = [
-            {"path": None, "year": None, "value": None, "message": m} for m in self.problems
-        ]
-        raise err
+        raise _error(self.path, self.problems)
 
     def where(self, ws, cell) -> str:
         return f"{self.path}: sheet {ws.title!r} cell {cell.coordinate}"
@@ -965,14 +957,15 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
     reader = _Reader(wb, str(path))
     try:
         data = _read_tables(reader, path)
-    except ScenarioError as e:
+    except ScenarioError:
         # Cells that could not be read: also check the values that could, so every problem
         # in the workbook is listed at once (only those with a cell to name: the others may
         # come from what could not be read).
         more = _value_problems(reader)
         if not more:
             raise
-        raise _listed(str(path), reader.problems + more, e.issues) from None
+        reader.problems += more
+        reader.check()
     finally:
         wb.close()
     try:
@@ -982,30 +975,37 @@ def read_input_workbook(path: str | os.PathLike[str]) -> Scenario:
 
 
 def _value_problems(r: _Reader) -> list[str]:
-    """The scenario's own checks on what could be read, as "sheet 'X' cell C: field = value:
-    rule" lines, for the values read from a named cell only."""
+    """The scenario's own checks on what could be read, as "<file>: sheet 'X' cell C: field =
+    value: rule" lines, for the values read from a named cell only."""
     data = getattr(r, "data", None)
     if not data:
         return []
     try:
         Scenario.from_dict(data)
     except ScenarioError as e:
-        out = []
-        for i in getattr(e, "issues", None) or []:
-            where = r.cells.get((i.get("path"), i.get("year")))
-            if where:
-                field = i["path"] + (f"[{i['year']}]" if i.get("year") else "")
-                out.append(f"{r.path}: {where}: {field} = {i.get('value')}: {i['message']}")
-        return out
+        found = [(i, r.cells.get((i.get("path"), i.get("year")))) for i in e.issues or []]
+        return [f"{r.path}: {_cell_line(i, where)}" for i, where in found if where]
     return []
 
 
-def _listed(path: str, problems: list[str], issues: list[dict]) -> ScenarioError:
-    """One ScenarioError listing ``problems`` (each "path: ...")."""
-    listed = "\n".join(f"  - {m.removeprefix(path + ': ')}" for m in problems)
-    err = ScenarioError(f"{path}: {len(problems)} problems:\n{listed}")
-    err.issues = [{"path": None, "year": None, "value": None, "message": m} for m in problems]
+def _error(path: str, messages: list[str]) -> ScenarioError:
+    """One ScenarioError listing ``messages`` (each "<path>: ..."): the one alone, or all
+    under ``<path>: N problems:``."""
+    if len(messages) == 1:
+        err = ScenarioError(messages[0])
+    else:
+        listed = "\n".join(f"  - {m.removeprefix(path + ': ')}" for m in messages)
+        err = ScenarioError(f"{path}: {len(messages)} problems:\n{listed}")
+    err.issues = [{"path": None, "year": None, "value": None, "message": m} for m in messages]
     return err
+
+
+def _cell_line(issue: dict, where: str | None) -> str:
+    """One validation issue as "sheet 'X' cell C: field[year] = value: rule" (without the
+    cell when it is not known)."""
+    field = issue["path"] + (f"[{issue['year']}]" if issue.get("year") else "")
+    value = f" = {issue['value']}" if issue.get("value") is not None else ""
+    return f"{where}: " * bool(where) + f"{field}{value}: {issue['message']}"
 
 
 def _with_cells(
@@ -1017,19 +1017,9 @@ def _with_cells(
     issues = list(getattr(e, "issues", None) or [])
     if not issues or not any((i.get("path"), i.get("year")) in cells for i in issues):
         return e
-    lines = []
-    for i in issues:
-        field = i["path"] + (f"[{i['year']}]" if i.get("year") else "")
-        value = f" = {i['value']}" if i.get("value") is not None else ""
-        where = cells.get((i["path"], i.get("year"))) or cells.get((i["path"], None))
-        lines.append(f"{where}: " * bool(where) + f"{field}{value}: {i['message']}")
-    n = len(lines)
-    if n == 1:
-        text = f"{path}: {lines[0]}"
-    else:
-        text = f"{path}: {n} problems:\n" + "\n".join(f"  - {x}" for x in lines)
-    err = ScenarioError(text)
-    err.issues = [{**i, "cell": cells.get((i["path"], i.get("year")))} for i in issues]
+    at = [cells.get((i["path"], i.get("year"))) or cells.get((i["path"], None)) for i in issues]
+    err = _error(path, [f"{path}: {_cell_line(i, w)}" for i, w in zip(issues, at, strict=True)])
+    err.issues = [{**i, "cell": w} for i, w in zip(issues, at, strict=True)]
     return err
 
 

@@ -22,7 +22,14 @@ import html
 from dataclasses import dataclass
 
 from . import _core
-from ._args import bad_argument, financial_year, format_value, problems_error, real_number
+from ._args import (
+    bad_argument,
+    checked,
+    financial_year,
+    format_value,
+    problems_error,
+    real_number,
+)
 from ._format import pounds_m
 from .projection import Projection
 from .scenario import Scenario, ScenarioError
@@ -138,23 +145,20 @@ def goal_seek(
     # Every bad argument in one error (the values as they are shown).
     problems: list[tuple[str, object, str]] = []
 
-    def checked(check, *args):
-        try:
-            return check(*args)
-        except ScenarioError as e:
-            problems.extend((i["path"], i["value"], i["message"]) for i in e.issues)
-            return None
-
     if not isinstance(lever, str):
         problems.append(
             ("lever", repr(lever), "expected a lever name as text, e.g. 'block_transfer'")
         )
     if not isinstance(target, str):
         problems.append(("target", repr(target), f"expected one of {', '.join(TARGETS)}"))
-    year = checked(financial_year, "year", year)
-    from_year = checked(financial_year, "from_year", from_year)
-    amount = checked(real_number, "amount", amount, "an amount in pounds (0 = clear the deficit)")
-    tolerance = checked(real_number, "tolerance", tolerance, "an amount in pounds above 0")
+    year = checked(problems, financial_year, "year", year)
+    from_year = checked(problems, financial_year, "from_year", from_year)
+    amount = checked(
+        problems, real_number, "amount", amount, "an amount in pounds (0 = clear the deficit)"
+    )
+    tolerance = checked(
+        problems, real_number, "tolerance", tolerance, "an amount in pounds above 0"
+    )
     if tolerance is not None and not tolerance > 0:
         problems.append(("tolerance", repr(tolerance), "expected an amount in pounds above 0"))
     b = None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import _core
-from ._args import bad_argument, format_value, problems_error, real_number
+from ._args import bad_argument, format_value, problems_error, problems_of, real_number
 from ._format import METRIC_LABELS, pounds_m
 from .scenario import Scenario, ScenarioError
 
@@ -204,7 +204,7 @@ def tornado(
             try:
                 _core.tornado(scenario._core, metric, request)
             except ScenarioError as e:
-                problems += [(i["path"], i["value"], i["message"]) for i in e.issues]
+                problems += problems_of(e)
         raise problems_error(problems, show=str)
     data = _core.tornado(scenario._core, metric, request)
     return Tornado(data, scenario)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._args import problems_error
+from ._args import checked, problems_error
 from ._format import fixed, money_scale, pounds_m
 from .projection import project
 from .scenario import Scenario
@@ -514,24 +514,16 @@ def simulate(
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not (0 <= seed < 2**64):
         problems.append(("seed", repr(seed), "expected a whole number from 0 to 2**64 − 1"))
-    for name, flag in (("keep_paths", keep_paths),):
-        if not isinstance(flag, (bool, np.bool_)):
-            problems.append((name, repr(flag), "expected True or False"))
+    if not isinstance(keep_paths, (bool, np.bool_)):
+        problems.append(("keep_paths", repr(keep_paths), "expected True or False"))
     if not (progress is None or isinstance(progress, bool) or callable(progress)):
         problems.append(
             ("progress", repr(progress), "expected None, True, False or a function f(done, total)")
         )
 
-    def checked(check: Callable[[Any], Any], value: Any) -> Any:
-        try:
-            return check(value)
-        except ScenarioError as e:
-            problems.extend((i["path"], i["value"], i["message"]) for i in e.issues)
-            return None
-
-    threads = checked(_check_threads, threads)
-    qs = checked(_check_quantiles, quantiles)
-    ths = checked(_check_thresholds, thresholds)
+    threads = checked(problems, _check_threads, threads)
+    qs = checked(problems, _check_quantiles, quantiles)
+    ths = checked(problems, _check_thresholds, thresholds)
     if problems:
         raise _bad_all(problems, show=str)
     callback: Callable[[int, int], None] | None

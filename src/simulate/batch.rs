@@ -210,8 +210,9 @@ const MAX_LISTED: usize = 20;
 
 /// Every value must give a valid scenario, as a goal seek's or a tornado's must: a shifted
 /// rate within [`Driver::allowed`]'s range (−99% to 100%) in every year, a mitigation's size
-/// from 0 to 10 × planned. A value outside is an error naming its row and column and the
-/// range allowed there, never a rate or size quietly floored.
+/// from 0 to 10 × planned. A category's own inflation shift is checked added to the common
+/// one in the same row, since the rate moves by both. A value outside is an error naming its
+/// row and column and the range allowed there, never a rate or size quietly floored.
 fn check_bounds(
     engine: &Engine,
     names: &[String],
@@ -223,57 +224,46 @@ fn check_bounds(
     let (h, nc, k) = (m.horizon, m.n_categories(), drivers.len());
     let (rate_lo, rate_hi) = Driver::EhcpGrowth.allowed();
     let (size_lo, size_hi) = Driver::Mitigation(0, String::new()).allowed();
-    let later = |v: &[f64], pick: &dyn Fn(usize) -> usize| -> (f64, f64) {
-        (1..h)
-            .map(|t| v[pick(t)])
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-                (a.min(x), b.max(x))
-            })
+    // Smallest and largest planned rate from the second year on (none: no limit on a shift).
+    let span = |xs: &mut dyn Iterator<Item = f64>| -> (f64, f64) {
+        xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        })
     };
-    // Per column: the values allowed, and what they are.
-    let ranges: Vec<(f64, f64, &str)> = drivers
+    let shifts = |(lo, hi): (f64, f64)| {
+        if h < 2 {
+            (f64::NEG_INFINITY, f64::INFINITY)
+        } else {
+            (rate_lo - lo, rate_hi - hi)
+        }
+    };
+    let common = drivers.iter().position(|d| *d == BatchDriver::Inflation);
+    // Per column: the shifts (or sizes) allowed, and the column added to it, if any.
+    let cols: Vec<(f64, f64, Option<usize>)> = drivers
         .iter()
-        .map(|d| {
-            let (lo, hi) = match *d {
-                BatchDriver::EhcpGrowth => later(&m.plan_growth, &|t| t),
-                BatchDriver::HnbGrowth => later(&m.hnb_growth, &|t| t),
-                BatchDriver::Inflation => {
-                    let all: Vec<(f64, f64)> = (0..nc)
-                        .map(|c| later(&m.inflation, &|t| t * nc + c))
-                        .collect();
-                    all.iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, y)| {
-                            (a.min(*x), b.max(*y))
-                        })
-                }
-                BatchDriver::InflationCategory(c) => later(&m.inflation, &|t| t * nc + c),
-                BatchDriver::Delivery(_) => return (size_lo, size_hi, "a mitigation's size"),
-            };
-            if h < 2 {
-                return (f64::NEG_INFINITY, f64::INFINITY, "a shift");
+        .map(|d| match *d {
+            BatchDriver::EhcpGrowth => {
+                let (lo, hi) = shifts(span(&mut m.plan_growth.iter().skip(1).copied()));
+                (lo, hi, None)
             }
-            (rate_lo - lo, rate_hi - hi, "a shift")
+            BatchDriver::HnbGrowth => {
+                let (lo, hi) = shifts(span(&mut m.hnb_growth.iter().skip(1).copied()));
+                (lo, hi, None)
+            }
+            BatchDriver::Inflation => {
+                let (lo, hi) = shifts(span(&mut m.inflation.iter().skip(nc).copied()));
+                (lo, hi, None)
+            }
+            BatchDriver::InflationCategory(c) => {
+                let (lo, hi) = shifts(span(&mut (1..h).map(|t| m.inflation[t * nc + c])));
+                (lo, hi, common)
+            }
+            BatchDriver::Delivery(_) => (size_lo, size_hi, None),
         })
         .collect();
-    // A category's inflation moves by the common shift and its own together: checked as a sum.
-    let common = drivers.iter().position(|d| *d == BatchDriver::Inflation);
-    let shift_of = |i: usize| match (drivers[i % k], common) {
-        (BatchDriver::InflationCategory(_), Some(j)) => values[i] + values[i - i % k + j],
-        _ => values[i],
-    };
-    let category_range = |i: usize| match drivers[i % k] {
-        BatchDriver::InflationCategory(c) if common.is_some() && h > 1 => {
-            let (lo, hi) = later(&m.inflation, &|t| t * nc + c);
-            Some((rate_lo - lo, rate_hi - hi))
-        }
-        _ => None,
-    };
+    let moved = |i: usize| values[i] + cols[i % k].2.map_or(0.0, |j| values[i - i % k + j]);
     let bad: Vec<usize> = (0..values.len())
-        .filter(|&i| {
-            let (lo, hi, _) = ranges[i % k];
-            !(lo..=hi).contains(&values[i])
-                || category_range(i).is_some_and(|(lo, hi)| !(lo..=hi).contains(&shift_of(i)))
-        })
+        .filter(|&i| !(cols[i % k].0..=cols[i % k].1).contains(&moved(i)))
         .collect();
     if bad.is_empty() {
         return Ok(());
@@ -282,29 +272,30 @@ fn check_bounds(
         .iter()
         .take(MAX_LISTED)
         .map(|&i| {
-            let (lo, hi, what) = ranges[i % k];
-            let sum = category_range(i).filter(|(lo, hi)| !(*lo..=*hi).contains(&shift_of(i)));
-            let why = if let Some((lo, hi)) = sum {
-                format!(
-                    "with the shift to {} in the same row, a shift to {} must keep every \
-                     year's rate from {:.0}% to {:.0}%: the two together here from {lo:.4} to \
-                     {hi:.4}, not {:.4}",
-                    names[common.unwrap_or(0)],
+            let (lo, hi, partner) = cols[i % k];
+            let rates = format!(
+                "must keep every year's rate from {:.0}% to {:.0}%",
+                100.0 * rate_lo,
+                100.0 * rate_hi
+            );
+            let why = match (drivers[i % k], partner) {
+                (BatchDriver::Delivery(_), _) => {
+                    format!(
+                        "a mitigation's size ({}) is from {lo} to {hi} × planned",
+                        names[i % k]
+                    )
+                }
+                (_, Some(j)) => format!(
+                    "with the shift to {} in the same row, a shift to {} {rates}: the two \
+                     together here from {lo:.4} to {hi:.4}, not {:.4}",
+                    names[j],
                     names[i % k],
-                    100.0 * rate_lo,
-                    100.0 * rate_hi,
-                    shift_of(i)
-                )
-            } else if what == "a shift" {
-                format!(
-                    "{what} to {} must keep every year's rate from {:.0}% to {:.0}%: here from \
-                     {lo:.4} to {hi:.4}",
-                    names[i % k],
-                    100.0 * rate_lo,
-                    100.0 * rate_hi
-                )
-            } else {
-                format!("{what} ({}) is from {lo} to {hi} × planned", names[i % k])
+                    moved(i)
+                ),
+                _ => format!(
+                    "a shift to {} {rates}: here from {lo:.4} to {hi:.4}",
+                    names[i % k]
+                ),
             };
             Issue::new(format!("values[{}, {}]", i / k, i % k), why).with_value(values[i])
         })
