@@ -706,3 +706,38 @@ fn a_date_without_quotes_is_told_it_needs_them() {
     );
     assert!(!e.contains("invalid type: map"), "{e}");
 }
+
+#[test]
+fn a_value_out_of_range_is_listed_beside_a_wrong_type() {
+    // A number typed as text, and a value out of range in another section: both at once,
+    // in TOML and in JSON. The stand-in that got past the text raises nothing of its own.
+    let text = toml(&OK)
+        .replace("hnb = 1_000_000", "hnb = \"a lot\"")
+        .replace("special = 50", "special = -5");
+    let e = Scenario::from_toml_str(&text).unwrap_err();
+    let issues = e.issues();
+    let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["funding.hnb", "demand.base_plans.special"], "{e}");
+    assert_eq!(issues[1].value.as_deref(), Some("-5"), "{e}");
+    assert!(e.to_string().contains("and 1 more problem"), "{e}");
+
+    let mut json = ok_json();
+    json["funding"]["hnb"] = serde_json::json!("a lot");
+    json["demand"]["base_plans"]["special"] = serde_json::json!(-5);
+    let e = Scenario::from_json_str(&json.to_string()).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(paths, ["funding.hnb", "demand.base_plans.special"], "{e}");
+
+    // A stand-in in [meta] (every year depends on it) or for a whole table: no range checks,
+    // so nothing that could come from the stand-in is reported.
+    let text = toml(&OK)
+        .replace("horizon = ", "horizon = \"ten\" #")
+        .replace("special = 50", "special = -5");
+    let paths: Vec<String> = Scenario::from_toml_str(&text)
+        .unwrap_err()
+        .issues()
+        .into_iter()
+        .map(|i| i.path)
+        .collect();
+    assert_eq!(paths, ["meta.horizon"]);
+}

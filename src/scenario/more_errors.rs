@@ -3,8 +3,15 @@
 //! serde stops at the first field it cannot read. To report the others in the same error,
 //! the text is read again as a plain value tree; each field serde stops at is recorded and then
 //! patched with a stand-in of a type that reads (a number, text, a table, a list or a yes/no,
-//! whichever serde accepts there), and reading is retried. The stand-ins are never validated
-//! or used: they only let serde get past the field to the next problem.
+//! whichever serde accepts there), and reading is retried. The stand-ins are never used:
+//! they only let serde get past the field to the next problem.
+//!
+//! When every field patched was a number given as something else (or missing), outside
+//! `[meta]`, the patched file is then checked with the usual range rules, so a value out of
+//! range is listed beside the wrong types. A problem at or around a patched field (its own
+//! value, or the table holding it) is left out, as it would come from the stand-in; a file
+//! that needed any other patch (a table, a list, text, a year, `[meta]`) is not range-checked,
+//! since its other checks could depend on the stand-in.
 
 use super::{Scenario, field_path, plain_types};
 use crate::error::Issue;
@@ -26,6 +33,8 @@ trait Tree: Clone + Sized {
     fn remove(&mut self, seg: &Segment) -> bool;
     /// Stand-ins of every basic type.
     fn stand_ins() -> Vec<Self>;
+    /// Whether this is a number.
+    fn is_number(&self) -> bool;
 }
 
 impl Tree for toml::Value {
@@ -65,6 +74,9 @@ impl Tree for toml::Value {
             toml::Value::Array(Vec::new()),
             toml::Value::Boolean(false),
         ]
+    }
+    fn is_number(&self) -> bool {
+        matches!(self, toml::Value::Float(_) | toml::Value::Integer(_))
     }
 }
 
@@ -107,6 +119,9 @@ impl Tree for serde_json::Value {
             serde_json::json!([]),
             serde_json::json!(false),
         ]
+    }
+    fn is_number(&self) -> bool {
+        self.is_number()
     }
 }
 
@@ -176,13 +191,18 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
     let mut patched_first = false;
     // Fields holding a stand-in: problems inside one come from the stand-in, not the file.
     let mut stand_ins: Vec<String> = Vec::new();
+    // Whether every stand-in so far is a number outside `[meta]` (then range checks can run).
+    let mut only_numbers = true;
+    let mut reads = false;
     while out.len() < MAX_MORE {
         let Some(p) = first_problem(tree.clone()) else {
+            reads = true;
             break;
         };
         if stand_ins.iter().any(|f| inside(&p.path, f)) {
-            if !patch(&mut tree, &p) {
-                break;
+            match patch(&mut tree, &p) {
+                Some(number) => only_numbers &= number,
+                None => break,
             }
             continue;
         }
@@ -198,10 +218,27 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
             seen.push(p.field.clone());
         }
         patched_first |= is_first;
-        if !patch(&mut tree, &p) {
-            break;
+        match patch(&mut tree, &p) {
+            Some(number) => only_numbers &= number,
+            None => break,
         }
         stand_ins.push(p.field);
+    }
+    if reads
+        && only_numbers
+        && out.len() < MAX_MORE
+        && let Ok(s) = tree.read()
+    {
+        out.extend(
+            super::validate::validate(&s)
+                .into_iter()
+                .filter(|i| {
+                    !stand_ins
+                        .iter()
+                        .any(|f| inside(&i.path, f) || inside(f, &i.path))
+                })
+                .take(MAX_MORE - out.len()),
+        );
     }
     out
 }
@@ -225,8 +262,9 @@ fn inside(path: &str, f: &str) -> bool {
 
 /// Get serde past the field of `p`: first a stand-in after which the next problem is outside
 /// that field; else removing the field (most are optional); else a stand-in whose own missing
-/// parts are patched in turn (a section written as a number). False when none works.
-fn patch<T: Tree>(tree: &mut T, p: &Problem) -> bool {
+/// parts are patched in turn (a section written as a number). `Some(whether the stand-in is a
+/// number)`, or None when nothing works.
+fn patch<T: Tree>(tree: &mut T, p: &Problem) -> Option<bool> {
     let missing = missing_field(&p.message).map(str::to_string);
     let past = |t: &T, strict: bool| {
         first_problem(t.clone())
@@ -243,11 +281,12 @@ fn patch<T: Tree>(tree: &mut T, p: &Problem) -> bool {
     };
     for strict in [true, false] {
         for stand_in in T::stand_ins() {
+            let number = stand_in.is_number();
             if let Some(trial) = with(stand_in)
                 && past(&trial, strict)
             {
                 *tree = trial;
-                return true;
+                return Some(number);
             }
         }
         if strict
@@ -257,9 +296,9 @@ fn patch<T: Tree>(tree: &mut T, p: &Problem) -> bool {
             let mut trial = tree.clone();
             if node_at(&mut trial, parent).is_some_and(|n| n.remove(last)) && past(&trial, true) {
                 *tree = trial;
-                return true;
+                return Some(false);
             }
         }
     }
-    false
+    None
 }
