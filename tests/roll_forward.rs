@@ -240,3 +240,44 @@ fn bad_years_are_named() {
     let e = roll_forward(&s, "2024-25", None).unwrap_err().to_string();
     assert!(e.contains("to = \"2024-25\": expected a year after the base year and inside the projection: 2025-26 to 2038-39"), "{e}");
 }
+
+#[test]
+fn a_rolled_plans_lines_without_its_mitigations_equal_the_plan_projected_without_them() {
+    // Removing a mitigation undoes the plans it had moved or ceased before the new base year
+    // (`carried`), so the lines against the unmitigated plan agree with the rolled scenario
+    // projected without that mitigation, and `unmitigated_*` with `without_mitigations()`.
+    let s = read(HAND);
+    let r = roll_forward(&s, "2026-27", None).unwrap().scenario;
+    assert!(r.mitigations.iter().any(|m| m.carried != 0.0));
+    let p = project(&r);
+    let close = |a: &[f64], b: &[f64], what: &str| {
+        for (t, (x, y)) in a.iter().zip(b).enumerate() {
+            assert!((x - y).abs() < 1e-6, "{what} year {t}: {x} against {y}");
+        }
+    };
+    let bare = project(&r.without_mitigations());
+    for key in ["closing_deficit", "in_year_deficit"] {
+        close(
+            p.get(&format!("unmitigated_{key}")).unwrap(),
+            bare.get(key).unwrap(),
+            key,
+        );
+    }
+    let spend = p.get("total_expenditure").unwrap();
+    for (i, m) in r.mitigations.iter().enumerate() {
+        let mut less = r.clone();
+        less.mitigations.remove(i);
+        let effect: Vec<f64> = project(&less)
+            .get("total_expenditure")
+            .unwrap()
+            .iter()
+            .zip(spend)
+            .map(|(a, b)| a - b)
+            .collect();
+        close(
+            p.get(&format!("mitigation_effect.{}", m.name)).unwrap(),
+            &effect,
+            &m.name,
+        );
+    }
+}

@@ -112,17 +112,20 @@ pub fn project(s: &Scenario) -> Projection {
         crate::engine::variance::add_actuals(s, &mut p);
         return p;
     }
-    // Switching a mitigation off is delivery = 0: every lever then adds exactly 0 or
+    // Switching a mitigation off is delivery = 0 and nothing carried from before the base
+    // year (a rolled plan's earlier moves and cessations): every lever then adds exactly 0 or
     // multiplies by exactly 1, so this equals projecting the scenario without it.
     let mut without = Run::default();
     let mut effects = Vec::with_capacity(m.mitigations.len());
     for i in 0..m.mitigations.len() {
         let planned = std::mem::replace(&mut m.mitigations[i].delivery, 0.0);
+        let carried = std::mem::replace(&mut m.mitigations[i].carried, 0.0);
         // Mitigations act on plans and costs only, never on income, so the change in the
         // in-year deficit is the change in spend: only demand and cost need re-running.
         model_for(&m).project(&m, &mut without.plans);
         expenditure_into(&m, &without.plans, &mut without.spend);
         m.mitigations[i].delivery = planned;
+        m.mitigations[i].carried = carried;
         let values: Vec<f64> = without
             .spend
             .total
@@ -144,6 +147,7 @@ pub fn project(s: &Scenario) -> Projection {
     p.notes = notes;
     for mit in &mut m.mitigations {
         mit.delivery = 0.0;
+        mit.carried = 0.0;
     }
     run_into(&m, model_for(&m), &mut without);
     // Named as `Scenario::without_mitigations` names it, so the two agree.

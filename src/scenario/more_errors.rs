@@ -219,7 +219,7 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
         }
         patched_first |= is_first;
         match patch(&mut tree, &p) {
-            Some(number) => only_numbers &= number,
+            Some(number) => only_numbers &= number && !inside(&p.field, "meta"),
             None => break,
         }
         stand_ins.push(p.field);

@@ -94,8 +94,13 @@ def ehcps(d: dict[str, Any], mits: list[dict[str, Any]]) -> list[dict[str, float
     if readme_cohort.is_cohort(d):
         return readme_cohort.project(d, mits, g, phases, capacity, cats)[0]
     U = sum(d["demand"]["base_plans"].values())
-    C = 0.0
-    asked = [0.0] * len(mits)
+    # A rolled-forward plan's moves and cessations start from what they had `carried`.
+    C = sum(
+        m.get("carried", 0.0)
+        for m in mits
+        if "cease_plans" in m["effect"] and m["effect"]["cease_plans"].get("category") is None
+    )
+    asked = [float(m.get("carried", 0.0)) for m in mits]
     out = []
     for t in range(h):
         if t >= 1:

@@ -244,6 +244,19 @@ def test_the_toolkit_scenario_matches_the_readme():
     assert_matches_readme(dsg.Scenario.from_toml_str(RICH))
 
 
+@pytest.mark.parametrize("to", ["2026-27", "2027-28"])
+def test_rolled_forward_plans_match_the_readme(to):
+    """A rolled plan's moves and cessations start from what they carried (`A[−1]`, `C[−1]`),
+    and its lines without a mitigation undo what that one carried."""
+    for path in (
+        ROOT / "examples/bcp_safety_valve_2024.toml",
+        ROOT / "tests/data/hand_worked.toml",
+    ):
+        rolled = dsg.Scenario.from_toml(path).roll_forward(to)
+        assert any(m.get("carried", 0) for m in rolled.to_dict()["mitigations"]), path
+        assert_matches_readme(rolled)
+
+
 @pytest.mark.parametrize("name", HAND_BUILT)
 def test_hand_built_scenarios_match_the_readme(name):
     assert_matches_readme(dsg.Scenario.from_dict(HAND_BUILT[name]))
