@@ -36,8 +36,10 @@ UNITS_NOTE = (
 #: Layouts for the reader: (fixed columns, first heading-run column, note prefixes).
 LAYOUT = {
     "Cohort": (1, 2, ("Units: ",)),
-    "Transitions": (4, None, ("Transitions: ",)),
+    "Transitions": (4, 1, ("Transitions: ",)),
 }
+#: Transitions headings (read by heading, in any order).
+TRANSITION_COLUMNS = ["Age", "From", "To", "Share"]
 
 PLANS_1DP = "#,##0.0"
 SHARE = "0.0%"
@@ -71,7 +73,7 @@ def write_sheets(wb, cohort: dict[str, Any] | None, categories: list[str]) -> No
     ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
 
     ws = wb.create_sheet("Transitions")
-    _bold_header(ws, ["Age", "From", "To", "Share"], {1: 8, 2: 22, 3: 22, 4: 12})
+    _bold_header(ws, TRANSITION_COLUMNS, {1: 8, 2: 22, 3: 22, 4: 12})
     for t in cohort.get("transitions") or []:
         ws.append([t["age"], t["from"], t["to"], t["share"]])
         ws.cell(row=ws.max_row, column=4).number_format = RATE
@@ -206,26 +208,32 @@ def _columns(r, ws, cats: list[str]) -> list[tuple[str, int]]:
 
 
 def _read_transitions(r, cats: list[str]) -> list[dict[str, Any]]:
+    from ._sheets import headed
+
     ws = r.sheet("Transitions", optional=True)
+    cols, _ = headed(r, ws, TRANSITION_COLUMNS, (), lambda h: False, "no other columns")
     out = []
-    for row in r.rows(ws):
-        if isinstance(row[0].value, str) and row[0].value.startswith("Transitions: "):
+    for row in r.rows(ws) if cols is not None else []:
+        cell = {h: row[cols[h]] for h in TRANSITION_COLUMNS}
+        age_cell = cell["Age"]
+        if isinstance(age_cell.value, str) and age_cell.value.startswith("Transitions: "):
             continue  # the note row
-        age = r.whole(ws, row[0], "transition age", False)
+        age = r.whole(ws, age_cell, "transition age", False)
         if age is None:
-            if row[0].value is None:
-                r.key_blank(ws, row, "transition age")
+            if age_cell.value is None:
+                r.key_blank(ws, row, "transition age", age_cell)
             continue
         t: dict[str, Any] = {"age": age}
-        for k, what in ((1, "from"), (2, "to")):
-            c = r.text(ws, row[k], f"transition {what} (age {age})", True)
+        for what in ("from", "to"):
+            c = r.text(ws, cell[what.title()], f"transition {what} (age {age})", True)
             if c is not None and c not in cats:
                 r.bad(
-                    f"{r.where(ws, row[k])} (transition {what}) = {c!r}: no placement category "
-                    f"{c!r} on the Placements sheet; expected one of {', '.join(cats)}"
+                    f"{r.where(ws, cell[what.title()])} (transition {what}) = {c!r}: no "
+                    f"placement category {c!r} on the Placements sheet; expected one of "
+                    f"{', '.join(cats)}"
                 )
             t[what] = c
-        t["share"] = r.number(ws, row[3], f"transition share (age {age})", True)
+        t["share"] = r.number(ws, cell["Share"], f"transition share (age {age})", True)
         if all(v is not None for v in t.values()):
             out.append(t)
     return out

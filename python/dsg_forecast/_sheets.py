@@ -158,7 +158,9 @@ class Table:
 def table_bounds(sheet: Sheet, fixed: int, years_from: int | None) -> Table:
     """The table of ``sheet``: ``fixed`` template columns, then (when ``years_from`` is given)
     the run of non-blank year headings in row 1 from that column (a merged range continues the
-    run); rows from 2 to the last before the first row blank across the table's columns."""
+    run; ``years_from`` = 1 for a sheet read by heading: the run of headings from column A, at
+    least ``fixed`` columns); rows from 2 to the last before the first row blank across the
+    table's columns."""
     width = fixed
     merged_headings: list[str] = []
     if years_from is not None:
@@ -167,7 +169,7 @@ def table_bounds(sheet: Sheet, fixed: int, years_from: int | None) -> Table:
         while (1, c) in sheet.values or c in merges:
             if c in merges and merges[c] not in merged_headings:
                 merged_headings.append(merges[c])
-            width = c
+            width = max(width, c)
             c += 1
     rows = sorted({r for r, c in sheet.values if r >= 2 and c <= width})
     last = 1
@@ -203,3 +205,49 @@ def overlaps(ref: str, table: Table) -> bool:
     except ValueError:
         return True
     return c1 <= table.width and r1 <= table.last_row
+
+
+def headed(
+    r: Any, ws: Any, headings: list[str], optional: tuple[str, ...], is_year: Any, years: str
+) -> tuple[dict[str, int] | None, list[int]]:
+    """Read a sheet by its headings in row 1, not by position: ``({heading: 0-based column},
+    year columns)`` for the template's ``headings`` found in any order, and the columns whose
+    heading ``is_year`` accepts (read by :meth:`excel._Reader.year_header`). ``r`` is the
+    workbook reader. A heading given twice, a heading that is neither, or a value under a blank
+    heading, is a problem naming its cell; a missing heading (other than ``optional``) is a
+    problem naming the sheet and the heading, and then the mapping is None (the rows are not
+    read: each value would land in the wrong field). ``years`` says what a year heading is, for
+    the message."""
+    if ws is None:
+        return None, []
+    t = r.tables[ws.title]
+    cols: dict[str, int] = {}
+    year_cols: list[int] = []
+    seen: dict[str, str] = {}
+    for col in range(1, t.width + 1):
+        cell = ws.cell(1, col)
+        h = cell.value.strip() if isinstance(cell.value, str) else cell.value
+        if h is None:
+            below = [ws.cell(rr, col) for rr in range(2, t.last_row + 1) if (rr, col) in ws.values]
+            if below:
+                r.bad(
+                    f"{r.where(ws, below[0])} = {below[0].value!r}: its column has no heading "
+                    f"({cell.coordinate} is blank or merged); give the column its heading"
+                )
+        elif h in headings:
+            if r.once(ws, seen, h, cell, "column heading"):
+                cols[h] = col - 1
+        elif is_year(h):
+            year_cols.append(col)
+        else:
+            r.bad(
+                f"{r.where(ws, cell)} (column heading) = {cell.value!r}: unknown column; "
+                f"expected one of {', '.join(map(repr, headings))} or {years}"
+            )
+    missing = [h for h in headings if h not in cols and h not in optional]
+    for h in missing:
+        r.bad(
+            f"{r.path}: sheet {ws.title!r} has no column headed {h!r} in row 1; expected the "
+            f"headings {', '.join(map(repr, headings))} (in any order), then {years}"
+        )
+    return (None if missing else cols), year_cols

@@ -377,9 +377,24 @@ _EFFECTS = {
     "reduce_new_plans": ("share", "share of new plans avoided (0.2 = a fifth fewer; cohort)"),
     "cease_at_age": ("share", "share of the plans at Age ceasing a year (cohort)"),
 }
-#: Mitigations sheet columns before the years: (heading, key in the effect or mitigation).
+#: Mitigations sheet headings before the years (read by heading, in any order). Age and
+#: Carried may be left out together (workbooks written before them).
 _MIT_COLUMNS = ["Name", "Start", "Ramp years", "Effect", "Size", "From", "To", "Category",
                 "Age", "Carried", "Source note"]  # fmt: skip
+_MIT_OPTIONAL = ("Age", "Carried")
+#: The note row the template writes below the Mitigations table: its exact text, and the start
+#: every version of it has (a row is skipped as the note only if it starts so and has nothing
+#: else: a mitigation's name may start "Effects: ").
+_MIT_NOTE = (
+    "Effects: "
+    + "; ".join(f"{k}: Size is {v[1]}" for k, v in _EFFECTS.items())
+    + ". Age: the age of cease_at_age. Carried: plans a move_plans or cease_plans "
+    "mitigation had moved or ceased before the first projected year (a roll-forward)."
+)
+_MIT_NOTE_START = "Effects: reduce_growth: Size is points of growth"
+#: Placements sheet headings before the "Share in <year>" columns (read by heading).
+_PLACEMENT_COLUMNS = ["Category", "Label", "EHCPs in first year", "Unit cost (£ a plan)",
+                      "Overflow to (if places limited)"]  # fmt: skip
 
 
 def _yearly_rows(get) -> list[tuple[str, str, str, str]]:
@@ -481,14 +496,7 @@ def write_input_workbook(
     mix = get("demand.mix") or []
     _bold_header(
         ws,
-        [
-            "Category",
-            "Label",
-            "EHCPs in first year",
-            "Unit cost (£ a plan)",
-            "Overflow to (if places limited)",
-            *[f"Share in {m['year']}" for m in mix],
-        ],
+        [*_PLACEMENT_COLUMNS, *[f"Share in {m['year']}" for m in mix]],
         {1: 22, 2: 48, 3: 18, 4: 18, 5: 18},
     )
     cats = list((get("demand.base_plans") or {c: None for c, _ in DFE_CATEGORIES}).keys())
@@ -539,14 +547,7 @@ def write_input_workbook(
         for cell in ws[ws.max_row][11:]:
             cell.number_format = POUNDS
     ws.append([])
-    ws.append(
-        [
-            "Effects: "
-            + "; ".join(f"{k}: Size is {v[1]}" for k, v in _EFFECTS.items())
-            + ". Age: the age of cease_at_age. Carried: plans a move_plans or cease_plans "
-            "mitigation had moved or ceased before the first projected year (a roll-forward)."
-        ]
-    )
+    ws.append([_MIT_NOTE])
     ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
 
     ws = wb.create_sheet("Write-offs")
@@ -683,20 +684,19 @@ def _get(d: dict, dotted: str) -> Any:
 
 
 #: The table on each input sheet: (template columns, first year column or None, note-row
-#: prefixes the template writes below the table).
+#: prefixes the template writes below the table). A sheet read by heading (Placements,
+#: Mitigations, Transitions) takes the run of headings from column A (first year column 1).
 _LAYOUT = {
     "Assumptions": (5, None, ()),
     "Yearly": (3, 4, ()),
-    "Placements": (5, 6, ()),
-    "Mitigations": (len(_MIT_COLUMNS), len(_MIT_COLUMNS) + 1, ("Effects: ",)),
+    "Placements": (len(_PLACEMENT_COLUMNS), 1, ()),
+    "Mitigations": (len(_MIT_COLUMNS) - len(_MIT_OPTIONAL), 1, ("Effects: ",)),
     "Write-offs": (3, None, ()),
     "Uncertainty": (2 + len(_UNC_PARAMS) + 2, None, ("Distributions: ",)),
     "Sources": (2, None, ()),
     **_excel_cohort.LAYOUT,
     **_excel_actuals.LAYOUT,
 }
-#: The Mitigations sheet of workbooks written before the Age and Carried columns.
-_MIT_COLUMNS_OLD = 9
 
 
 #: Largest input workbook read, in bytes (one written by write_input_workbook is about 20 KB).
@@ -719,7 +719,6 @@ class _Reader:
         self.wb, self.path = wb, path
         self.problems: list[str] = []
         self.tables: dict[str, _sheets.Table] = {}
-        self.layouts: dict[str, tuple[int, int | None, tuple[str, ...]]] = {}
         self._counted = [0]
         #: Where each value came from, "sheet 'Yearly' cell F4", by (field path, year or
         #: None): so the scenario's own validation can name the cell too.
@@ -759,15 +758,12 @@ class _Reader:
             )
             return None
         fixed, years_from, notes = _LAYOUT[name]
-        if name == "Mitigations" and ws.cell(1, 9).value == "Source note":  # an older layout
-            fixed, years_from = _MIT_COLUMNS_OLD, _MIT_COLUMNS_OLD + 1
-        self.layouts[name] = (fixed, years_from, notes)
         table = _sheets.table_bounds(ws, fixed, years_from)
         self.tables[name] = table
         for ref in table.merged_headings:
             self.bad(
                 f"{self.path}: sheet {name!r} cells {ref} are merged in the heading row; "
-                "give each year its own heading in its own cell"
+                "give each column its own heading in its own cell"
             )
         # A merged range keeps its value in its first cell only: the others would read as
         # blank (a default, or no amount), whatever the sheet shows across them.
@@ -880,13 +876,14 @@ class _Reader:
         t = self.tables[ws.title]
         return [ws.row(r, t.width) for r in range(2, t.last_row + 1)]
 
-    def key_blank(self, ws, row, what: str) -> None:
-        """Row ``row``'s key cell (column A) is blank: a problem if any other cell of the row
-        holds a value (its values would otherwise be dropped without a word)."""
-        filled = [c for c in row[1:] if c.value is not None]
+    def key_blank(self, ws, row, what: str, key=None) -> None:
+        """Row ``row``'s key cell (``key``, or column A) is blank: a problem if any other cell
+        of the row holds a value (its values would otherwise be dropped without a word)."""
+        key = row[0] if key is None else key
+        filled = [c for c in row if c.value is not None and c is not key]
         if filled:
             self.bad(
-                f"{self.where(ws, row[0])} ({what}) is blank but cell {filled[0].coordinate} = "
+                f"{self.where(ws, key)} ({what}) is blank but cell {filled[0].coordinate} = "
                 f"{filled[0].value!r} is not; fill in the {what} or clear the row"
             )
 
@@ -901,18 +898,21 @@ class _Reader:
         seen[key] = cell.coordinate
         return True
 
-    def year_header(self, ws, row: int, first_col: int, what: str) -> list[tuple[int, str]]:
+    def year_header(
+        self, ws, row: int, first_col: int, what: str, cols: list[int] | None = None
+    ) -> list[tuple[int, str]]:
         """The year labels in ``row`` from column ``first_col`` (1-based) to the table's last
-        column, each with its column offset from ``first_col``. A number or date is refused
-        (see :meth:`year`) without moving the columns after it; a repeated heading is a problem
-        naming both cells; a value under a blank heading (as under a merged one) is a problem
-        naming its cell."""
+        column (or in the columns ``cols``, found by :func:`_sheets.headed`), each with its
+        column offset from ``first_col``. A number or date is refused (see :meth:`year`)
+        without moving the columns after it; a repeated heading is a problem naming both cells;
+        a value under a blank heading (as under a merged one) is a problem naming its cell."""
         if ws is None:
             return []
         t = self.tables[ws.title]
         out = []
         seen: dict[str, str] = {}
-        for k, col in enumerate(range(first_col, t.width + 1)):
+        for col in range(first_col, t.width + 1) if cols is None else cols:
+            k = col - first_col
             cell = ws.cell(row, col)
             label = self.year(ws, cell, what, False)
             if label is not None:
@@ -1163,34 +1163,42 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
     if "labels" in data.get("demand", {}) and not data["demand"]["labels"]:
         del data["demand"]["labels"]
     ws = r.sheet("Placements")
-    mix_header = r.year_header(ws, 1, 6, "share year column heading")
+    cols, share_cols = _sheets.headed(
+        r, ws, _PLACEMENT_COLUMNS, (), lambda h: str(h).startswith("Share in "),
+        "'Share in <year>' columns",
+    )  # fmt: skip
+    mix_header = r.year_header(ws, 1, 1, "share year column heading", share_cols)
     mix_years = [y for _, y in mix_header]
     mixes: list[dict[str, float]] = [{} for _ in mix_years]
     seen = {}
-    for row in r.rows(ws):
-        cat = r.text(ws, row[0], "category", False)
+    for row in r.rows(ws) if cols is not None else []:
+        cat_cell, label_cell, plans_cell, cost_cell, overflow_cell = (
+            row[cols[h]] for h in _PLACEMENT_COLUMNS
+        )
+        cat = r.text(ws, cat_cell, "category", False)
         if cat is None:
-            r.key_blank(ws, row, "category")
+            r.key_blank(ws, row, "category", cat_cell)
             continue
-        if not r.once(ws, seen, cat, row[0], "category"):
+        if not r.once(ws, seen, cat, cat_cell, "category"):
             continue
-        label = r.text(ws, row[1], "label", False)
+        label = r.text(ws, label_cell, "label", False)
         if label and (labels_given or label != dict(DFE_CATEGORIES).get(cat, cat)):
             put(f"demand.labels.{cat}", label)
         # (An unreadable number, already a problem, reads as 0 so the other values can still
         # be checked; it is never a scenario.)
         for field, cell, what in (
-            (f"demand.base_plans.{cat}", row[2], f"EHCPs for {cat}"),
-            (f"cost.unit_cost.{cat}", row[3], f"unit cost for {cat}"),
+            (f"demand.base_plans.{cat}", plans_cell, f"EHCPs for {cat}"),
+            (f"cost.unit_cost.{cat}", cost_cell, f"unit cost for {cat}"),
         ):
             v = r.number(ws, cell, what, True)
             put(field, 0.0 if v is None else v)
             if v is not None:
                 r.came_from(ws, cell, field)
-        overflow = r.text(ws, row[4], "overflow", False) if len(row) > 4 else None
+        overflow = r.text(ws, overflow_cell, "overflow", False)
         if overflow:
             put(f"capacity.{cat}.overflow", overflow)
-        for k, (y, c) in enumerate(r.under(row, 6, mix_header)):
+            r.came_from(ws, overflow_cell, f"capacity.{cat}.overflow")
+        for k, (y, c) in enumerate(r.under(row, 1, mix_header)):
             share = r.number(ws, c, f"share of {cat} in {y}", True)
             mixes[k][cat] = 0.0 if share is None else share
     if mix_years:
@@ -1201,58 +1209,78 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
     _excel_cohort.read_sheets(r, data)
 
     ws = r.sheet("Mitigations")
-    m_fixed = (r.layouts.get("Mitigations") or (len(_MIT_COLUMNS),))[0]
-    m_header = r.year_header(ws, 1, m_fixed + 1, "year column heading")
+    cols, year_cols = _sheets.headed(
+        r, ws, _MIT_COLUMNS, _MIT_OPTIONAL, lambda h: not str(h)[:1].isalpha(),
+        "year columns such as '2024-25'",
+    )  # fmt: skip
+    if cols is not None and len({h in cols for h in _MIT_OPTIONAL}) > 1:  # one left out
+        r.bad(
+            f"{path}: sheet 'Mitigations' has a column headed "
+            f"{' and '.join(repr(h) for h in _MIT_OPTIONAL if h in cols)} but none headed "
+            f"{' and '.join(repr(h) for h in _MIT_OPTIONAL if h not in cols)}; expected both "
+            "(or neither, as in workbooks written before them)"
+        )
+        cols = None
+    m_header = r.year_header(ws, 1, 1, "year column heading", year_cols)
     mitigations = []
-    for row in r.rows(ws):
-        name = r.text(ws, row[0], "name", False)
+    for row in r.rows(ws) if cols is not None else []:
+        cell = {h: row[cols[h]] for h in _MIT_COLUMNS if h in cols}
+        name = r.text(ws, cell["Name"], "name", False)
         if name is None:
-            r.key_blank(ws, row, "mitigation name")
+            r.key_blank(ws, row, "mitigation name", cell["Name"])
             continue
-        if name.startswith("Effects: "):
-            continue
-        kind = r.text(ws, row[3], f"effect of {name!r}", True)
+        if name.startswith(_MIT_NOTE_START) and all(
+            c.value is None for c in row if c is not cell["Name"]
+        ):
+            continue  # the template's note row (joined to the table by a filled blank row)
+        kind = r.text(ws, cell["Effect"], f"effect of {name!r}", True)
         if kind is None:
             continue  # blank: already recorded
         if kind not in _EFFECTS:
             r.bad(
-                f"{path}: sheet 'Mitigations' cell {row[3].coordinate} = "
+                f"{path}: sheet 'Mitigations' cell {cell['Effect'].coordinate} = "
                 f"{kind!r}: unknown effect; expected one of {', '.join(_EFFECTS)}"
             )
             continue
         key, _ = _EFFECTS[kind]
         body: dict[str, Any] = {}
         if key == "amounts":
-            cells = r.under(row, m_fixed + 1, m_header)
+            cells = r.under(row, 1, m_header)
             vals = {y: r.number(ws, c, f"{name} {y}", False) for y, c in cells}
             body["amounts"] = {y: v for y, v in vals.items() if v is not None}
         else:
-            body[key] = r.number(ws, row[4], f"size of {name!r}", True)
-        for col, k in ((5, "from"), (6, "to"), (7, "category")):
+            body[key] = r.number(ws, cell["Size"], f"size of {name!r}", True)
+        for k in ("from", "to", "category"):
             v = r.text(
                 ws,
-                row[col],
+                cell[k.title()],
                 k,
                 kind == "move_plans" and k != "category" or kind == "unit_cost" and k == "category",
             )
             if v is not None:
                 body[k] = v
-        ramp = r.whole(ws, row[2], f"ramp years of {name!r}", False)
+        ramp = r.whole(ws, cell["Ramp years"], f"ramp years of {name!r}", False)
         m = {
             "name": name,
-            "start": r.year(ws, row[1], f"start of {name!r}", True),
+            "start": r.year(ws, cell["Start"], f"start of {name!r}", True),
             "ramp_years": ramp if ramp is not None else 1,
             "effect": {kind: body},
         }
-        if m_fixed > _MIT_COLUMNS_OLD:  # the Age and Carried columns
-            age = r.whole(ws, row[8], f"age of {name!r}", kind == "cease_at_age")
+        if "Age" in cell:  # the Age and Carried columns (not in older workbooks)
+            age = r.whole(ws, cell["Age"], f"age of {name!r}", kind == "cease_at_age")
             if age is not None:
                 body["age"] = age
-            carried = r.number(ws, row[9], f"carried plans of {name!r}", False)
+            carried = r.number(ws, cell["Carried"], f"carried plans of {name!r}", False)
             if carried is not None:
                 m["carried"] = carried
+        elif kind == "cease_at_age":
+            r.bad(
+                f"{r.where(ws, cell['Effect'])} (effect of {name!r}) = 'cease_at_age' needs an "
+                "age, but the sheet has no column headed 'Age'; add the Age and Carried columns"
+            )
+        r.came_from(ws, cell["Name"], f"mitigations[{len(mitigations)}]")
         mitigations.append(m)
-        note = r.text(ws, row[m_fixed - 1], "source note", False)
+        note = r.text(ws, cell["Source note"], "source note", False)
         if note:
             sources[f"mitigations.{name}"] = note
     if mitigations:
