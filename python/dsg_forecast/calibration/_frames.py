@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..data._categories import AGE_GROUPS, CATEGORY_IDS
-from ..data._tables import table
+from ..data._tables import pivot_sum, table
 from ..data.councils import Council, council
 
 AGES = 26
@@ -198,9 +198,7 @@ def own_frames(
     totals = pd.DataFrame({y: s.sum() for y, s in stock.items()}).T
     if "stock_totals" in frames:
         st = _need(frames, "stock_totals", ["year", "category", "plans"])
-        st = st[st["year"] <= through].pivot_table(
-            index="year", columns="category", values="plans", aggfunc="sum"
-        )
+        st = pivot_sum(st[st["year"] <= through], "year", "category", "plans")
         totals = st.reindex(columns=cats).combine_first(totals)
     totals = totals.reindex(columns=cats).sort_index().astype(float)
     totals["total"] = totals[cats].sum(axis=1, min_count=len(cats))

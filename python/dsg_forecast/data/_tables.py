@@ -69,6 +69,12 @@ def _read(name: str) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def pivot_sum(df: pd.DataFrame, index: str, columns: str, values: str) -> pd.DataFrame:
+    """``values`` summed by ``index`` x ``columns``; a cell whose values are all missing stays
+    missing (NaN), never 0 (``pivot_table(aggfunc="sum")`` would make it 0)."""
+    return df.groupby([index, columns])[values].sum(min_count=1).unstack(columns)
+
+
 def table(name: str) -> pd.DataFrame:
     """A fresh copy of shipped table ``name`` (editing it never changes the next call)."""
     return _read(name).copy()

@@ -89,10 +89,34 @@ SUCCESSORS: dict[str, str] = {
 ALIASES: dict[str, str] = {"E06000065": "815", "E06000066": "933", "E10000002": "825"}
 
 
+def _exact(text: str) -> str:
+    """A name with case, "&" and punctuation normalised, and no word removed."""
+    return re.sub(r"[^a-z0-9]", "", str(text).lower().replace("&", " and "))
+
+
 def _key(text: str) -> str:
+    """A name with words such as "the", "city of", "council" and "borough" removed too."""
     text = str(text).lower().replace("&", " and ")
     text = re.sub(r"\b(the|city of|council|county|borough|of)\b", " ", text)
     return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _by_name(query: object, everyone: list[Council]) -> Council | None:
+    """The area whose name matches ``query``: an exact (normalised) name beats one matched only
+    with words such as "city of" removed ("London" is the region, not the City of London); a
+    name shared by a former and a current council (Dorset) is the current one. Two different
+    places left tied raise :class:`UnknownCouncilError` naming both, never one picked."""
+    exact = [c for c in everyone if _exact(c.name) == _exact(query)]
+    matches = exact or [c for c in everyone if _key(c.name) == _key(query)]
+    if not matches:
+        return None
+    if len({c.name for c in matches}) > 1:
+        places = sorted(f"{c.name} ({c.old_code or c.new_code}, {c.level})" for c in matches)
+        raise UnknownCouncilError(
+            f"council {query!r}: matches more than one place: {'; '.join(places)}; give the "
+            "full name or a code"
+        )
+    return max(matches, key=lambda c: c.last_census)
 
 
 def _initials(name: str) -> str:
@@ -148,11 +172,10 @@ def council(query: str | int | Council) -> Council:
             or q.upper() == c.area.upper()
         ):
             return c
+    found = _by_name(q, everyone)
+    if found is not None:
+        return found
     k = _key(q)
-    matches = [c for c in everyone if _key(c.name) == k]
-    if matches:
-        # A name used by a former and a current council (Dorset): the current one.
-        return max(matches, key=lambda c: c.last_census)
     initials = [c for c in everyone if c.level == "council" and _initials(c.name) == k
                 and c.last_census == max(x.last_census for x in everyone)]  # fmt: skip
     if len(initials) == 1:  # "BCP"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._categories import AGE_GROUPS, CATEGORY_IDS
-from ._tables import table
+from ._tables import pivot_sum, table
 from .councils import Council, council, reorganisation_notes
 
 SEN2 = "DfE Education, health and care plans (SEN2)"
@@ -191,7 +191,7 @@ def allocations(council_: str | int | Council) -> pd.DataFrame:
     notes = []
     if c.level == "region":
         members = set(_members(c))
-        t = t[t["area"].isin(members)].groupby("year").sum(numeric_only=True)
+        t = t[t["area"].isin(members)].groupby("year").sum(numeric_only=True, min_count=1)
         notes.append(f"{c.name}: the sum of its {len(members)} councils' allocations")
         files = f"the allocation tables, {years[0]} to {years[-1]}"
     else:
@@ -228,8 +228,7 @@ def outturn(council_: str | int | Council) -> pd.DataFrame:
         t = t[t["area"].isin(members)]
         notes.append(f"{c.name}: the sum of {len(members)} councils")
     t = t.assign(column=t["kind"] + " " + t["year"])
-    df = t.pivot_table(index="line", columns="column", values="amount", aggfunc="sum",
-                       sort=True, dropna=False)  # fmt: skip
+    df = pivot_sum(t, "line", "column", "amount")
     src = (
         "DfE high needs benchmarking tool (2021-22): section 251 budget 2021-22 and "
         "outturn 2020-21; £"
