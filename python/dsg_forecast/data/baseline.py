@@ -39,6 +39,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._baseline_args import arguments
 from ._categories import CATEGORIES, CATEGORY_IDS, POOL_CATEGORIES, S251_POOLS
 from ._tables import table
 from .councils import Council, council, reorganisation_notes
@@ -94,14 +95,26 @@ def _totals(area: str) -> pd.Series:
 
 
 def demand(c: Council, base: int, horizon: int, sources: dict, notes: list) -> dict[str, Any]:
-    """Base plans by category and the growth schedule (see the module docstring)."""
+    """Base plans by category and the growth schedule (see the module docstring). Only the
+    censuses up to the base year's own (January base + 1) are read: a past base year's plans,
+    placement split and trend are what was published by then, never later figures."""
+    census = base + 1  # the January census within the base year
     rows = table("ehcp_placement")
     rows = rows[rows["area"] == c.area].set_index("year").sort_index()
+    published = rows["total"].dropna()
+    if published.empty:
+        raise BaselineError(f"council {c.name!r}: no EHC plan counts published")
+    rows = rows[rows.index <= census]
     total = rows["total"].dropna()
     if total.empty:
-        raise BaselineError(f"council {c.name!r}: no EHC plan counts published")
+        raise BaselineError(
+            f"base_year {_label(base)!r}: {c.name}'s first published EHC plan count is January "
+            f"{int(published.index.min())}, after the base year's January {census} census; "
+            f"expected a base year from {_label(int(published.index.min()) - 1)} on"
+        )
     last = int(total.index.max())
     england = _totals("E92000001")
+    england = england[england.index <= census]
     g_e, e0, e1 = _rate(england, None)
     g_c, c0, c1 = _rate(total, TREND_YEARS)
     trend_note = f"{c.name}'s compound growth January {c0}-{c1}: {g_c:.1%} a year"
@@ -116,13 +129,17 @@ def demand(c: Council, base: int, horizon: int, sources: dict, notes: list) -> d
         notes.append(f"{trend_note} is outside {lo:.0%} to {hi:.0%}; {clipped:.0%} is used")
         trend_note += f", clamped to {clipped:.0%}"
         g_c = clipped
-    census = base + 1  # the January census within the base year
     complete = rows.dropna(subset=list(CATEGORY_IDS))
     complete = complete[complete["note"].isna() | (complete.index < 2015)]
+    if complete.empty:
+        raise BaselineError(
+            f"council {c.name!r}: no census up to January {census} has all seven placement "
+            "categories published, so the plans cannot be split by category"
+        )
     mix_year = int(complete.index.max())
     shares = complete.loc[mix_year, list(CATEGORY_IDS)].astype(float)
     shares = shares / shares.sum()
-    if census <= last and census in total.index:
+    if census == last:
         base_total = float(total[census])
         how = f"the January {census} census, {base_total:,.0f} plans"
     else:
@@ -130,7 +147,7 @@ def demand(c: Council, base: int, horizon: int, sources: dict, notes: list) -> d
         base_total = float(total[last]) * (1 + g_c) ** years
         how = (f"January {last} census {total[last]:,.0f} plans x (1 + {g_c:.4f})^{years} "
                f"= {base_total:,.0f} for January {census} ({trend_note})")  # fmt: skip
-    if mix_year != (census if census <= last else last):
+    if mix_year != last:
         notes.append(f"placement shares from January {mix_year}, the latest census with all "
                      "seven categories published")  # fmt: skip
     base_plans = {k: round(float(base_total * shares[k]), 1) for k in CATEGORY_IDS}
@@ -149,8 +166,11 @@ def demand(c: Council, base: int, horizon: int, sources: dict, notes: list) -> d
     sources["demand.growth"] = (
         f"Derived: g[t] = gE + (gC - gE) x max(0, 1 - t/{TAPER_YEARS}), t = 0 in "
         f"{_label(base)}; gC = {g_c:.2%} ({trend_note}); gE = {g_e:.2%}, England's compound "
-        f"growth January {e0}-{e1} (DfE SEN2, statements and EHC plans)."
-    )
+        f"growth January {e0}-{e1} (DfE SEN2, statements and EHC plans)"
+        + (f"; censuses up to January {census} only, the base year's own" if
+           census < int(published.index.max()) else "")
+        + "."
+    )  # fmt: skip
     return {"base_plans": base_plans, "growth": growth, "labels": dict(CATEGORIES)}
 
 
@@ -288,6 +308,11 @@ def costs(c: Council, base: int, plans: dict, sources: dict, notes: list) -> dic
     year, census = table_.attrs["year"], table_.attrs["census"]
     n = base - _fy(year)
     f = (1 + COST_INFLATION_TO_BASE) ** n
+    if n < 0:
+        notes.append(
+            f"unit costs and non-plan lines: the only s251 outturn shipped is {year}, after "
+            f"the base year {_label(base)}; deflated at 5% a year (x 1.05^{n})"
+        )
     med = table_[list(POOL_CATEGORIES)].median()
     own = table_.loc[c.area] if c.area in table_.index else None
     pool_cost: dict[str, float] = {}
@@ -387,8 +412,9 @@ def baseline_dict(
     demand_model: str = "growth",
 ) -> dict[str, Any]:  # fmt: skip
     """The scenario dict of :meth:`dsg_forecast.Scenario.from_public_data`."""
-    if demand_model not in ("growth", "cohort"):
-        raise ValueError(f"demand={demand_model!r}: expected 'growth' or 'cohort'")
+    base_year, horizon, opening_deficit = arguments(
+        base_year, horizon, opening_deficit, demand_model
+    )
     c = council(council_)
     if c.level != "council":
         what = "England" if c.level == "england" else f"a region ({c.name})"
