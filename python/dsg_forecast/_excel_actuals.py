@@ -99,10 +99,16 @@ def read_sheet(r, data: dict[str, Any]) -> None:
                 f"{', '.join(known)} or ehcps.<category>"
             )
             continue
-        vals = {y: r.number(ws, c, f"{line} {y}", False) for y, c in r.under(row, 4, header)}
+        cells = r.under(row, 4, header)
+        vals = {y: r.number(ws, c, f"{line} {y}", False) for y, c in cells}
         vals = {y: v for y, v in vals.items() if v is not None}
         if not vals:
             continue
+        cat = line.removeprefix("ehcps.") if line.startswith("ehcps.") else None
+        field = f"actuals.ehcps_by_category.{cat}" if cat else f"actuals.{line}"
+        r.came_from(ws, row[0], field)
+        for y, c in cells:
+            r.came_from(ws, c, field, y)
         if line.startswith("ehcps."):
             out.setdefault("ehcps_by_category", {})[line.removeprefix("ehcps.")] = vals
         else:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import _excel_actuals, _excel_cohort, _sheets
 from . import _excel_exact as _exact
 from ._format import METRIC_LABELS
-from ._io import atomic_write, resolve_output
+from ._io import OutputPathError, atomic_write, resolve_output
 from .scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -90,8 +90,17 @@ def _save(wb, path: str | os.PathLike[str], overwrite: bool) -> Path:
 
 def _refuse_existing(path: str | os.PathLike[str], overwrite: bool) -> None:
     """Refuse, before building a workbook, a path that must not be written (see
-    :func:`dsg_forecast._io.resolve_output`)."""
-    resolve_output(path, overwrite=overwrite)
+    :func:`dsg_forecast._io.resolve_output`), or one not ending ``.xlsx``: a workbook written
+    over ``plan.toml`` (or through a link to it) would replace the scenario file with a zip."""
+    target = resolve_output(path, overwrite=overwrite)
+    for p in dict.fromkeys([Path(path), target]):
+        if p.suffix.lower() != ".xlsx":
+            raise OutputPathError(
+                f"{path}: a workbook is written only to a file ending .xlsx, not "
+                f"{repr(p.suffix) if p.suffix else 'a name without one'}"
+                f"{f' (the target of the link, {p})' if p != Path(path) else ''}; give a name "
+                f"such as {Path(path).with_suffix('.xlsx').name!r}"
+            )
 
 
 # ---- Excel out -------------------------------------------------------------------------------
@@ -983,7 +992,7 @@ def _value_problems(r: _Reader) -> list[str]:
     try:
         Scenario.from_dict(data)
     except ScenarioError as e:
-        found = [(i, r.cells.get((i.get("path"), i.get("year")))) for i in e.issues or []]
+        found = [(i, _cell_for(r.cells, i, under=False)) for i in e.issues or []]
         return [f"{r.path}: {_cell_line(i, where)}" for i, where in found if where]
     return []
 
@@ -1008,6 +1017,25 @@ def _cell_line(issue: dict, where: str | None) -> str:
     return f"{where}: " * bool(where) + f"{field}{value}: {issue['message']}"
 
 
+def _cell_for(
+    cells: dict[tuple[str, str | None], str], issue: dict, under: bool = True
+) -> str | None:
+    """The sheet and cell a validation issue's value came from: its field in its year, in the
+    year its value names (an actual outside the years), the field's row, or the first cell
+    read under the field (``capacity.special`` from ``capacity.special.places``; not with
+    ``under=False``, when cells could not be read and the field may be incomplete because of
+    them); None when no cell is known."""
+    path, year, value = issue.get("path"), issue.get("year"), issue.get("value")
+    named = value.strip('"') if isinstance(value, str) else None
+    for key in ((path, year or named), (path, None)):
+        if key in cells:
+            return cells[key]
+    if not under or not path or "." not in path:
+        return None
+    found = [(y, w) for (p, y), w in cells.items() if p.startswith((path + ".", path + "["))]
+    return next((w for y, w in found if y is None), found[0][1] if found else None)
+
+
 def _with_cells(
     e: ScenarioError, cells: dict[tuple[str, str | None], str], path: str
 ) -> ScenarioError:
@@ -1015,12 +1043,76 @@ def _with_cells(
     cell it came from where known (``sheet 'Yearly' cell F4: funding.block_transfer[2026-27]
     = 0.03: …``)."""
     issues = list(getattr(e, "issues", None) or [])
-    if not issues or not any((i.get("path"), i.get("year")) in cells for i in issues):
+    at = [_cell_for(cells, i) for i in issues]
+    if not any(at):
         return e
-    at = [cells.get((i["path"], i.get("year"))) or cells.get((i["path"], None)) for i in issues]
     err = _error(path, [f"{path}: {_cell_line(i, w)}" for i, w in zip(issues, at, strict=True)])
     err.issues = [{**i, "cell": w} for i, w in zip(issues, at, strict=True)]
     return err
+
+
+def _unknown_sheets(r: _Reader) -> None:
+    """A sheet the template does not have is a problem: a renamed sheet ("Actuals (2)") would
+    otherwise be left unread, and its values dropped without a word."""
+    known = [*INPUT_SHEETS, *_excel_cohort.COHORT_SHEETS]
+    for name in r.wb.sheetnames:
+        if name in known:
+            continue
+        like = next((k for k in known if name.strip().lower().startswith(k.lower())), None)
+        r.bad(
+            f"{r.path}: sheet {name!r} is not a sheet of the input workbook"
+            + (f" (the {like} sheet renamed? name it {like!r})" if like else "")
+            + f"; expected only the sheets {', '.join(known)}; rename or delete it (keep "
+            "your own notes in another workbook)"
+        )
+
+
+def _missing_rows(r: _Reader, sheet: str, seen: dict[str, str], rows) -> None:
+    """Each template row (field, label, required) not on ``sheet`` (its fields ``seen``) is a
+    problem: a deleted row would otherwise read as the default without a word, while a blank
+    row says so. (demand.model is not in workbooks written before the cohort model.)"""
+    for field, label, required in rows:
+        if field in seen or field == "demand.model":
+            continue
+        blank = "with its value" if required else "with its value, or blank for the default"
+        r.bad(
+            f"{r.path}: sheet {sheet!r} has no row {field} ({label}) in column A; the template "
+            f"has one row for each field: put the row back, {blank}"
+        )
+
+
+def _year_run(r: _Reader, ws, header: list[tuple[int, str]], meta: dict[str, Any]) -> None:
+    """The Yearly sheet's year headings (from D1) must run one after another from the first
+    projected year to the last, each once: a column moved or deleted would otherwise put each
+    value in another year. The first heading out of place is a problem naming its cell."""
+    base, horizon = meta.get("base_year"), meta.get("horizon")
+    first = _excel_actuals._start(base if isinstance(base, str) else header[0][1])
+    if first == 10_000:
+        return  # no year to start from: the base year's own cell is the problem
+    n = horizon if isinstance(horizon, int) and horizon > 0 else None
+    label = _excel_actuals._year_label
+    run = f"from {label(first)}" + (f" to {label(first + n - 1)}" if n else "")
+    for i, (k, y) in enumerate(header):
+        cell = ws.cell(1, 4 + k)
+        if n is not None and i >= n:
+            r.bad(
+                f"{r.where(ws, cell)} = {y!r}: after the last projected year {label(first + n - 1)}"
+                f" (meta.horizon = {n}); delete the column, or raise meta.horizon"
+            )
+            return
+        if y.replace("/", "-") != label(first + i):
+            r.bad(
+                f"{r.where(ws, cell)} = {y!r}: expected {label(first + i)!r}; the year headings "
+                f"run one after another {run} (meta.base_year, meta.horizon), each once, with "
+                "none missing"
+            )
+            return
+    if n is not None and len(header) < n:
+        r.bad(
+            f"{r.path}: sheet 'Yearly' has year headings only to {header[-1][1]!r} (cell "
+            f"{ws.cell(1, 4 + header[-1][0]).coordinate}); expected one for every projected "
+            f"year, {run} (meta.horizon = {n}); add the missing columns"
+        )
 
 
 def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -1035,10 +1127,10 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             node = node.setdefault(p, {})
         node[parts[-1]] = value
 
+    _unknown_sheets(r)
     ws = r.sheet("Assumptions")
     units = {f: (u, req) for f, _, u, req in _SCALARS}
     steps_rows: dict[str, tuple[tuple[Any, Any], list[str]]] = {}
-    base_year_row = False
     seen: dict[str, str] = {}
     for row in r.rows(ws):
         field = r.text(ws, row[0], "field", False)
@@ -1066,7 +1158,6 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
                 f"demand.cohort.ageing, {_exact.LABELS_GIVEN} or <yearly field>.steps"
             )
             continue
-        base_year_row |= field == "meta.base_year"
         before = len(r.problems)
         if unit == "date, e.g. 2028-03-31":
             v = r.date(ws, row[1], field, required)
@@ -1091,14 +1182,15 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
         if note:
             key = field.removesuffix(".base") if field.startswith("cost.non_plan.") else field
             sources[key] = note
-    if ws is not None and not base_year_row:
-        r.bad(
-            f"{path}: sheet 'Assumptions' has no meta.base_year row; "
-            "expected the first projected year, e.g. 2024-25"
-        )
+    if ws is not None:
+        _missing_rows(r, "Assumptions", seen, [(f, label, req) for f, label, _, req in _SCALARS])
 
+    seen_assumptions = seen
     ws = r.sheet("Yearly")
+    before = len(r.problems)
     header = r.year_header(ws, 1, 4, "year column heading")
+    if header and len(r.problems) == before:
+        _year_run(r, ws, header, data.get("meta", {}))
     years = [y for _, y in header]
     if ws is not None and not years:
         r.bad(
@@ -1127,6 +1219,7 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
             )
             continue
         cells = r.under(row, 4, header)
+        r.came_from(ws, row[0], field)
         for y, c in cells:
             r.came_from(ws, c, field, y)
         if kind == "amounts":
@@ -1153,6 +1246,14 @@ def _read_tables(r: _Reader, path: str | os.PathLike[str]) -> dict[str, Any]:
                     put(field, steps)
             continue
         put(field, _exact.compress(values, [y for y, _ in cells]))
+    if ws is not None:
+        non_plan = [f.removesuffix(".base") for f in seen_assumptions if f.endswith(".base")]
+        _missing_rows(
+            r, "Yearly", seen,
+            [(f, label, kind == "rate") for f, label, _, kind in _YEARLY]
+            + [(f"{f}.growth", f"Growth: {f.removeprefix('cost.non_plan.')}", False)
+               for f in non_plan if f.startswith("cost.non_plan.")],
+        )  # fmt: skip
     for field, ((a_ws, a_cell), _) in steps_rows.items():
         r.bad(
             f"{r.where(a_ws, a_cell)} ({field}.steps): no row {field} with a value every year "
