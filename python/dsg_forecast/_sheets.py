@@ -158,15 +158,15 @@ class Table:
 def table_bounds(sheet: Sheet, fixed: int, years_from: int | None) -> Table:
     """The table of ``sheet``: ``fixed`` template columns, then (when ``years_from`` is given)
     the run of non-blank year headings in row 1 from that column (a merged range continues the
-    run; ``years_from`` = 1 for a sheet read by heading: the run of headings from column A, at
-    least ``fixed`` columns); rows from 2 to the last before the first row blank across the
-    table's columns."""
+    run; ``years_from`` = 1 for a sheet read by heading: the ``fixed`` columns, blank headings
+    included, and the run of headings after them); rows from 2 to the last before the first
+    row blank across the table's columns."""
     width = fixed
     merged_headings: list[str] = []
     if years_from is not None:
         merges = {c: ref for ref, c1, c2 in sheet.merged_in_row(1) for c in range(c1, c2 + 1)}
         c = years_from
-        while (1, c) in sheet.values or c in merges:
+        while (1, c) in sheet.values or c in merges or c <= fixed:
             if c in merges and merges[c] not in merged_headings:
                 merged_headings.append(merges[c])
             width = max(width, c)

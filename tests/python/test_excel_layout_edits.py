@@ -215,3 +215,10 @@ def test_a_workbook_is_not_written_over_another_kind_of_file(tmp_path, name):
         dsg.write_input_workbook(path, rich(), overwrite=True)
     assert str(path) in str(e.value) and isinstance(e.value, ValueError)
     assert path.read_text() == "[meta]\n"
+
+
+def test_a_cleared_heading_names_its_column_and_the_heading_expected(tmp_path):
+    text = problems(edited(tmp_path, lambda wb: setattr(wb["Placements"]["B1"], "value", None)))
+    assert "sheet 'Placements' cell B2 = " in text and "its column has no heading (B1" in text
+    assert "sheet 'Placements' has no column headed 'Label'" in text
+    assert "outside the sheet's table" not in text
