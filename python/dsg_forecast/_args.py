@@ -14,16 +14,19 @@ from ._core import ScenarioError
 
 
 def problems_error(
-    problems: Sequence[tuple[str, object, str]], subject: str = "request", show=repr
+    problems: Sequence[tuple[str, object, str]],
+    subject: str = "request",
+    show=repr,
+    cls: type[ScenarioError] = ScenarioError,
 ) -> ScenarioError:
     """One ScenarioError listing every (path, value, message) problem, worded and structured
     like the Rust errors: ``N problems in the <subject>:`` then ``- path = value: message``
     lines, with ``.issues`` holding one dict (path, year, value, message) each. ``show``
-    writes a value (``repr`` by default)."""
+    writes a value (``repr`` by default); ``cls``: a ScenarioError subclass to raise."""
     n = len(problems)
     lines = [f"{n} problem{'s' if n != 1 else ''} in the {subject}:"]
     lines += [f"  - {path} = {show(value)}: {message}" for path, value, message in problems]
-    err = ScenarioError("\n".join(lines))
+    err = cls("\n".join(lines))
     err.issues = [
         {"path": path, "year": None, "value": show(value), "message": message}
         for path, value, message in problems

@@ -55,6 +55,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._args import bad_argument, checked, problems_error
+from ._core import ScenarioError
 from .data._categories import CATEGORIES
 from .data._tables import table
 from .data.baseline import TAPER_YEARS, TREND_LIMITS, TREND_YEARS
@@ -79,8 +81,9 @@ BAND_YEARS = 5
 MAX_BAND_SD = 0.25
 
 
-class BacktestError(ValueError):
-    """A back-test request that cannot run (unknown model, no data at an origin)."""
+class BacktestError(ScenarioError):
+    """A back-test request that cannot run (unknown model, an origin outside the data, ...): a
+    ScenarioError (a ``ValueError``) listing every problem, with ``.issues``."""
 
 
 def _label(census: int) -> str:
@@ -396,11 +399,100 @@ class Backtest:
         return ax
 
 
-def _check(model: str, horizon: int) -> None:
+def _model(model: object) -> str:
     if model not in MODELS:
-        raise BacktestError(f"model={model!r}: expected one of {', '.join(MODELS)}")
-    if not isinstance(horizon, int) or not 1 <= horizon <= 10:
-        raise BacktestError(f"horizon={horizon!r}: expected 1 to 10 years")
+        raise bad_argument("model", model, f"expected one of {', '.join(MODELS)}")
+    return str(model)
+
+
+def _horizon(horizon: object) -> int:
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 10:
+        raise bad_argument("horizon", horizon, "expected a whole number of years, 1 to 10")
+    return horizon
+
+
+def origin_range() -> tuple[int, int]:
+    """The origins the data allow: from the second January census (a forecast needs a year
+    of growth before it) to the one before the latest (there must be a census to compare)."""
+    years = _load(ENGLAND)["total"].dropna().index
+    return int(years.min()) + 1, int(years.max()) - 1
+
+
+def _origin_problem(value: object, first: int, last: int) -> str | None:
+    """Why ``value`` is not an origin, or None."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        if first <= value <= last:
+            return None
+        if value > last:
+            return (f"nothing is published after January {last + 1} to compare with; expected "
+                    f"a January census year from {first} to {last}")  # fmt: skip
+        return (
+            f"a forecast needs a year of growth before its origin and the first census is "
+            f"January {first - 1}; expected a January census year from {first} to {last}"
+        )
+    hint = ""
+    text = str(value).strip()
+    if isinstance(value, str) and text.isdigit():
+        hint = f"; write {text} (a number, not text)"
+    elif isinstance(value, str) and text[:4].isdigit() and text[4:5] in ("-", "/"):
+        census = int(text[:4]) + 1
+        hint = f"; for the January {census} census (in financial year {text}) write {census}"
+    return f"expected a January census year as a whole number, {first} to {last}{hint}"
+
+
+def _origins(origins: object) -> list[int]:
+    """``origins`` as a list of census years, every problem listed at once."""
+    first, last = origin_range()
+    if isinstance(origins, (str, bytes)) or not isinstance(origins, Iterable):
+        hint = f"; write [{origins}] for one" if isinstance(origins, (int, str)) else ""
+        raise bad_argument(
+            "origins", origins,
+            f"expected a list of January census years ({first} to {last}), e.g. [2021]{hint}",
+        )  # fmt: skip
+    values = list(origins)
+    if not values:
+        raise bad_argument(
+            "origins", values, f"expected at least one census year, {first} to {last}"
+        )
+    problems = []
+    seen: set[int] = set()
+    for i, value in enumerate(values):
+        why = _origin_problem(value, first, last)
+        if why is None and int(value) in seen:
+            why = "given twice; list each origin once"
+        if why is not None:
+            problems.append((f"origins[{i}]", value, why))
+        else:
+            seen.add(int(value))
+    if problems:
+        raise problems_error(problems, "back-test's origins")
+    return [int(v) for v in values]
+
+
+def _executor(executor: object) -> object:
+    if executor is not None and not callable(getattr(executor, "map", None)):
+        raise bad_argument(
+            "executor", executor,
+            "expected None (run here) or an executor with a map method, such as "
+            "concurrent.futures.ProcessPoolExecutor() or a Dask Client",
+        )  # fmt: skip
+    return executor
+
+
+def _arguments(model, origins, horizon, bands, n_paths, **executor) -> tuple:
+    """The back-test's arguments checked: one BacktestError listing every problem."""
+    problems: list[tuple[str, object, str]] = []
+    out = (
+        checked(problems, _model, model),
+        checked(problems, _origins, origins),
+        checked(problems, _horizon, horizon),
+        checked(problems, _paths, bands, n_paths),
+    )
+    if executor:
+        checked(problems, _executor, executor["executor"])
+    if problems:
+        raise problems_error(problems, "back-test's arguments", show=str, cls=BacktestError)
+    return out
 
 
 def backtest(
@@ -413,22 +505,44 @@ def backtest(
     n_paths: int = 1000,
 ) -> Backtest:
     """Back-test ``model`` for one council (or "England") from each origin census (see the
-    module documentation for the methods, the bands and the no-later-data rule)."""
-    _check(model, horizon)
+    module documentation for the methods, the bands and the no-later-data rule). ``origins``:
+    whole January census years within the data (:func:`origin_range`), each once, else a
+    BacktestError; an origin this council cannot be forecast from (before its first census,
+    say) is listed in ``.skipped`` with the reason."""
+    model, origins, horizon, paths = _arguments(model, origins, horizon, bands, n_paths)
     c = _council(council)
-    paths = _paths(bands, n_paths)
     notes: list[str] = []
-    rows = _rows(c, model, _load(c.area), _load(ENGLAND), list(origins), horizon, paths, notes)
-    return Backtest(pd.DataFrame(rows, columns=COLUMNS), tuple(notes))
+    history = _load(c.area)
+    rows = _rows(c, model, history, _load(ENGLAND), origins, horizon, paths, notes)
+    made = {r[2] for r in rows}
+    skipped = tuple(
+        (c.name, f"origin {o}: {_why_skipped(c, model, history, o, horizon)}")
+        for o in origins
+        if o not in made
+    )
+    return Backtest(pd.DataFrame(rows, columns=COLUMNS), tuple(notes), skipped)
+
+
+def _why_skipped(c, model: str, history: pd.DataFrame, origin: int, horizon: int) -> str:
+    """Why a forecast from ``origin`` gave no comparison."""
+    total = history["total"].dropna()
+    if origin not in total.index:
+        span = f"January {total.index.min()}-{total.index.max()}" if len(total) else "none"
+        return (f"no EHC plan total published for {c.name} at January {origin} (its "
+                f"censuses: {span})")  # fmt: skip
+    if model == "naive" and origin - 1 not in total.index:
+        return f"model 'naive' needs last year's growth, but January {origin - 1} is not published"
+    return (f"nothing published for January {origin + 1}-{origin + horizon} to compare the "
+            "forecast with")  # fmt: skip
 
 
 def _paths(bands: bool, n_paths: int) -> int:
     if not isinstance(bands, bool):
-        raise BacktestError(f"bands={bands!r}: expected True or False")
+        raise bad_argument("bands", bands, "expected True or False")
     if not bands:
         return 0
     if isinstance(n_paths, bool) or not isinstance(n_paths, int) or not 100 <= n_paths <= 10**6:
-        raise BacktestError(f"n_paths={n_paths!r}: expected 100 to 1,000,000 paths")
+        raise bad_argument("n_paths", n_paths, "expected a whole number, 100 to 1,000,000 paths")
     return n_paths
 
 
@@ -457,14 +571,15 @@ def backtest_all(
     table. ``executor``: any ``concurrent.futures``-style executor (its ``map`` is used);
     results equal the serial run, row for row. A council that cannot be back-tested is left
     out and listed in ``.skipped`` with the reason; capped band SDs are listed in ``.notes``."""
-    _check(model, horizon)
+    model, origins, horizon, paths = _arguments(
+        model, origins, horizon, bands, n_paths, executor=executor
+    )
     names = _councils()["name"].tolist()
-    paths = _paths(bands, n_paths)
     if paths and executor is not None:
         from .simulation import _refuse_fork_after_threads
 
         _refuse_fork_after_threads(executor)
-    jobs = [(n, model, list(origins), horizon, paths) for n in names]
+    jobs = [(n, model, origins, horizon, paths) for n in names]
     results = list(executor.map(_one, jobs) if executor is not None else map(_one, jobs))
     rows = [r for part, _, _ in results for r in part]
     notes = tuple(n for _, part, _ in results for n in part)

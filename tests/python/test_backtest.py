@@ -82,7 +82,7 @@ def test_backtest_all_on_an_executor_equals_serial():
 def test_bad_requests_and_cohort_plug_in():
     with pytest.raises(ValueError, match="expected one of growth, naive, cohort"):
         dsg.backtest(BCP, model="arima")
-    with pytest.raises(ValueError, match="horizon=0"):
+    with pytest.raises(ValueError, match="horizon = 0"):
         dsg.backtest(BCP, horizon=0)
     if not hasattr(dsg, "calibrate"):
         with pytest.raises(ValueError, match="model='cohort' needs dsg.calibrate"):
