@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from . import data
@@ -22,9 +23,17 @@ def add_parsers(sub) -> None:
         "--opening-deficit",
         type=float,
         metavar="POUNDS",
-        help="cumulative DSG deficit at the start of the base year, e.g. 63e6",
+        help="cumulative DSG deficit at the start of the base year, e.g. 63e6 (a surplus is "
+        "negative, e.g. -5e6)",
     )
-    b.add_argument("-o", "--output", metavar="FILE", help="write the TOML here (else stdout)")
+    # A negative amount such as -5e6 is a value, not an option (argparse before Python 3.13
+    # takes only -5 or -5.0 for a number).
+    b._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    b.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="write the scenario here: .toml (commented), .json or .xlsx (an input workbook); "
+        "else the TOML to stdout",
+    )  # fmt: skip
     b.add_argument("--force", action="store_true", help="overwrite an existing output file")
     for p in (c, h, b):
         p.set_defaults(file="", data_command=True)
@@ -56,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output:
         from ._io import resolve_output
+        from .cli import check_scenario_format
 
+        check_scenario_format(args.output)
         # A path that is not a regular file is refused first, even with --force (so the
         # message never suggests --force for it).
         resolve_output(args.output, overwrite=True)
@@ -69,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     text = commented_toml(s)
     if args.output:
-        from ._io import write_text
+        from .cli import write_scenario
 
-        write_text(args.output, text, overwrite=args.force)
+        write_scenario(s, args.output, overwrite=args.force, toml=text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -7,6 +7,7 @@
     dsg-forecast councils [SEARCH]
     dsg-forecast history COUNCIL [--by placement|age|total]
     dsg-forecast baseline COUNCIL [--base-year 2024-25] [--opening-deficit 63e6] [-o plan.toml]
+        (-o plan.json, or plan.xlsx for an input workbook)
 
 Exit codes: 0 success; 2 invalid input (messages on stderr, every problem listed); 1 for an
 unexpected internal error (reported in one line, never a traceback).
@@ -101,6 +102,33 @@ CHART_FORMATS = (".png", ".pdf", ".svg")
 SCENARIO_FORMATS = (".toml", ".json", ".xlsx")
 
 
+def check_scenario_format(path: str) -> None:
+    """Refuse an ``-o`` scenario file whose ending is not one :func:`write_scenario` writes."""
+    if Path(path).suffix.lower() not in SCENARIO_FORMATS:
+        raise OutputError(
+            f"-o {path}: unknown scenario format; use a file name ending "
+            f"{', '.join(SCENARIO_FORMATS)}"
+        )
+
+
+def write_scenario(scenario: Scenario, path: str, overwrite: bool, toml: str | None = None):
+    """Write ``scenario`` in the format ``path``'s ending names: .json, .xlsx (an input
+    workbook) or .toml (``toml`` when given, e.g. with a commented header)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
+        scenario.to_json(path, overwrite=overwrite)
+    elif suffix == ".xlsx":
+        from .excel import write_input_workbook
+
+        write_input_workbook(path, scenario, overwrite=overwrite)
+    elif toml is not None:
+        from ._io import write_text
+
+        write_text(path, toml, overwrite=overwrite)
+    else:
+        scenario.to_toml(path, overwrite=overwrite)
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before any work, outputs that would clobber a file or have no known format."""
     outputs = []
@@ -118,11 +146,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
     if args.command == "roll-forward":
         outputs.append(("-o", args.output))
-        if Path(args.output).suffix.lower() not in SCENARIO_FORMATS:
-            raise OutputError(
-                f"-o {args.output}: unknown scenario format; use a file name ending "
-                f"{', '.join(SCENARIO_FORMATS)}"
-            )
+        check_scenario_format(args.output)
     source = Path(args.file).resolve()
     for flag, out in outputs:
         target = Path(out).resolve()
@@ -184,15 +208,7 @@ def _roll_forward(scenario: Scenario, args: argparse.Namespace) -> int:
 
     core, notes = _core.roll_forward(scenario._core, args.to, args.horizon_end)
     rolled = Scenario(core)
-    suffix = Path(args.output).suffix.lower()
-    if suffix == ".json":
-        rolled.to_json(args.output, overwrite=args.force)
-    elif suffix == ".xlsx":
-        from .excel import write_input_workbook
-
-        write_input_workbook(args.output, rolled, overwrite=args.force)
-    else:
-        rolled.to_toml(args.output, overwrite=args.force)
+    write_scenario(rolled, args.output, overwrite=args.force)
     print(
         f"wrote {args.output}: {rolled.name}, {rolled.years[0]} to {rolled.years[-1]}",
         file=sys.stderr,

@@ -98,3 +98,36 @@ def test_every_bad_argument_is_listed_at_once():
 def test_a_slash_base_year_is_accepted():
     s = from_public_data("BCP", base_year="2024/25", opening_deficit=0)
     assert s.years[0] == "2024-25"
+
+
+@pytest.mark.parametrize("amount", ["-5e6", "-5E+6", "-.5e7", "-5000000", "-5000000.0"])
+def test_cli_negative_opening_deficit(amount, capsys):
+    from dsg_forecast.cli import main
+
+    assert main(["baseline", "839", "--horizon", "3", "--opening-deficit", amount]) == 0
+    assert "opening = -5000000.0" in capsys.readouterr().out
+
+
+def test_cli_baseline_writes_the_format_the_ending_names(tmp_path, capsys):
+    import json
+
+    from dsg_forecast.cli import main
+
+    for name in ("bl.toml", "bl.json", "bl.xlsx"):
+        path = tmp_path / name
+        assert main(["baseline", "839", "--opening-deficit", "1", "-o", str(path)]) == 0
+        again = dsg.Scenario.from_file(path)
+        assert again.to_dict()["deficit"]["opening"] == 1
+    assert (tmp_path / "bl.toml").read_text().startswith("# Bournemouth")  # commented TOML
+    assert json.loads((tmp_path / "bl.json").read_text())["meta"]["base_year"] == "2024-25"
+    assert (tmp_path / "bl.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_cli_baseline_refuses_an_unknown_ending(tmp_path, capsys):
+    from dsg_forecast.cli import main
+
+    path = tmp_path / "bl.txt"
+    assert main(["baseline", "839", "--opening-deficit", "1", "-o", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"-o {path}: unknown scenario format" in err and ".toml, .json, .xlsx" in err
+    assert "Traceback" not in err and not path.exists()
