@@ -741,3 +741,45 @@ fn a_value_out_of_range_is_listed_beside_a_wrong_type() {
         .collect();
     assert_eq!(paths, ["meta.horizon"]);
 }
+
+#[test]
+fn one_year_written_two_ways_is_an_error_naming_both() {
+    // "2025-26" and "2025/26" are the same year: a schedule would keep one of the two values
+    // and amounts would add them, silently. Each table is named, all at once.
+    let extra = "[[mitigations]]\nname = \"invest\"\nstart = \"2024-25\"\n\
+                 effect = { invest = { amounts = { \"2025-26\" = 1_000, \"2025/26\" = 5 } } }\n\
+                 [actuals]\nclosing_deficit = { \"2024-25\" = 100e6, \" 2024/25\" = 50e6 }\n";
+    let text = toml(&Edit { extra, ..OK }).replace(
+        "block_transfer = 0.005",
+        "block_transfer = { \"2024-25\" = 0.005, \"2025-26\" = 0.01, \"2025/26\" = 0.0 }",
+    );
+    let e = Scenario::from_toml_str(&text).unwrap_err();
+    let issues = e.issues();
+    let find = |p: &str| {
+        issues
+            .iter()
+            .find(|i| i.path.starts_with(p))
+            .unwrap_or_else(|| panic!("{p} not named: {e}"))
+    };
+    let m = &find("funding.block_transfer").message;
+    assert!(
+        m.contains("2025-26 is given twice") && m.contains("\"2025/26\""),
+        "{m}"
+    );
+    assert!(
+        find("mitigations[0]").message.contains("given twice"),
+        "{e}"
+    );
+    assert!(
+        find("actuals.closing_deficit")
+            .message
+            .contains("2024-25 is given twice"),
+        "{e}"
+    );
+    // The same year once, however written, is fine; so are distinct years.
+    let text = toml(&OK).replace(
+        "block_transfer = 0.005",
+        "block_transfer = { \"2024/25\" = 0.005, \"2025-26\" = 0.01 }",
+    );
+    Scenario::from_toml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+}

@@ -241,8 +241,8 @@ impl<'de> Deserialize<'de> for Schedule {
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Schedule, A::Error> {
                 let mut m = IndexMap::new();
                 while let Some(k) = a.next_key::<String>()? {
-                    if m.contains_key(&k) {
-                        return Err(de::Error::custom(super::unique::repeated(&k)));
+                    if let Some(why) = super::unique::clash(m.keys(), &k) {
+                        return Err(de::Error::custom(why));
                     }
                     let v = a.next_value::<f64>()?;
                     m.insert(k, v);
