@@ -281,3 +281,88 @@ fn a_rolled_plans_lines_without_its_mitigations_equal_the_plan_projected_without
         );
     }
 }
+
+#[test]
+fn actual_ehcps_for_some_categories_are_used_and_the_rest_share_the_actual_total() {
+    let s = read(BCP);
+    let p = project(&s);
+    let cats = s.categories();
+    let forecast = |c: &str| p.get(&format!("ehcps.{c}")).unwrap()[1];
+    let mut given = s.clone();
+    for c in cats.iter().filter(|c| *c != "other") {
+        let by = given
+            .actuals
+            .ehcps_by_category
+            .entry(c.clone())
+            .or_default();
+        by.insert("2025-26".into(), (forecast(c) + 10.0).round());
+    }
+    let sum_given: f64 = cats
+        .iter()
+        .filter(|c| *c != "other")
+        .map(|c| (forecast(c) + 10.0).round())
+        .sum();
+    let rolled = |s: &Scenario| {
+        let r = roll_forward(s, "2025-26", None).unwrap();
+        let p = project(&r.scenario);
+        let at = |c: &str| p.get(&format!("ehcps.{c}")).unwrap()[0];
+        let notes = r.notes.join("\n");
+        (cats.iter().map(|c| at(c)).collect::<Vec<f64>>(), notes)
+    };
+    let other = cats.iter().position(|c| c == "other").unwrap();
+    let check_given = |got: &[f64]| {
+        for (c, name) in cats.iter().enumerate().filter(|(_, c)| *c != "other") {
+            let want = (forecast(name) + 10.0).round();
+            assert!(
+                (got[c] - want).abs() < 0.5,
+                "{name}: {} against {want}",
+                got[c]
+            );
+        }
+    };
+
+    // With an actual total: the category without an actual gets what the total leaves.
+    let mut with_total = given.clone();
+    with_total
+        .actuals
+        .ehcps
+        .insert("2025-26".into(), sum_given + 200.0);
+    let (got, notes) = rolled(&with_total);
+    check_given(&got);
+    assert!((got[other] - 200.0).abs() < 0.5, "{got:?}");
+    assert!(notes.contains("for 6 of 7 categories"), "{notes}");
+    assert!(
+        notes.contains("the others (other) the actual total"),
+        "{notes}"
+    );
+
+    // Without one: the forecast, and the note says so.
+    let (got, notes) = rolled(&given);
+    check_given(&got);
+    assert!((got[other] - forecast("other")).abs() < 0.5, "{got:?}");
+    assert!(
+        notes.contains("the others (other) as the plan forecast them"),
+        "{notes}"
+    );
+
+    // A total below what the categories already hold is not used, and the note says why.
+    let mut short = given.clone();
+    short.actuals.ehcps.insert("2025-26".into(), 100.0);
+    let (got, notes) = rolled(&short);
+    assert!((got[other] - forecast("other")).abs() < 0.5, "{got:?}");
+    assert!(
+        notes.contains("(the actual total, 100, is below"),
+        "{notes}"
+    );
+
+    // Every category given and a total that disagrees: the categories, and a note.
+    let mut all = with_total.clone();
+    all.actuals
+        .ehcps_by_category
+        .entry("other".into())
+        .or_default()
+        .insert("2025-26".into(), 50.0);
+    let (got, notes) = rolled(&all);
+    assert!((got[other] - 50.0).abs() < 0.5, "{got:?}");
+    assert!(notes.contains("was not used"), "{notes}");
+}

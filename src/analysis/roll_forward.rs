@@ -343,30 +343,89 @@ fn cite(s: &Scenario, field: &str) -> String {
 }
 
 /// The plans by category the new base year should show, and a sentence saying where they
-/// come from: actual EHCPs by category where all are given, else the actual total split by
-/// the forecast mix, else the forecast.
+/// come from: actual EHCPs for each category given; the categories without one share what the
+/// actual total leaves (by the forecast mix) when a total is given and covers the given ones,
+/// else keep the forecast. Every actual given is used or the sentence says why not.
 fn actual_plans(s: &Scenario, y: FinancialYear, forecast: &[f64]) -> (Vec<f64>, String) {
     let cats = s.categories();
-    let by_cat: Option<Vec<f64>> = cats
+    let given: Vec<Option<f64>> = cats
         .iter()
         .map(|c| s.actuals.get(&format!("ehcps.{c}"), y))
         .collect();
-    if let Some(v) = by_cat {
-        return (v, format!("EHCPs by category from the actuals for {y}"));
+    let n_given = given.iter().flatten().count();
+    let sum_given: f64 = given.iter().flatten().sum();
+    let total = s.actuals.get("ehcps", y);
+    if n_given == cats.len() {
+        let v: Vec<f64> = given.into_iter().flatten().collect();
+        let mut why = format!("EHCPs by category from the actuals for {y}");
+        if let Some(a) = total
+            && (a - sum_given).abs() > 0.5
+        {
+            why.push_str(&format!(
+                " (they sum to {sum_given:.0}; the actual total given, {a:.0}, was not used)"
+            ));
+        }
+        return (v, why);
     }
-    let total: f64 = forecast.iter().sum();
-    match s.actuals.get("ehcps", y) {
-        Some(a) if total > 0.0 => (
-            forecast.iter().map(|x| x * a / total).collect(),
+    let missing: Vec<usize> = (0..cats.len()).filter(|&c| given[c].is_none()).collect();
+    let rest_forecast: f64 = missing.iter().map(|&c| forecast[c]).sum();
+    // What the categories without an actual get, and how that was worked out.
+    let (rest, how) = match total {
+        Some(a) if a >= sum_given && rest_forecast > 0.0 => (
+            a - sum_given,
+            if n_given == 0 {
+                format!(
+                    "EHCPs from the actual total for {y} ({a:.0}), split by the plan's forecast mix"
+                )
+            } else {
+                format!("the actual total ({a:.0}) less those, split by the plan's forecast mix")
+            },
+        ),
+        Some(a) => (
+            rest_forecast,
             format!(
-                "EHCPs from the actual total for {y} ({a:.0}), split by the plan's forecast mix"
+                "as the plan forecast them (the actual total, {a:.0}, {})",
+                if a < sum_given {
+                    format!("is below the {sum_given:.0} given by category, so it was not used")
+                } else {
+                    "could not be split: the plan forecast none of them".to_string()
+                }
             ),
         ),
-        _ => (
-            forecast.to_vec(),
+        None if n_given == 0 => (
+            rest_forecast,
             format!("EHCPs as the plan forecast them for {y} (no actual EHCPs given)"),
         ),
+        None => (rest_forecast, "as the plan forecast them".to_string()),
+    };
+    let scale = if rest_forecast > 0.0 {
+        rest / rest_forecast
+    } else {
+        0.0
+    };
+    let v: Vec<f64> = (0..cats.len())
+        .map(|c| given[c].unwrap_or(forecast[c] * scale))
+        .collect();
+    if n_given == 0 {
+        return (v, how);
     }
+    let names = |ix: &[usize]| {
+        ix.iter()
+            .map(|&c| cats[c].as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let had: Vec<usize> = (0..cats.len()).filter(|&c| given[c].is_some()).collect();
+    (
+        v,
+        format!(
+            "EHCPs by category from the actuals for {y} for {} of {} categories ({}); the others ({}) {how}",
+            n_given,
+            cats.len(),
+            names(&had),
+            names(&missing),
+        ),
+    )
 }
 
 /// The growth model's state carried into year index `t0`.
