@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _core
-from ._args import problems_error
+from ._args import checked, financial_year, problems_error
 from ._io import write_text
 
 ScenarioError = _core.ScenarioError
@@ -176,7 +176,12 @@ class Scenario:
         repeat (lines against the unmitigated plan when a growth cut began before ``to``) is
         written into ``meta.notes`` ("Roll-forward note: ..."). Bad years raise ScenarioError.
         """
-        core, _notes = _core.roll_forward(self._core, to, horizon_end)
+        problems: list = []
+        to_label = checked(problems, financial_year, "to", to, False)
+        end_label = checked(problems, financial_year, "horizon_end", horizon_end)
+        if problems:
+            raise problems_error(problems, "roll-forward's arguments", show=str)
+        core, _notes = _core.roll_forward(self._core, to_label, end_label)
         return Scenario(core)
 
     @property

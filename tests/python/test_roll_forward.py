@@ -90,3 +90,17 @@ def test_cli_roll_forward_writes_the_format_its_file_name_says(run_cli, tmp_path
 def test_cli_an_empty_chart_name_is_refused(run_cli, tmp_path):
     r = run_cli("project", BCP_PATH, "--chart", "")
     assert r.returncode == 2 and "unknown chart format" in r.stderr
+
+
+def test_years_that_are_not_text_labels_are_one_error_naming_each_argument():
+    plan = dsg.Scenario.from_toml(BCP_PATH)
+    with pytest.raises(dsg.ScenarioError) as e:
+        plan.roll_forward(2025, horizon_end=2035)
+    assert isinstance(e.value, ValueError)
+    paths = [i["path"] for i in e.value.issues]
+    assert paths == ["to", "horizon_end"]
+    assert "write '2025-26'" in str(e.value) and "write '2035-36'" in str(e.value)
+    with pytest.raises(dsg.ScenarioError, match="to = None"):
+        plan.roll_forward(None)
+    # "2025/26" is the same year as "2025-26".
+    assert plan.roll_forward("2025/26").to_dict() == plan.roll_forward("2025-26").to_dict()
