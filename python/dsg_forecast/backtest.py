@@ -40,9 +40,12 @@ Scilly at O = 2015-2018 and Slough at 2018-2021 exceed it), each cap named in ``
 the 25-75% and 5-95% quantiles of total EHCPs are its 50% and 90% bands, and ``summary()``
 reports how often the outturn fell inside them.
 
-**Nothing is left out silently.** A council that cannot be back-tested at all (its forecast
-raises a ``ValueError``) is listed in ``.skipped`` (council and reason) and in ``repr``; the
-England-wide tables count only the councils in ``.to_frame()``.
+**Nothing is left out silently.** An origin a council gives no comparison from (before its
+first census; ``naive`` without last year's growth; nothing published after it) is listed in
+``.skipped`` as (council, "origin O: reason"), by ``backtest`` and ``backtest_all`` alike; a
+council that cannot be back-tested at all (its forecast raises a ``ValueError``) is listed as
+(council, reason) by ``backtest_all``. ``repr`` counts the entries and councils and shows the
+first few; the England-wide tables count only the rows in ``.to_frame()``.
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ BAND_YEARS = 5
 #: The largest yearly growth shock the engine accepts (``MAX_RATE_SHOCK`` in
 #: src/scenario/uncertainty.rs): a band's standard deviation is capped here, with a note.
 MAX_BAND_SD = 0.25
+#: How many ``.skipped`` entries ``repr`` shows before saying how many more there are.
+SHOWN_SKIPPED = 10
 
 
 class BacktestError(ScenarioError):
@@ -314,8 +319,9 @@ class Backtest:
     """Forecasts made at each origin against what was later published.
 
     ``notes``: what was changed to run a forecast (a band SD capped at the engine's limit).
-    ``skipped``: (council, reason) for each council that could not be back-tested and is not
-    in the frame or the summary."""
+    ``skipped``: what is not in the frame or the summary, and why: (council, "origin O:
+    reason") for each origin a council gave no comparison from (before its first census,
+    say), or (council, reason) for a council that could not be back-tested at all."""
 
     frame: pd.DataFrame
     notes: tuple[str, ...] = ()
@@ -328,9 +334,13 @@ class Backtest:
             f"models {', '.join(map(str, f['model'].unique())) or '-'})"
         )
         if self.skipped:
-            text += f"\nLeft out ({len(self.skipped)} council(s)):" + "".join(
-                f"\n  {name}: {why}" for name, why in self.skipped
-            )
+            n, councils = len(self.skipped), len({name for name, _ in self.skipped})
+            text += (
+                f"\nLeft out ({n} {'entry' if n == 1 else 'entries'}, {councils} "
+                f"{'council' if councils == 1 else 'councils'}):"
+            ) + "".join(f"\n  {name}: {why}" for name, why in self.skipped[:SHOWN_SKIPPED])
+            if n > SHOWN_SKIPPED:
+                text += f"\n  ... and {n - SHOWN_SKIPPED} more (see .skipped)"
         if self.notes:
             text += f"\nNotes ({len(self.notes)}):" + "".join(f"\n  {n}" for n in self.notes)
         return text
@@ -345,7 +355,8 @@ class Backtest:
         """By model and horizon: n (forecasts), MAPE (%), bias (%) and median APE of ``item``;
         with ``bands=True`` (total EHCPs), coverage_50 and coverage_90: the share (%) of
         outturns inside the simulated 50% and 90% bands (NaN without bands). The frame's
-        ``attrs`` carry ``notes`` and ``skipped`` (councils left out, and why)."""
+        ``attrs`` carry ``notes`` and ``skipped`` (council-origins and councils left out, and
+        why: ``.skipped``)."""
         f = self.frame[self.frame["item"] == item]
         pct = f["error"] / f["actual"].where(f["actual"] > 0)
         g = pd.DataFrame({"model": f["model"], "horizon": f["horizon"], "ape": pct.abs() * 100,
@@ -510,24 +521,37 @@ def backtest(
     BacktestError; an origin this council cannot be forecast from (before its first census,
     say) is listed in ``.skipped`` with the reason."""
     model, origins, horizon, paths = _arguments(model, origins, horizon, bands, n_paths)
-    c = _council(council)
     notes: list[str] = []
+    rows, skipped = _council_rows(_council(council), model, origins, horizon, paths, notes)
+    return Backtest(pd.DataFrame(rows, columns=COLUMNS), tuple(notes), tuple(skipped))
+
+
+def _council_rows(
+    c, model: str, origins, horizon: int, n_paths: int, notes: list[str]
+) -> tuple[list[tuple], list[tuple[str, str]]]:
+    """One council's rows, and (council, "origin O: reason") for each origin that gave no
+    comparison (shared by :func:`backtest` and :func:`backtest_all`)."""
     history = _load(c.area)
-    rows = _rows(c, model, history, _load(ENGLAND), origins, horizon, paths, notes)
+    rows = _rows(c, model, history, _load(ENGLAND), origins, horizon, n_paths, notes)
     made = {r[2] for r in rows}
-    skipped = tuple(
+    skipped = [
         (c.name, f"origin {o}: {_why_skipped(c, model, history, o, horizon)}")
         for o in origins
         if o not in made
-    )
-    return Backtest(pd.DataFrame(rows, columns=COLUMNS), tuple(notes), skipped)
+    ]
+    return rows, skipped
 
 
 def _why_skipped(c, model: str, history: pd.DataFrame, origin: int, horizon: int) -> str:
     """Why a forecast from ``origin`` gave no comparison."""
     total = history["total"].dropna()
     if origin not in total.index:
-        span = f"January {total.index.min()}-{total.index.max()}" if len(total) else "none"
+        first, last = (total.index.min(), total.index.max()) if len(total) else (None, None)
+        span = (
+            "none"
+            if first is None
+            else f"January {first}" + (f"-{last}" if last != first else " only")
+        )
         return (f"no EHC plan total published for {c.name} at January {origin} (its "
                 f"censuses: {span})")  # fmt: skip
     if model == "naive" and origin - 1 not in total.index:
@@ -547,15 +571,16 @@ def _paths(bands: bool, n_paths: int) -> int:
 
 
 def _one(args) -> tuple[list[tuple], list[str], list[tuple[str, str]]]:
-    """One council's rows, notes, and (council, reason) if it could not be back-tested."""
+    """One council's rows, notes, and what was left out: (council, "origin O: reason") for
+    each origin that gave no comparison, or (council, reason) if it could not be back-tested."""
     name, model, origins, horizon, n_paths = args
     c = _council(name)
     notes: list[str] = []
     try:
-        rows = _rows(c, model, _load(c.area), _load(ENGLAND), origins, horizon, n_paths, notes)
+        rows, skipped = _council_rows(c, model, origins, horizon, n_paths, notes)
     except ValueError as e:  # a council the method cannot run at some origin: left out, said
         return [], [], [(name, f"{type(e).__name__}: {' '.join(str(e).split())}")]
-    return rows, notes, []
+    return rows, notes, skipped
 
 
 def backtest_all(
@@ -569,8 +594,10 @@ def backtest_all(
 ) -> Backtest:
     """Back-test ``model`` for every council; ``.summary()`` is the England-wide accuracy
     table. ``executor``: any ``concurrent.futures``-style executor (its ``map`` is used);
-    results equal the serial run, row for row. A council that cannot be back-tested is left
-    out and listed in ``.skipped`` with the reason; capped band SDs are listed in ``.notes``."""
+    results equal the serial run, row for row. Each origin a council gives no comparison from
+    is listed in ``.skipped`` as (council, "origin O: reason"), as :func:`backtest` does; a
+    council that cannot be back-tested at all is left out and listed as (council, reason);
+    capped band SDs are listed in ``.notes``."""
     model, origins, horizon, paths = _arguments(
         model, origins, horizon, bands, n_paths, executor=executor
     )

@@ -76,10 +76,40 @@ def test_band_sd_above_the_limit_is_capped_and_said(council, origin):
     assert dsg.backtest(BCP, origins=[2023], horizon=1, bands=True, n_paths=100).notes == ()
 
 
+def _assert_skipped_have_no_rows(bt):
+    """Every skipped entry is a council-origin with no rows in the frame, and every
+    council-origin asked for (2015-2023) is either in the frame or skipped."""
+    made = set(zip(bt.frame["council"], bt.frame["origin"], strict=True))
+    skipped = {(name, int(why.split(":")[0].removeprefix("origin "))) for name, why in bt.skipped}
+    assert len(skipped) == len(bt.skipped)  # one entry per council-origin
+    assert not skipped & made
+    names = dsg.data.councils()["name"]
+    assert made | skipped == {(n, o) for n in names for o in range(2015, 2024)}
+
+
 def test_backtest_all_bands_count_every_council():
     point = dsg.backtest_all("growth")
     banded = dsg.backtest_all("growth", bands=True, n_paths=100)
-    assert banded.skipped == () and point.skipped == ()
+    # Banded and point runs leave out the same council-origins, each said, none with rows.
+    assert banded.skipped == point.skipped
+    for bt in (point, banded):
+        _assert_skipped_have_no_rows(bt)
+        assert bt.summary().attrs["skipped"] == list(bt.skipped)
+    skipped_councils = {name for name, _ in point.skipped}
+    assert skipped_councils == {BCP, "Cumberland", "Dorset", "North Northamptonshire",
+                                "West Northamptonshire", "Westmorland and Furness"}  # fmt: skip
+    # Cumberland (only a 2024 census) has no rows at all, but every origin is listed.
+    assert "Cumberland" not in set(point.frame["council"])
+    cumberland = [why for name, why in point.skipped if name == "Cumberland"]
+    assert cumberland == [
+        f"origin {o}: no EHC plan total published for Cumberland at January {o} (its "
+        "censuses: January 2024 only)"
+        for o in range(2015, 2024)
+    ]
+    # BCP's origins before its first census (January 2020) are listed, as backtest lists them.
+    bcp = tuple(s for s in point.skipped if s[0] == BCP)
+    assert bcp == dsg.backtest(BCP).skipped
+    assert [why.split(":")[0] for _, why in bcp] == [f"origin {o}" for o in range(2015, 2020)]
     assert (banded.summary()["n"] == point.summary()["n"]).all()
     assert set(banded.frame["council"]) == set(point.frame["council"])
     capped = {n.split(", origin")[0] for n in banded.notes}
@@ -97,8 +127,47 @@ def test_a_council_that_cannot_run_is_reported_not_dropped_silently(monkeypatch)
 
     monkeypatch.setattr(bt_mod, "_rows", failing)
     bt = dsg.backtest_all("naive", origins=[2018], horizon=1)
-    assert bt.skipped == (("Slough", "ValueError: no calibration at origin 2018"),)
+    slough = ("Slough", "ValueError: no calibration at origin 2018")
+    assert slough in bt.skipped
     assert "Slough" not in set(bt.frame["council"])
-    assert "Left out (1 council(s)):\n  Slough: ValueError: no calibration" in repr(bt)
-    skipped = [("Slough", "ValueError: no calibration at origin 2018")]
-    assert bt.summary().attrs["skipped"] == skipped
+    # The others left out are the councils with no census at January 2018, one entry each.
+    others = [s for s in bt.skipped if s != slough]
+    assert len(others) == 6 and all(why.startswith("origin 2018: ") for _, why in others)
+    assert "Left out (7 entries, 7 councils):" in repr(bt)
+    assert "\n  Slough: ValueError: no calibration" in repr(bt)
+    assert bt.summary().attrs["skipped"] == list(bt.skipped)
+
+
+def test_backtest_all_lists_each_origin_without_a_comparison():
+    bt = dsg.backtest_all("growth", origins=[2019, 2023], horizon=1)
+    # BCP and Dorset (first counted 2020) and North and West Northamptonshire (2022) at 2019;
+    # Cumberland and Westmorland and Furness (2024 only) at 2019 and 2023.
+    assert [(name, why.split(":")[0]) for name, why in bt.skipped] == [
+        (BCP, "origin 2019"),
+        ("Cumberland", "origin 2019"),
+        ("Cumberland", "origin 2023"),
+        ("Dorset", "origin 2019"),
+        ("North Northamptonshire", "origin 2019"),
+        ("West Northamptonshire", "origin 2019"),
+        ("Westmorland and Furness", "origin 2019"),
+        ("Westmorland and Furness", "origin 2023"),
+    ]
+    # Each entry is what the single-council back-test says for that council.
+    for name in {name for name, _ in bt.skipped}:
+        mine = tuple(s for s in bt.skipped if s[0] == name)
+        assert mine == dsg.backtest(name, origins=[2019, 2023], horizon=1).skipped
+    made = set(zip(bt.frame["council"], bt.frame["origin"], strict=True))
+    assert (BCP, 2023) in made and (BCP, 2019) not in made
+
+
+def test_repr_counts_entries_and_councils_and_shows_the_first_ten():
+    bt = dsg.backtest_all("growth")
+    text = repr(bt)
+    n, councils = len(bt.skipped), len({name for name, _ in bt.skipped})
+    assert n > 10 and councils < n
+    assert f"Left out ({n} entries, {councils} councils):" in text
+    shown = [line for line in text.splitlines() if line.startswith("  ") and ": origin " in line]
+    assert shown == [f"  {name}: {why}" for name, why in bt.skipped[:10]]
+    assert f"\n  ... and {n - 10} more (see .skipped)" in text
+    one = bt_mod.Backtest(bt.frame.iloc[:0], skipped=bt.skipped[:1])
+    assert "Left out (1 entry, 1 council):" in repr(one) and "more" not in repr(one)
