@@ -13,6 +13,7 @@ needs.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,7 +96,7 @@ def _assumed(plan: dict[str, Any], path: str, year: str) -> float:
 def calibrate_to_actuals(
     scenario: Scenario,
     lever: str = "ehcp_growth",
-    years: list[str] | None = None,
+    years: Iterable[str] | str | None = None,
     target: str = "closing_deficit",
     *,
     bounds: tuple[float, float] | None = None,
@@ -103,16 +104,18 @@ def calibrate_to_actuals(
 ) -> ActualsFit:
     """Fit ``lever`` year by year so the projection meets each actual of ``target``.
 
-    For each year in ``years`` (default: every projected year with an actual ``target``), in
-    order, the exact goal seek (``dsg.goal_seek(..., exact=True)``) finds the lever value that,
-    applied from that year on, makes the closing (or in-year) deficit of that year equal the
-    actual within ``tolerance`` (£); the next year starts from that answer, so earlier years
-    stay met. Levers: ``ehcp_growth``, ``unit_cost_inflation``, ``hnb_growth``,
-    ``block_transfer`` (rates that can change from a year on). Growth levers act from the
-    year after the base year, so the base year cannot be fitted with them: by default its
-    actual is left out, and naming it in ``years`` is an error. Raises ScenarioError naming
-    the argument for an unknown lever or target, a year without an actual, or a base year
-    (or only a base-year actual) with a growth lever.
+    For each year in ``years`` (a list, or one year such as ``"2025-26"``; default: every
+    projected year with an actual ``target``), in order, the exact goal seek
+    (``dsg.goal_seek(..., exact=True)``) finds the lever value that, applied from that year
+    on, makes the closing (or in-year) deficit of that year equal the actual within
+    ``tolerance`` (£); the next year starts from that answer, so earlier years stay met.
+    Levers: ``ehcp_growth``, ``unit_cost_inflation``, ``hnb_growth``, ``block_transfer``
+    (rates that can change from a year on). Growth levers act from the year after the base
+    year, so the base year cannot be fitted with them: by default its actual is left out, and
+    naming it in ``years`` is an error. Raises ScenarioError naming the argument for an
+    unknown lever or target, a year outside the projection or without an actual, no actual
+    in the projected years at all (or an empty ``years``), or a base year (or only a
+    base-year actual) with a growth lever.
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"calibrate_to_actuals() takes a Scenario, not {type(scenario).__name__}")
@@ -132,12 +135,39 @@ def calibrate_to_actuals(
         f"meets {base}'s actual; fit a later year's actual, or set the base year's own "
         "figures (plans, unit costs, funding) from the outturn"
     )
+    projected = f"{scenario.years[0]} to {scenario.years[-1]}"
     if years is None:
         years = [y for y in scenario.years if y in actuals and not (growth and y == base)]
         if not years and growth and base in actuals:
             raise bad_argument("years", None, f"the only actual {target} is in {why_not_base}")
+        if not years:
+            given = ", ".join(sorted(actuals)) or "none"
+            raise bad_argument(
+                "years",
+                None,
+                f"no actual {target} in the projection's years ({projected}) to fit: the "
+                f"scenario's actuals.{target} gives {given}; add an actual for a projected year",
+            )
+    elif isinstance(years, str):
+        years = [years]  # one financial year, such as "2025-26"
+    elif not isinstance(years, Iterable):
+        raise bad_argument("years", years, "expected a financial year or a list of them")
+    years = list(years)
+    if not years:
+        raise bad_argument(
+            "years",
+            years,
+            f"expected at least one year with an actual {target} (the projection's years: "
+            f"{projected}); leave it out (None) to fit every actual",
+        )
     labels = [financial_year(f"years[{i}]", y, optional=False) for i, y in enumerate(years)]
     for i, y in enumerate(labels):
+        if y not in scenario.years:
+            raise bad_argument(
+                f"years[{i}]",
+                y,
+                f"outside the projection's years ({projected}); fit an actual for a projected year",
+            )
         if y not in actuals:
             raise bad_argument(
                 f"years[{i}]",

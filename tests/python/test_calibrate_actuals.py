@@ -62,3 +62,38 @@ def test_growth_levers_do_not_pretend_to_fit_the_base_year():
     near = plan.replace({"actuals": {"in_year_deficit": {"2024-25": 27e6}}})
     fit = dsg.calibrate_to_actuals(near, lever="block_transfer", target="in_year_deficit")
     assert fit.to_frame()["year"].tolist() == ["2024-25"] and fit.achieved
+
+
+def test_no_actual_in_the_projected_years_is_an_error_not_an_empty_fit():
+    # Nothing to fit is not "achieved": it names the years the actuals give and the
+    # projection's years, as a ScenarioError (a ValueError) for the argument.
+    plan = dsg.Scenario.from_toml(BCP_PATH)
+    before = plan.replace({"actuals": {"closing_deficit": {"2019-20": 5e6}}})
+    cases = [
+        (plan, {}, "years = None: no actual closing_deficit in the projection's years "
+                   r"\(2024-25 to 2038-39\) to fit: the scenario's actuals.closing_deficit "
+                   "gives none"),
+        (before, {}, r"years = None: .*\(2024-25 to 2038-39\).*gives 2019-20"),
+        (before, {"years": []}, r"years = \[\]: expected at least one year .*2024-25 to 2038-39"),
+        (before, {"years": ["2019-20"]},
+         r"years\[0\] = '2019-20': outside the projection's years \(2024-25 to 2038-39\)"),
+    ]  # fmt: skip
+    for scenario, kwargs, message in cases:
+        with pytest.raises(dsg.ScenarioError, match=message) as e:
+            dsg.calibrate_to_actuals(scenario, **kwargs)
+        assert isinstance(e.value, ValueError) and len(e.value.issues) == 1
+
+
+def test_one_year_as_text_is_that_year(plan_with_outturn):
+    fit = dsg.calibrate_to_actuals(plan_with_outturn, years="2026-27")
+    assert fit.to_frame()["year"].tolist() == ["2026-27"] and fit.achieved
+    # The same as a one-item list; the other spelling of the year is accepted too.
+    listed = dsg.calibrate_to_actuals(plan_with_outturn, years=["2026-27"]).to_frame()
+    assert fit.to_frame()["fitted"].tolist() == listed["fitted"].tolist()
+    assert dsg.calibrate_to_actuals(plan_with_outturn, years="2026/27").to_frame()[
+        "year"
+    ].tolist() == ["2026-27"]
+    with pytest.raises(dsg.ScenarioError, match=r"years\[0\] = '2030-31': no actual"):
+        dsg.calibrate_to_actuals(plan_with_outturn, years="2030-31")
+    with pytest.raises(dsg.ScenarioError, match="years = 2026: expected a financial year"):
+        dsg.calibrate_to_actuals(plan_with_outturn, years=2026)
