@@ -239,6 +239,15 @@ fn bad_years_are_named() {
     }
     let e = roll_forward(&s, "2024-25", None).unwrap_err().to_string();
     assert!(e.contains("to = \"2024-25\": expected a year after the base year and inside the projection: 2025-26 to 2038-39"), "{e}");
+    // A shorter projection is refused by the argument, not blamed on the plan's own fields.
+    let e = roll_forward(&s, "2025-26", Some("2027-28")).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(paths, ["horizon_end"], "{e}");
+    assert!(
+        e.to_string()
+            .contains("from the plan's own last year 2038-39"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -365,4 +374,26 @@ fn actual_ehcps_for_some_categories_are_used_and_the_rest_share_the_actual_total
     let (got, notes) = rolled(&all);
     assert!((got[other] - 50.0).abs() < 0.5, "{got:?}");
     assert!(notes.contains("was not used"), "{notes}");
+}
+
+#[test]
+fn actuals_the_rolled_plan_cannot_hold_are_named_in_the_notes() {
+    let mut s = read(BCP);
+    s.actuals.closing_deficit.insert("2015-16".into(), 1e6);
+    s.actuals.ehcps.insert("2016-17".into(), 2000.0);
+    let r = roll_forward(&s, "2030-31", None).unwrap();
+    let notes = r.notes.join("\n");
+    assert!(
+        notes.contains("actuals outside 2020-21 to 2038-39")
+            && notes.contains("closing_deficit[2015-16], ehcps[2016-17]"),
+        "{notes}"
+    );
+    assert!(r.scenario.actuals.closing_deficit.is_empty());
+    // Nothing dropped: no such note.
+    let r = roll_forward(&read(BCP), "2030-31", None).unwrap();
+    assert!(
+        !r.notes.join("\n").contains("actuals outside"),
+        "{:?}",
+        r.notes
+    );
 }

@@ -78,13 +78,16 @@ pub fn roll_forward(
     let end = match horizon_end {
         None => last,
         Some(e) => match FinancialYear::parse(e) {
-            Some(y) if y >= new_base && y.0 - new_base.0 < 50 => y,
+            Some(y) if y >= last && y.0 - new_base.0 < 50 => y,
+            // A shorter projection would leave the plan's later steps, targets and
+            // mitigations outside it: refused here, naming the argument, rather than as
+            // problems in the plan's own fields.
             _ => {
                 return Err(invalid(
                     "horizon_end",
                     e,
                     format!(
-                        "expected the last year to project, from {new_base} to {} (at most 50 years)",
+                        "expected the last year to project, from the plan's own last year {last} to {} (at most 50 years); a rolled plan keeps every year of the plan",
                         new_base.plus(49)
                     ),
                 ));
@@ -279,20 +282,37 @@ pub fn roll_forward(
     let first = new_base.plus(-crate::scenario::actuals::MAX_YEARS_BEFORE);
     let keep = |k: &String| FinancialYear::parse(k).is_some_and(|y| y >= first && y <= end);
     let a = &mut ns.actuals;
-    for t in [
-        &mut a.closing_deficit,
-        &mut a.in_year_deficit,
-        &mut a.total_income,
-        &mut a.total_expenditure,
-        &mut a.hnb_funding,
-        &mut a.ehcps,
+    // (field, year) of each actual dropped, for the notes.
+    let mut dropped: Vec<String> = Vec::new();
+    let mut trim = |field: &str, t: &mut indexmap::IndexMap<String, f64>| {
+        t.retain(|k, _| {
+            let kept = keep(k);
+            if !kept {
+                dropped.push(format!("{field}[{k}]"));
+            }
+            kept
+        });
+    };
+    for (field, t) in [
+        ("closing_deficit", &mut a.closing_deficit),
+        ("in_year_deficit", &mut a.in_year_deficit),
+        ("total_income", &mut a.total_income),
+        ("total_expenditure", &mut a.total_expenditure),
+        ("hnb_funding", &mut a.hnb_funding),
+        ("ehcps", &mut a.ehcps),
     ] {
-        t.retain(|k, _| keep(k));
+        trim(field, t);
     }
-    for t in a.ehcps_by_category.values_mut() {
-        t.retain(|k, _| keep(k));
+    for (c, t) in a.ehcps_by_category.iter_mut() {
+        trim(&format!("ehcps.{c}"), t);
     }
     a.ehcps_by_category.retain(|_, t| !t.is_empty());
+    if !dropped.is_empty() {
+        notes.push(format!(
+            "actuals outside {first} to {end}, the years the rolled plan can hold, were left out: {}",
+            dropped.join(", ")
+        ));
+    }
 
     let stamp = format!("Rolled forward from base year {base} to {new_base} (last year {end}).");
     ns.meta.notes = if ns.meta.notes.is_empty() {

@@ -49,3 +49,15 @@ def test_the_naive_count_sentence(summaries):
         int(m[2]),
         0,
     )
+
+
+def test_the_skipped_sentence_counts_what_backtest_all_lists():
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    m = re.search(r"\((\d+) entries from (\d+) councils for `growth`", text)
+    extra = re.search(r"`naive` adds the (\d+) first-census origins", text)
+    assert m and extra, "the sentence is missing"
+    growth = dsg.backtest_all("growth").skipped
+    naive = dsg.backtest_all("naive").skipped
+    assert (len(growth), len({c for c, _ in growth})) == (int(m[1]), int(m[2]))
+    assert len(naive) - len(growth) == int(extra[1])
+    assert set(growth) <= set(naive)
