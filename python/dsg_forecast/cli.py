@@ -68,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("file", help="scenario file (.toml, .json or an .xlsx input workbook)")
     rf.add_argument("--to", required=True, metavar="YEAR", help="new base year, e.g. 2025-26")
     rf.add_argument(
-        "--horizon-end", metavar="YEAR", help="last projected year, the plan's or later (default: the plan's)"
+        "--horizon-end",
+        metavar="YEAR",
+        help="last projected year, the plan's or later (default: the plan's)",
     )
     rf.add_argument(
         "-o", "--output", required=True, metavar="FILE",
