@@ -728,6 +728,35 @@ fn a_value_out_of_range_is_listed_beside_a_wrong_type() {
     let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
     assert_eq!(paths, ["funding.hnb", "demand.base_plans.special"], "{e}");
 
+    // A check that reads the stand-in from another field (the cohort stock must add up to
+    // the base plans) is left out: its message would quote the stand-in, not the file.
+    let cohort = include_str!("data/cohort_hand.toml");
+    assert!(cohort.contains("base_plans = { a = 60, b = 15 }"));
+    let text = cohort.replace(
+        "base_plans = { a = 60, b = 15 }",
+        "base_plans = { a = \"60\", b = 15 }",
+    );
+    let e = Scenario::from_toml_str(&text).unwrap_err();
+    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
+    assert_eq!(paths, ["demand.base_plans.a"], "{e}");
+    // ... while one that does not depend on it is still listed.
+    let text = text.replace("b = [0, 5, 10]", "b = [0, 5, -10]");
+    let paths: Vec<String> = Scenario::from_toml_str(&text)
+        .unwrap_err()
+        .issues()
+        .into_iter()
+        .map(|i| i.path)
+        .collect();
+    assert_eq!(paths[0], "demand.base_plans.a", "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p == "demand.cohort.stock.b[2]"),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.starts_with("demand.cohort.stock.a")),
+        "{paths:?}"
+    );
+
     // A stand-in in [meta] (every year depends on it) or for a whole table: no range checks,
     // so nothing that could come from the stand-in is reported.
     let text = toml(&OK)

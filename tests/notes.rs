@@ -209,3 +209,25 @@ fn payments_larger_than_the_deficit_are_capped_like_write_offs() {
         assert_eq!(c[t], o[t] + iy[t] - pay[t] - wo[t]);
     }
 }
+
+#[test]
+fn a_phase_transfer_given_twice_is_noted() {
+    const COHORT: &str = include_str!("data/cohort_hand.toml");
+    let once = Scenario::from_toml_str(COHORT).unwrap();
+    assert!(!notes(&once).iter().any(|n| n.contains("transitions")));
+    let line = "transitions = [ { age = 1, from = \"a\", to = \"b\", share = 0.25 } ]";
+    assert!(COHORT.contains(line));
+    let twice = COHORT.replace(
+        line,
+        "transitions = [ { age = 1, from = \"a\", to = \"b\", share = 0.25 }, \
+         { age = 1, from = \"b\", to = \"a\", share = 0.1 }, \
+         { age = 1, from = \"a\", to = \"b\", share = 0.25 } ]",
+    );
+    let n = notes(&Scenario::from_toml_str(&twice).unwrap());
+    let hits: Vec<&String> = n.iter().filter(|n| n.contains("transitions[")).collect();
+    assert_eq!(hits.len(), 1, "{n:#?}");
+    assert!(
+        hits[0].contains("transitions[0] and [2]") && hits[0].contains("copied row"),
+        "{hits:?}"
+    );
+}

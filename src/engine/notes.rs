@@ -48,6 +48,22 @@ pub fn input_notes(s: &Scenario) -> Vec<String> {
             ));
         }
     }
+    // A phase transfer given twice acts twice (the second share of what the first left):
+    // more likely a copied row than a plan.
+    if let Some(co) = &s.demand.cohort {
+        let tr = &co.transitions;
+        for (j, b) in tr.iter().enumerate() {
+            if let Some(i) = tr[..j]
+                .iter()
+                .position(|a| (a.age, &a.from, &a.to) == (b.age, &b.from, &b.to))
+            {
+                notes.push(format!(
+                    "demand.cohort.transitions[{i}] and [{j}] both move plans from {} to {} at age {}: they act one after the other (a share {} of what the first leaves), so check the second is not a copied row",
+                    b.from, b.to, b.age, b.share
+                ));
+            }
+        }
+    }
     let base = s.base_year();
     let mut growth: Vec<(String, &Schedule)> = vec![
         ("funding.hnb_growth".into(), &f.hnb_growth),

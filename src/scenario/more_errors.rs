@@ -35,6 +35,8 @@ trait Tree: Clone + Sized {
     fn stand_ins() -> Vec<Self>;
     /// Whether this is a number.
     fn is_number(&self) -> bool;
+    /// A different number of the same kind (1 for a number stand-in of 0).
+    fn other_number(&self) -> Self;
 }
 
 impl Tree for toml::Value {
@@ -77,6 +79,12 @@ impl Tree for toml::Value {
     }
     fn is_number(&self) -> bool {
         matches!(self, toml::Value::Float(_) | toml::Value::Integer(_))
+    }
+    fn other_number(&self) -> Self {
+        match self {
+            toml::Value::Integer(_) => toml::Value::Integer(1),
+            _ => toml::Value::Float(1.0),
+        }
     }
 }
 
@@ -122,6 +130,13 @@ impl Tree for serde_json::Value {
     }
     fn is_number(&self) -> bool {
         self.is_number()
+    }
+    fn other_number(&self) -> Self {
+        if self.is_f64() {
+            serde_json::json!(1.0)
+        } else {
+            serde_json::json!(1)
+        }
     }
 }
 
@@ -193,6 +208,8 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
     let mut stand_ins: Vec<String> = Vec::new();
     // Whether every stand-in so far is a number outside `[meta]` (then range checks can run).
     let mut only_numbers = true;
+    // Where each number stand-in sits in the tree.
+    let mut numbers: Vec<Vec<Segment>> = Vec::new();
     let mut reads = false;
     while out.len() < MAX_MORE {
         let Some(p) = first_problem(tree.clone()) else {
@@ -222,25 +239,53 @@ fn more<T: Tree>(mut tree: T, first: &str) -> Vec<Issue> {
             Some(number) => only_numbers &= number && !inside(&p.field, "meta"),
             None => break,
         }
+        numbers.push(number_at(&p));
         stand_ins.push(p.field);
     }
-    if reads
-        && only_numbers
-        && out.len() < MAX_MORE
-        && let Ok(s) = tree.read()
-    {
-        out.extend(
-            super::validate::validate(&s)
-                .into_iter()
-                .filter(|i| {
-                    !stand_ins
-                        .iter()
-                        .any(|f| inside(&i.path, f) || inside(f, &i.path))
-                })
-                .take(MAX_MORE - out.len()),
-        );
+    if reads && only_numbers && out.len() < MAX_MORE {
+        out.extend(range_problems(&tree, &numbers, &stand_ins).take(MAX_MORE - out.len()));
     }
     out
+}
+
+/// Where a number stand-in for problem `p` sits: at the field, or (a missing field) inside
+/// its table under the field's name.
+fn number_at(p: &Problem) -> Vec<Segment> {
+    let mut segs = p.segs.clone();
+    if let Some(name) = missing_field(&p.message) {
+        segs.push(Segment::Map {
+            key: name.to_string(),
+        });
+    }
+    segs
+}
+
+/// The range problems of `tree`, whose fields at `numbers` hold number stand-ins: those the
+/// scenario's validation finds both with the stand-ins and with a different number in each
+/// place (a problem whose message quotes a stand-in, such as a sum another field is checked
+/// against, changes with it and is left out), and not at or around a stand-in's own field.
+fn range_problems<T: Tree>(
+    tree: &T,
+    numbers: &[Vec<Segment>],
+    stand_ins: &[String],
+) -> impl Iterator<Item = Issue> {
+    let mut other = tree.clone();
+    for segs in numbers {
+        if let Some(node) = node_at(&mut other, segs) {
+            *node = node.other_number();
+        }
+    }
+    let issues = |t: &T| t.clone().read().ok().map(|s| super::validate::validate(&s));
+    let kept = match (issues(tree), issues(&other)) {
+        (Some(a), Some(b)) => a.into_iter().filter(|i| b.contains(i)).collect(),
+        _ => Vec::new(),
+    };
+    let around = |i: &Issue| {
+        stand_ins
+            .iter()
+            .any(|f| inside(&i.path, f) || inside(f, &i.path))
+    };
+    kept.into_iter().filter(move |i| !around(i))
 }
 
 /// The node at `segs`, if the tree has one.
