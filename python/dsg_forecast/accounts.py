@@ -85,7 +85,8 @@ def _assumed(plan: dict[str, Any], path: str, year: str) -> float:
         return float(node)
     if not node:
         return 0.0
-    steps = sorted(node.items())
+    # (Labels compared as "2025-26", however the file wrote them.)
+    steps = sorted((financial_year(path, y, optional=False), v) for y, v in node.items())
     value = steps[0][1]
     for y, v in steps:
         if y <= year:
@@ -126,7 +127,11 @@ def calibrate_to_actuals(
     if target not in FIT_TARGETS:
         raise bad_argument("target", target, f"expected one of {', '.join(FIT_TARGETS)}")
     data = scenario.to_dict()
-    actuals = data.get("actuals", {}).get(target, {})
+    # Keyed by the projection's label ("2025-26"), however the file wrote the year ("2025/26").
+    actuals = {
+        financial_year(f"actuals.{target}", k, optional=False): v
+        for k, v in data.get("actuals", {}).get(target, {}).items()
+    }
     base = scenario.years[0]
     growth = lever in GROWTH_LEVERS
     why_not_base = (

@@ -167,11 +167,11 @@ class Scenario:
         """A new scenario based in the later year ``to`` (e.g. "2025-26"), computed in Rust.
 
         Base values come from the scenario's actuals where given (the actual closing deficit
-        of the year before becomes the opening deficit; actual EHCPs by category, or the
-        actual total split by the forecast mix; actual HNB), else from this plan's own
-        projection of ``to``, each with a source note saying which. Schedules, amounts and
-        mitigations keep their calendar years; the last projected year stays unless
-        ``horizon_end`` is given. With actuals equal to this plan's forecast, the rolled plan
+        of the year before becomes the opening deficit; actual EHCPs for each category given,
+        the others sharing what the actual total leaves by the forecast mix; actual HNB), else
+        from this plan's own projection of ``to``, each with a source note saying which.
+        Schedules, amounts and mitigations keep their calendar years; the last projected year
+        stays unless a later ``horizon_end`` is given (an earlier one is refused). With actuals equal to this plan's forecast, the rolled plan
         reproduces this plan's projection of the remaining years. What the rolled plan cannot
         repeat (lines against the unmitigated plan when a growth cut began before ``to``) is
         written into ``meta.notes`` ("Roll-forward note: ..."). Bad years raise ScenarioError.

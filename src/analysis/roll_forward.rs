@@ -1,11 +1,13 @@
 //! Roll a plan forward: a new scenario based in a later year of the old plan's projection.
 //!
 //! The new base year's values come from the scenario's actuals where they are given (the
-//! actual closing deficit of the year before becomes the opening deficit; actual EHCPs by
-//! category, or the actual total split by the forecast mix; the actual HNB) and otherwise from
-//! the old plan's own projection of that year. Schedules, amounts, write-offs and mitigations
-//! keep their calendar years; the last projected year stays unless a later (or earlier) one is
-//! asked for. Every rolled value gets a source note saying what it was rolled from.
+//! actual closing deficit of the year before becomes the opening deficit; actual EHCPs for
+//! each category given, the others sharing what the actual total leaves by the forecast mix;
+//! the actual HNB) and otherwise from the old plan's own projection of that year. Schedules,
+//! amounts, write-offs and mitigations keep their calendar years; the last projected year
+//! stays unless a later one is asked for (an earlier one is refused). Every rolled value gets
+//! a source note saying what it was rolled from; actuals the rolled plan cannot hold, and a
+//! total that disagrees with the categories, are named in the notes.
 //!
 //! **Exactness.** With no actuals, or actuals equal to the old plan's forecast, the rolled plan
 //! reproduces the old projection of the remaining years (to rounding, about 1e-15 relative):

@@ -97,3 +97,26 @@ def test_one_year_as_text_is_that_year(plan_with_outturn):
         dsg.calibrate_to_actuals(plan_with_outturn, years="2030-31")
     with pytest.raises(dsg.ScenarioError, match="years = 2026: expected a financial year"):
         dsg.calibrate_to_actuals(plan_with_outturn, years=2026)
+
+
+def test_actuals_written_with_a_slash_are_the_same_years(plan_with_outturn):
+    """An actual keyed "2026/27" is the projection's 2026-27, as the scenario itself reads it."""
+    closing = plan_with_outturn.to_dict()["actuals"]["closing_deficit"]
+    slashed = plan_with_outturn.replace(
+        {"actuals": {"closing_deficit": {y.replace("-", "/"): v for y, v in closing.items()}}}
+    )
+    dashed = dsg.calibrate_to_actuals(plan_with_outturn).to_frame()
+    fit = dsg.calibrate_to_actuals(slashed)
+    assert fit.achieved
+    assert fit.to_frame()["year"].tolist() == ["2025-26", "2026-27", "2027-28"]
+    assert fit.to_frame()["fitted"].tolist() == dashed["fitted"].tolist()
+    one = dsg.calibrate_to_actuals(slashed, years="2026-27").to_frame()
+    assert one["year"].tolist() == ["2026-27"]
+    # A growth step written "2030/31" is the assumption from 2030-31 on, as the model reads it.
+    p = dsg.project(plan_with_outturn)
+    late = plan_with_outturn.replace(
+        {"actuals.closing_deficit": {"2030-31": float(p["closing_deficit"]["2030-31"]) + 8e6}}
+    )
+    for growth in ({"2024-25": 0.062, "2030-31": 0.043}, {"2024/25": 0.062, "2030/31": 0.043}):
+        f = dsg.calibrate_to_actuals(late.replace({"demand.growth": growth}), years="2030-31")
+        assert f.to_frame()["assumed"].tolist() == pytest.approx([0.043])
