@@ -207,12 +207,20 @@ def overlaps(ref: str, table: Table) -> bool:
     return c1 <= table.width and r1 <= table.last_row
 
 
+def under_blank_heading(sheet: Sheet, table: Table, col: int, row: int = 1) -> list[Cell]:
+    """The cells holding a value in column ``col`` of ``table`` below its heading in ``row``:
+    values under a blank (or merged) heading, each a problem for the caller to name."""
+    return [
+        sheet.cell(r, col) for r in range(row + 1, table.last_row + 1) if (r, col) in sheet.values
+    ]
+
+
 def headed(
     r: Any, ws: Any, headings: list[str], optional: tuple[str, ...], is_year: Any, years: str
 ) -> tuple[dict[str, int] | None, list[int]]:
     """Read a sheet by its headings in row 1, not by position: ``({heading: 0-based column},
     year columns)`` for the template's ``headings`` found in any order, and the columns whose
-    heading ``is_year`` accepts (read by :meth:`excel._Reader.year_header`). ``r`` is the
+    heading ``is_year`` accepts (read by :meth:`_excel_reader._Reader.year_header`). ``r`` is the
     workbook reader. A heading given twice, a heading that is neither, or a value under a blank
     heading, is a problem naming its cell; a missing heading (other than ``optional``) is a
     problem naming the sheet and the heading, and then the mapping is None (the rows are not
@@ -228,7 +236,7 @@ def headed(
         cell = ws.cell(1, col)
         h = cell.value.strip() if isinstance(cell.value, str) else cell.value
         if h is None:
-            below = [ws.cell(rr, col) for rr in range(2, t.last_row + 1) if (rr, col) in ws.values]
+            below = under_blank_heading(ws, t, col)
             if below:
                 r.bad(
                     f"{r.where(ws, below[0])} = {below[0].value!r}: its column has no heading "
