@@ -397,3 +397,20 @@ fn actuals_the_rolled_plan_cannot_hold_are_named_in_the_notes() {
         r.notes
     );
 }
+
+#[test]
+fn actual_ehcps_far_from_the_forecast_are_used_and_questioned() {
+    // (Without its mitigations, whose moves 100 plans could not supply.)
+    let mut s = read(BCP).without_mitigations();
+    s.actuals.ehcps.insert("2025-26".into(), 100.0);
+    let r = roll_forward(&s, "2025-26", None).unwrap();
+    let notes = r.notes.join("\n");
+    assert!(
+        notes.contains("the 2025-26 EHCPs used, 100, are 2% of the"),
+        "{notes}"
+    );
+    // Within half to twice the forecast: no such note.
+    s.actuals.ehcps.insert("2025-26".into(), 5000.0);
+    let r = roll_forward(&s, "2025-26", None).unwrap();
+    assert!(!r.notes.join("\n").contains("EHCPs used"), "{:?}", r.notes);
+}

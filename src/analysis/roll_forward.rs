@@ -175,6 +175,15 @@ pub fn roll_forward(
     // Demand.
     let forecast = r.plans.year(t0).to_vec();
     let (target, demand_from) = actual_plans(s, new_base, &forecast);
+    // An actual far from the forecast is used as given, but said: it may be a typing slip
+    // (a count in hundreds, a category's figure in the total's row).
+    let (got, planned): (f64, f64) = (target.iter().sum(), forecast.iter().sum());
+    if planned > 0.0 && !(0.5..=2.0).contains(&(got / planned)) {
+        notes.push(format!(
+            "the {new_base} EHCPs used, {got:.0}, are {:.0}% of the {planned:.0} the plan forecast: check the actuals are a whole year's count of plans",
+            100.0 * got / planned
+        ));
+    }
     let cats = m.categories.clone();
     if let (Some(co), Some(inputs)) = (&m.cohort, ns.demand.cohort.as_mut()) {
         let (stock, growth) = cohort_state(&m, t0);
