@@ -42,7 +42,7 @@ def write_sheet(wb, actuals: dict[str, Any], base_year: str, horizon: int, cats:
     plus any later year an actual names."""
     from openpyxl.styles import Font
 
-    from .excel import PLANS, POUNDS, _bold_header
+    from ._excel_common import PLANS, POUNDS, _bold_header
 
     by_cat = actuals.get("ehcps_by_category") or {}
     series = [(line, label, unit, actuals.get(line) or {}) for line, label, unit in LINES]
@@ -60,7 +60,7 @@ def write_sheet(wb, actuals: dict[str, Any], base_year: str, horizon: int, cats:
         ws.append([line, label, unit, *[table.get(y) for y in years]])
         for cell in ws[ws.max_row][3:]:
             cell.number_format = PLANS if unit == "plans" else POUNDS
-    from .excel import _col
+    from ._excel_common import _col
 
     for c in range(4, 4 + len(years)):
         ws.column_dimensions[_col(c)].width = 13

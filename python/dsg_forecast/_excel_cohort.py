@@ -53,7 +53,7 @@ def write_sheets(wb, cohort: dict[str, Any] | None, categories: list[str]) -> No
         return
     from openpyxl.styles import Font
 
-    from .excel import _bold_header
+    from ._excel_common import _bold_header
 
     ws = wb.create_sheet("Cohort")
     cols: list[tuple[str, list[float]]] = []
