@@ -83,16 +83,7 @@ def read_sheet(r, data: dict[str, Any]) -> None:
     header = r.year_header(ws, 1, 4, "year column heading")
     known = {line for line, _, _ in LINES}
     out: dict[str, Any] = {}
-    seen: dict[str, str] = {}
-    for row in r.rows(ws):
-        line = r.text(ws, row[0], "line", False)
-        if line is None:
-            r.key_blank(ws, row, "line")
-            continue
-        if line.startswith("Actuals: "):
-            continue  # the note row
-        if not r.once(ws, seen, line, row[0], "line"):
-            continue
+    for row, line in r.keyed_rows(ws, "line", note="Actuals: "):
         if line not in known and not (line.startswith("ehcps.") and len(line) > len("ehcps.")):
             r.bad(
                 f"{r.where(ws, row[0])} = {line!r}: unknown line; expected one of "

@@ -215,6 +215,21 @@ class _Reader:
                 f"{filled[0].value!r} is not; fill in the {what} or clear the row"
             )
 
+    def keyed_rows(self, ws, what: str, note: str | None = None, seen: dict | None = None):
+        """Each row of the sheet's table with its key (column A text), in order: a row with a
+        blank key is reported if it holds values (:meth:`key_blank`), a key given twice is
+        reported (:meth:`once`), and a key starting with ``note`` (the template's note row)
+        is passed over; none of those is yielded. ``seen`` (key → cell) fills as it goes."""
+        seen = {} if seen is None else seen
+        for row in self.rows(ws):
+            key = self.text(ws, row[0], what, False)
+            if key is None:
+                self.key_blank(ws, row, what)
+            elif (note is None or not key.startswith(note)) and self.once(
+                ws, seen, key, row[0], what
+            ):
+                yield row, key
+
     def once(self, ws, seen: dict[str, str], key: str, cell, what: str) -> bool:
         """False (and a problem naming both cells) if ``key`` was already given on this sheet."""
         if key in seen:

@@ -75,13 +75,7 @@ def _read_assumptions(
     units = {f: (u, req) for f, _, u, req in _SCALARS}
     steps_rows: _Steps = {}
     seen: dict[str, str] = {}
-    for row in r.rows(ws):
-        field = r.text(ws, row[0], "field", False)
-        if field is None:
-            r.key_blank(ws, row, "field")
-            continue
-        if not r.once(ws, seen, field, row[0], "field"):
-            continue
+    for row, field in r.keyed_rows(ws, "field", seen=seen):
         if field in units:
             unit, required = units[field]
         elif field.startswith("cost.non_plan.") and field.endswith(".base"):
@@ -148,13 +142,7 @@ def _read_yearly(
         )
     kinds = {f: k for f, _, _, k in _YEARLY}
     seen: dict[str, str] = {}
-    for row in r.rows(ws):
-        field = r.text(ws, row[0], "field", False)
-        if field is None:
-            r.key_blank(ws, row, "field")
-            continue
-        if not r.once(ws, seen, field, row[0], "field"):
-            continue
+    for row, field in r.keyed_rows(ws, "field", seen=seen):
         if field in kinds:
             kind = kinds[field]
         elif field.startswith(("cost.inflation_by_category.", "capacity.")):
@@ -385,14 +373,7 @@ def _read_uncertainty(r: _Reader, sources: dict[str, str]) -> dict[str, Any]:
         return {}
     where = f"{r.path}: sheet 'Uncertainty'"
     u: dict[str, Any] = {}
-    seen: dict[str, str] = {}
-    for row in r.rows(ws):
-        field = r.text(ws, row[0], "field", False)
-        if field is None:
-            r.key_blank(ws, row, "field")
-            continue
-        if field.startswith("Distributions: ") or not r.once(ws, seen, field, row[0], "field"):
-            continue
+    for row, field in r.keyed_rows(ws, "field", note="Distributions: "):
         cells = dict(zip(_UNC_PARAMS, row[2 : 2 + len(_UNC_PARAMS)], strict=False))
         note_col = 2 + len(_UNC_PARAMS) + 1
         note = r.text(ws, row[note_col], "source note", False) if len(row) > note_col else None
