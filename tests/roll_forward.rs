@@ -14,10 +14,11 @@ fn read(text: &str) -> Scenario {
     Scenario::from_toml_str(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Every line of `new` equals the same line of `old` from year index `t0` on, to rounding
-/// (1e-9 relative, 1e-6 absolute), except the lines against the unmitigated plan.
+/// Every line of `new` equals the same line of `old` from year index `t0` on (to `new`'s last
+/// year), to rounding (1e-9 relative, 1e-6 absolute), except the lines against the
+/// unmitigated plan.
 fn same_tail(old: &Projection, new: &Projection, t0: usize) {
-    assert_eq!(&old.years[t0..], &new.years[..]);
+    assert_eq!(&old.years[t0..t0 + new.years.len()], &new.years[..]);
     let mut checked = 0;
     for l in &new.lines {
         // The gross deficit counts payments and write-offs from the plan's own base year, so
@@ -239,15 +240,6 @@ fn bad_years_are_named() {
     }
     let e = roll_forward(&s, "2024-25", None).unwrap_err().to_string();
     assert!(e.contains("to = \"2024-25\": expected a year after the base year and inside the projection: 2025-26 to 2038-39"), "{e}");
-    // A shorter projection is refused by the argument, not blamed on the plan's own fields.
-    let e = roll_forward(&s, "2025-26", Some("2027-28")).unwrap_err();
-    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
-    assert_eq!(paths, ["horizon_end"], "{e}");
-    assert!(
-        e.to_string()
-            .contains("from the plan's own last year 2038-39"),
-        "{e}"
-    );
 }
 
 #[test]
@@ -413,4 +405,43 @@ fn actual_ehcps_far_from_the_forecast_are_used_and_questioned() {
     s.actuals.ehcps.insert("2025-26".into(), 5000.0);
     let r = roll_forward(&s, "2025-26", None).unwrap();
     assert!(!r.notes.join("\n").contains("EHCPs used"), "{:?}", r.notes);
+}
+
+#[test]
+fn a_shorter_horizon_keeps_the_plan_up_to_its_end() {
+    // Steps, amounts, write-offs, mix targets and mitigations after the new last year are cut
+    // (a mix target beyond it becomes the shares reached by then), so the rolled plan is the
+    // old plan's projection of the years it keeps.
+    let hand = read(HAND);
+    let last = project(&hand).years.last().unwrap().clone();
+    for (to, end, t0) in [
+        ("2025-26", "2025-26", 1),
+        ("2025-26", "2026-27", 1),
+        ("2026-27", "2026-27", 2),
+    ] {
+        assert!(end < last.as_str());
+        let r = roll_forward(&hand, to, Some(end)).unwrap_or_else(|e| panic!("{to} {end}: {e}"));
+        assert_eq!(project(&r.scenario).years.last().unwrap(), end);
+        same_tail(&project(&hand), &project(&r.scenario), t0);
+    }
+    // A mitigation that starts after the end is left out, and the notes say so.
+    let r = roll_forward(&hand, "2025-26", Some("2025-26")).unwrap();
+    let notes = r.notes.join("\n");
+    assert!(
+        notes.contains("start after 2025-26, the rolled plan's last year"),
+        "{notes}"
+    );
+    // A mix target after the end: the glide up to the end is the old plan's.
+    let far = HAND.replace(
+        "mix = [ { year = \"2026-27\"",
+        "mix = [ { year = \"2027-28\"",
+    );
+    assert_ne!(far, HAND);
+    let far = read(&far);
+    let r = roll_forward(&far, "2025-26", Some("2026-27")).unwrap();
+    assert_eq!(r.scenario.demand.mix[0].year, "2026-27");
+    same_tail(&project(&far), &project(&r.scenario), 1);
+    let bcp = with_own_actuals(&read(BCP), 2);
+    let r = roll_forward(&bcp, "2026-27", Some("2029-30")).unwrap();
+    same_tail(&project(&bcp), &project(&r.scenario), 2);
 }

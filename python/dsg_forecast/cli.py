@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument(
         "--horizon-end",
         metavar="YEAR",
-        help="last projected year, the plan's or later (default: the plan's)",
+        help="last projected year (default: the plan's)",
     )
     rf.add_argument(
         "-o", "--output", required=True, metavar="FILE",

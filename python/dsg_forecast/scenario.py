@@ -171,7 +171,7 @@ class Scenario:
         the others sharing what the actual total leaves by the forecast mix; actual HNB), else
         from this plan's own projection of ``to``, each with a source note saying which.
         Schedules, amounts and mitigations keep their calendar years; the last projected year
-        stays unless a later ``horizon_end`` is given (an earlier one is refused). With actuals
+        stays unless ``horizon_end`` is given (an earlier one cuts what lies after it). With actuals
         equal to this plan's forecast, the rolled plan reproduces this plan's projection of the
         remaining years. What the rolled plan cannot repeat (lines against the unmitigated plan
         when a growth cut began before ``to``) is written into ``meta.notes`` ("Roll-forward

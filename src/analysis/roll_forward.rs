@@ -5,9 +5,10 @@
 //! each category given, the others sharing what the actual total leaves by the forecast mix;
 //! the actual HNB) and otherwise from the old plan's own projection of that year. Schedules,
 //! amounts, write-offs and mitigations keep their calendar years; the last projected year
-//! stays unless a later one is asked for (an earlier one is refused). Every rolled value gets
-//! a source note saying what it was rolled from; actuals the rolled plan cannot hold, and a
-//! total that disagrees with the categories, are named in the notes.
+//! stays unless another is asked for (an earlier one cuts the steps, amounts, write-offs and
+//! mitigations after it, and turns a mix target after it into the shares reached by then).
+//! Every rolled value gets a source note saying what it was rolled from; actuals the rolled
+//! plan cannot hold, and a total that disagrees with the categories, are named in the notes.
 //!
 //! **Exactness.** With no actuals, or actuals equal to the old plan's forecast, the rolled plan
 //! reproduces the old projection of the remaining years (to rounding, about 1e-15 relative):
@@ -80,16 +81,13 @@ pub fn roll_forward(
     let end = match horizon_end {
         None => last,
         Some(e) => match FinancialYear::parse(e) {
-            Some(y) if y >= last && y.0 - new_base.0 < 50 => y,
-            // A shorter projection would leave the plan's later steps, targets and
-            // mitigations outside it: refused here, naming the argument, rather than as
-            // problems in the plan's own fields.
+            Some(y) if y >= new_base && y.0 - new_base.0 < 50 => y,
             _ => {
                 return Err(invalid(
                     "horizon_end",
                     e,
                     format!(
-                        "expected the last year to project, from the plan's own last year {last} to {} (at most 50 years); a rolled plan keeps every year of the plan",
+                        "expected the last year to project, from {new_base} to {} (at most 50 years)",
                         new_base.plus(49)
                     ),
                 ));
@@ -145,10 +143,10 @@ pub fn roll_forward(
         );
     }
     let f = &mut ns.funding;
-    f.hnb_growth = rebase(&f.hnb_growth, base, new_base, true);
-    f.schools_block_growth = rebase(&f.schools_block_growth, base, new_base, true);
-    f.block_transfer = rebase(&f.block_transfer, base, new_base, false);
-    f.other_income = drop_before(&f.other_income, new_base);
+    f.hnb_growth = rebase(&f.hnb_growth, base, new_base, end, true);
+    f.schools_block_growth = rebase(&f.schools_block_growth, base, new_base, end, true);
+    f.block_transfer = rebase(&f.block_transfer, base, new_base, end, false);
+    f.other_income = within(&f.other_income, new_base, end);
 
     // The deficit: the closing deficit of the year before is the opening deficit.
     let (opening, opening_note) = match actual("closing_deficit", prev) {
@@ -167,10 +165,10 @@ pub fn roll_forward(
     };
     ns.deficit.opening = opening;
     note(&mut ns, "deficit.opening", opening_note);
-    ns.deficit.payments = drop_before(&ns.deficit.payments, new_base);
+    ns.deficit.payments = within(&ns.deficit.payments, new_base, end);
     ns.deficit
         .write_offs
-        .retain(|w| FinancialYear::parse(&w.year).is_some_and(|y| y >= new_base));
+        .retain(|w| FinancialYear::parse(&w.year).is_some_and(|y| y >= new_base && y <= end));
 
     // Demand.
     let forecast = r.plans.year(t0).to_vec();
@@ -232,6 +230,26 @@ pub fn roll_forward(
         ns.demand
             .mix
             .retain(|t| FinancialYear::parse(&t.year).is_some_and(|y| y > new_base));
+        // Targets after a shorter horizon's end: the shares the old plan's glide reached by
+        // the end become the last target (the same straight line up to it).
+        let after =
+            |t: &crate::scenario::MixTarget| FinancialYear::parse(&t.year).is_some_and(|y| y > end);
+        if end > new_base && ns.demand.mix.iter().any(after) {
+            ns.demand.mix.retain(|t| !after(t));
+            if !ns.demand.mix.iter().any(|t| t.year == end.label()) {
+                let te = (end.0 - base.0) as usize;
+                ns.demand.mix.push(crate::scenario::MixTarget {
+                    year: end.label(),
+                    shares: cats
+                        .iter()
+                        .enumerate()
+                        .map(|(c, id)| (id.clone(), m.mix[te * nc + c]))
+                        .collect(),
+                });
+            }
+        } else if end == new_base {
+            ns.demand.mix.clear();
+        }
         note(
             &mut ns,
             "demand.base_plans",
@@ -241,9 +259,9 @@ pub fn roll_forward(
             ),
         );
     }
-    ns.demand.growth = rebase(&ns.demand.growth, base, new_base, true);
+    ns.demand.growth = rebase(&ns.demand.growth, base, new_base, end, true);
     for cap in ns.capacity.values_mut() {
-        cap.places = rebase(&cap.places, base, new_base, false);
+        cap.places = rebase(&cap.places, base, new_base, end, false);
     }
 
     // Cost: unit costs inflated to the new base year, before mitigation multipliers.
@@ -261,13 +279,13 @@ pub fn roll_forward(
             "Rolled forward from {from}: base-year unit costs inflated to {new_base} by that plan's inflation (before mitigations, which keep their calendar years)"
         ),
     );
-    ns.cost.inflation = rebase(&ns.cost.inflation, base, new_base, true);
+    ns.cost.inflation = rebase(&ns.cost.inflation, base, new_base, end, true);
     for sch in ns.cost.inflation_by_category.values_mut() {
-        *sch = rebase(sch, base, new_base, true);
+        *sch = rebase(sch, base, new_base, end, true);
     }
     for (k, (name, line)) in ns.cost.non_plan.iter_mut().enumerate() {
         line.base = r.spend.non_plan[k][t0];
-        line.growth = rebase(&line.growth, base, new_base, true);
+        line.growth = rebase(&line.growth, base, new_base, end, true);
         ns.sources.insert(
             format!("cost.non_plan.{name}"),
             format!("Rolled forward from {from}: that plan's projected spend for {new_base}"),
@@ -279,7 +297,7 @@ pub fn roll_forward(
     for mit in &mut ns.mitigations {
         match &mut mit.effect {
             Effect::Invest { amounts } | Effect::Save { amounts } => {
-                *amounts = drop_before(amounts, new_base);
+                *amounts = within(amounts, new_base, end);
             }
             Effect::ReduceGrowth { .. } | Effect::ReduceNewPlans { .. }
                 if FinancialYear::parse(&mit.start).is_some_and(|y| y < new_base) =>
@@ -288,6 +306,29 @@ pub fn roll_forward(
             }
             _ => {}
         }
+    }
+    // Mitigations that start after a shorter horizon's end do nothing inside it.
+    let late: Vec<String> = ns
+        .mitigations
+        .iter()
+        .filter(|m| FinancialYear::parse(&m.start).is_some_and(|y| y > end))
+        .map(|m| m.name.clone())
+        .collect();
+    if !late.is_empty() {
+        ns.mitigations.retain(|m| !late.contains(&m.name));
+        if let Some(u) = ns.uncertainty.as_mut() {
+            u.delivery.retain(|n, _| !late.contains(n));
+        }
+        for n in &late {
+            ns.sources.shift_remove(&format!("mitigations.{n}"));
+        }
+        notes.push(format!(
+            "{} start after {end}, the rolled plan's last year, so they are left out",
+            late.iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     // Actuals further back than the new scenario may hold are dropped.
     let first = new_base.plus(-crate::scenario::actuals::MAX_YEARS_BEFORE);
@@ -551,10 +592,16 @@ fn cohort_state(m: &Model, t0: usize) -> (Vec<f64>, f64) {
     (stock, state.growth[0])
 }
 
-/// A schedule written from `new` on, with the same value in every calendar year: the value in
-/// effect in `new`, then every later step. A growth schedule with a step in the year after
+/// A schedule written from `new` to `end`, with the same value in every calendar year: the
+/// value in effect in `new`, then every later step up to `end`. A growth schedule with a step in the year after
 /// `new` starts there (growth into the base year is never used).
-pub fn rebase(sch: &Schedule, old: FinancialYear, new: FinancialYear, growth: bool) -> Schedule {
+pub fn rebase(
+    sch: &Schedule,
+    old: FinancialYear,
+    new: FinancialYear,
+    end: FinancialYear,
+    growth: bool,
+) -> Schedule {
     match sch {
         Schedule::Constant(v) => Schedule::Constant(*v),
         Schedule::Steps(map) => {
@@ -563,7 +610,7 @@ pub fn rebase(sch: &Schedule, old: FinancialYear, new: FinancialYear, growth: bo
             let mut later: Vec<(FinancialYear, f64)> = map
                 .iter()
                 .filter_map(|(k, v)| FinancialYear::parse(k).map(|y| (y, *v)))
-                .filter(|(y, _)| *y > new)
+                .filter(|(y, _)| *y > new && *y <= end)
                 .collect();
             later.sort_by_key(|(y, _)| *y);
             if later.is_empty() {
@@ -579,11 +626,11 @@ pub fn rebase(sch: &Schedule, old: FinancialYear, new: FinancialYear, growth: bo
     }
 }
 
-/// The amounts from `new` on.
-fn drop_before(a: &Amounts, new: FinancialYear) -> Amounts {
+/// The amounts from `new` to `end`.
+fn within(a: &Amounts, new: FinancialYear, end: FinancialYear) -> Amounts {
     Amounts(
         a.0.iter()
-            .filter(|(k, _)| FinancialYear::parse(k).is_some_and(|y| y >= new))
+            .filter(|(k, _)| FinancialYear::parse(k).is_some_and(|y| y >= new && y <= end))
             .map(|(k, v)| (k.clone(), *v))
             .collect(),
     )
