@@ -231,3 +231,32 @@ fn a_phase_transfer_given_twice_is_noted() {
         "{hits:?}"
     );
 }
+
+#[test]
+fn ceasing_plans_at_the_last_age_is_noted_as_changing_nothing() {
+    const COHORT: &str = include_str!("data/cohort_hand.toml");
+    let with = |age: i64| {
+        Scenario::from_toml_str(&format!(
+            "{COHORT}\n[[mitigations]]\nname = \"cease\"\nstart = \"2024-25\"\n\
+             effect = {{ cease_at_age = {{ age = {age}, share = 0.5 }} }}\n"
+        ))
+        .unwrap()
+    };
+    let plain = project(&Scenario::from_toml_str(COHORT).unwrap());
+    // Age 2 is this cohort's last: the note is true (nothing moves) and given.
+    let last = with(2);
+    let p = project(&last);
+    assert_eq!(p.get("ehcps"), plain.get("ehcps"));
+    assert_eq!(p.get("closing_deficit"), plain.get("closing_deficit"));
+    assert!(
+        notes(&last)
+            .iter()
+            .any(|n| n.contains("\"cease\" ceases plans at age 2, the last age")),
+        "{:?}",
+        notes(&last)
+    );
+    // Age 1 does change the plans: no such note.
+    let p = project(&with(1));
+    assert_ne!(p.get("ehcps"), plain.get("ehcps"));
+    assert!(!notes(&with(1)).iter().any(|n| n.contains("the last age")));
+}

@@ -64,6 +64,21 @@ pub fn input_notes(s: &Scenario) -> Vec<String> {
             }
         }
     }
+    // With ageing, plans at the last age end that year anyway: ceasing them there changes
+    // which flow line counts them (ceased, not aged out), never the plans or the money.
+    if let Some(co) = s.demand.cohort.as_ref().filter(|c| c.ageing) {
+        let last = co.n_ages() as i64 - 1;
+        for m in &s.mitigations {
+            if let crate::scenario::Effect::CeaseAtAge { age, .. } = m.effect
+                && age == last
+            {
+                notes.push(format!(
+                    "{:?} ceases plans at age {age}, the last age, where plans end that year anyway: it changes no plans and no money, only whether they count as ceased or aged out",
+                    m.name
+                ));
+            }
+        }
+    }
     let base = s.base_year();
     let mut growth: Vec<(String, &Schedule)> = vec![
         ("funding.hnb_growth".into(), &f.hnb_growth),
