@@ -452,6 +452,12 @@ fn json_nan_and_infinity_from_python_are_named_by_path() {
     assert_eq!(s.meta.name, "NaN in a name is fine");
 }
 
+/// The field paths of the problems reading `text` (panics if it reads).
+fn parse_paths(text: &str) -> Vec<String> {
+    let e = Scenario::from_toml_str(text).expect_err("expected an error");
+    e.issues().into_iter().map(|i| i.path).collect()
+}
+
 /// The valid template as a JSON value, to break in tests.
 fn ok_json() -> serde_json::Value {
     let s = Scenario::from_toml_str(&toml(&OK)).unwrap();
@@ -736,17 +742,10 @@ fn a_value_out_of_range_is_listed_beside_a_wrong_type() {
         "base_plans = { a = 60, b = 15 }",
         "base_plans = { a = \"60\", b = 15 }",
     );
-    let e = Scenario::from_toml_str(&text).unwrap_err();
-    let paths: Vec<String> = e.issues().into_iter().map(|i| i.path).collect();
-    assert_eq!(paths, ["demand.base_plans.a"], "{e}");
+    assert_eq!(parse_paths(&text), ["demand.base_plans.a"]);
     // ... while one that does not depend on it is still listed.
     let text = text.replace("b = [0, 5, 10]", "b = [0, 5, -10]");
-    let paths: Vec<String> = Scenario::from_toml_str(&text)
-        .unwrap_err()
-        .issues()
-        .into_iter()
-        .map(|i| i.path)
-        .collect();
+    let paths = parse_paths(&text);
     assert_eq!(paths[0], "demand.base_plans.a", "{paths:?}");
     assert!(
         paths.iter().any(|p| p == "demand.cohort.stock.b[2]"),
@@ -762,12 +761,7 @@ fn a_value_out_of_range_is_listed_beside_a_wrong_type() {
     let text = toml(&OK)
         .replace("horizon = ", "horizon = \"ten\" #")
         .replace("special = 50", "special = -5");
-    let paths: Vec<String> = Scenario::from_toml_str(&text)
-        .unwrap_err()
-        .issues()
-        .into_iter()
-        .map(|i| i.path)
-        .collect();
+    let paths = parse_paths(&text);
     assert_eq!(paths, ["meta.horizon"]);
 }
 

@@ -89,8 +89,17 @@ def test_the_note_row_joined_to_the_table_is_still_skipped(tmp_path):
         for c, v in enumerate(["Extra", "2025-26", 1, "reduce_growth", 0.01], start=1):
             ws.cell(blank, c).value = v
 
-    back = dsg.Scenario.from_excel(edited(tmp_path, edit))
-    assert [m["name"] for m in back.to_dict()["mitigations"]][-1] == "Extra"
+    back = dsg.Scenario.from_excel(edited(tmp_path, edit)).to_dict()
+    before = rich().to_dict()
+    # Exactly one mitigation more (the note row added none), and nothing else changed.
+    assert [m["name"] for m in back["mitigations"]] == [
+        *(m["name"] for m in before["mitigations"]),
+        "Extra",
+    ]
+    assert back["mitigations"][:-1] == before["mitigations"]
+    assert {k: v for k, v in back.items() if k != "mitigations"} == {
+        k: v for k, v in before.items() if k != "mitigations"
+    }
 
 
 # ---- A4: Yearly year headings run one after another from the base year ------------------------
