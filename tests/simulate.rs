@@ -668,6 +668,20 @@ fn paths_side_by_side_equal_paths_one_at_a_time() {
 }
 
 #[test]
+fn a_workspaces_lane_arrays_start_on_a_cache_line() {
+    // Each 16-lane array is two 512-bit vectors: on a 64-byte boundary, no vector load or
+    // store of one straddles two cache lines (which made the kernel's time vary by half from
+    // one run to the next on an Intel machine). Several workspaces, so a lucky allocation
+    // alone cannot pass.
+    let engine = Engine::new(&bcp_uncertain(), 1);
+    let spaces: Vec<_> = (0..8).map(|_| engine.workspace::<LANES>()).collect();
+    for ws in &spaces {
+        let at = ws.lanes_out().as_ptr() as usize;
+        assert_eq!(at % 64, 0, "lines at {at:#x}");
+    }
+}
+
+#[test]
 fn keep_paths_is_limited_to_a_gigabyte() {
     let s = bcp_uncertain();
     // 4 lines × 8 bytes × 15 years = 480 bytes a path: 2^30 / 480 = 2,236,962 paths.

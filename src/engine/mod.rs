@@ -9,6 +9,7 @@ pub mod deficit;
 pub mod demand;
 mod feasible;
 pub mod funding;
+pub mod lanes;
 pub mod metrics;
 pub mod model;
 pub mod notes;

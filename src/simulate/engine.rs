@@ -12,6 +12,7 @@ use super::N_LINES;
 use super::kernel::{Scratch, SpendLevers};
 use super::shocks::{ShockLanes, Shocks};
 use crate::engine::demand::{CohortLevers, DemandLevers};
+use crate::engine::lanes::LaneVec;
 use crate::engine::model::Model;
 use crate::scenario::Scenario;
 
@@ -42,15 +43,15 @@ pub struct Engine {
 #[derive(Debug, Clone)]
 pub(super) struct LaneInputs<const L: usize> {
     /// EHCP growth into year `t` (index 0 unused).
-    pub(super) growth: Vec<[f64; L]>,
+    pub(super) growth: LaneVec<[f64; L]>,
     /// HNB growth into year `t` (index 0 unused).
-    pub(super) hnb_growth: Vec<[f64; L]>,
+    pub(super) hnb_growth: LaneVec<[f64; L]>,
     /// Unit-cost inflation into year `t`, `inflation[t × nc + c]` (year 0 unused).
-    pub(super) inflation: Vec<[f64; L]>,
+    pub(super) inflation: LaneVec<[f64; L]>,
     /// Delivery multiplier per mitigation (1 = as planned).
-    pub(super) delivery: Vec<[f64; L]>,
+    pub(super) delivery: LaneVec<[f64; L]>,
     /// Cohort model: multiplier on the cessation rates in year `t`, `max(0, 1 + s[t])`.
-    pub(super) cessation: Vec<[f64; L]>,
+    pub(super) cessation: LaneVec<[f64; L]>,
 }
 
 /// A worker's scratch space for `L` paths side by side, reused block after block.
@@ -60,7 +61,7 @@ pub struct Workspace<const L: usize = 1> {
     pub(super) inputs: LaneInputs<L>,
     pub(super) scratch: Scratch<L>,
     /// The last run's lines, `out[line × h + t][lane]`, lines in [`super::LINES`] order.
-    pub(super) out: Vec<[f64; L]>,
+    pub(super) out: LaneVec<[f64; L]>,
     /// Per lane and mitigation, `capped[lane × n_mitigations + i]`: did the path cap that
     /// mitigation's move or cessation at the plans there were?
     pub(super) capped: Vec<bool>,
@@ -145,7 +146,7 @@ impl Engine {
             shocks: self.shocks.buffers(h),
             inputs: self.plan_inputs(),
             scratch: Scratch::new(m.n_categories()),
-            out: vec![[0.0; L]; N_LINES * h],
+            out: LaneVec::filled([0.0; L], N_LINES * h),
             capped: vec![false; L * m.mitigations.len()],
         }
     }
@@ -153,7 +154,7 @@ impl Engine {
     /// Inputs with every lane set to the plan: planned rates and deliveries, no shock.
     pub(super) fn plan_inputs<const L: usize>(&self) -> LaneInputs<L> {
         let m = &self.model;
-        let lanes = |v: &[f64]| v.iter().map(|x| [*x; L]).collect::<Vec<_>>();
+        let lanes = |v: &[f64]| v.iter().map(|x| [*x; L]).collect::<LaneVec<_>>();
         LaneInputs {
             growth: lanes(&m.plan_growth),
             hnb_growth: lanes(&m.hnb_growth),

@@ -10,6 +10,7 @@
 
 use super::engine::{Engine, Workspace};
 use crate::engine::demand::{CohortState, DemandState};
+use crate::engine::lanes::LaneVec;
 use crate::engine::model::{Lever, Model};
 
 /// The spend levers of a model's mitigations, sorted by kind (built once per engine; each
@@ -49,9 +50,9 @@ pub(super) struct Scratch<const L: usize> {
     demand: DemandState<L>,
     cohort: CohortState<L>,
     /// Plans by category in the year being run.
-    row: Vec<[f64; L]>,
+    row: LaneVec<[f64; L]>,
     /// Unit cost by category (£ a plan) before mitigations, that year.
-    level: Vec<[f64; L]>,
+    level: LaneVec<[f64; L]>,
 }
 
 impl<const L: usize> Scratch<L> {
@@ -59,8 +60,8 @@ impl<const L: usize> Scratch<L> {
         Scratch {
             demand: DemandState::default(),
             cohort: CohortState::default(),
-            row: vec![[0.0; L]; nc],
-            level: vec![[0.0; L]; nc],
+            row: LaneVec::filled([0.0; L], nc),
+            level: LaneVec::filled([0.0; L], nc),
         }
     }
 }

@@ -36,6 +36,7 @@ pub use engine::{Engine, LANES, Workspace};
 pub use shocks::sample_draws;
 pub use summary::{Grid, Summary};
 
+use crate::engine::lanes::LaneVec;
 use crate::error::{Issue, ScenarioError};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -219,7 +220,7 @@ impl Simulator {
         // Pilot paths in blocks of LANES, kept as the workspace holds them (`[k][lane]` and
         // `[lane × real + i]`).
         let blocks = pilot_n.div_ceil(LANES);
-        let mut pilot = vec![[0.0; LANES]; blocks * w];
+        let mut pilot = LaneVec::filled([0.0; LANES], blocks * w);
         let mut pilot_capped = vec![false; blocks * LANES * nm];
         pilot
             .par_chunks_mut(w)

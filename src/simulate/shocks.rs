@@ -15,6 +15,7 @@
 //! below 1 by Cheng's method (`rand_distr::Beta`, lane by lane).
 
 use super::rng::{Lanes, ln, unit_open0};
+use crate::engine::lanes::LaneVec;
 use crate::scenario::Scenario;
 use crate::scenario::uncertainty::Dist;
 use rand_distr::{Beta, Distribution};
@@ -222,13 +223,13 @@ pub(super) struct Shocks {
 /// unused) and delivery multipliers `delivery[k][lane]`.
 #[derive(Debug, Clone, Default)]
 pub(super) struct ShockLanes<const L: usize> {
-    pub(super) growth: Vec<[f64; L]>,
-    pub(super) infl: Vec<[f64; L]>,
-    pub(super) hnb: Vec<[f64; L]>,
-    pub(super) cessation: Vec<[f64; L]>,
+    pub(super) growth: LaneVec<[f64; L]>,
+    pub(super) infl: LaneVec<[f64; L]>,
+    pub(super) hnb: LaneVec<[f64; L]>,
+    pub(super) cessation: LaneVec<[f64; L]>,
     /// `infl_cat[k * h + t]` for the k-th category with its own shock.
-    pub(super) infl_cat: Vec<[f64; L]>,
-    pub(super) delivery: Vec<[f64; L]>,
+    pub(super) infl_cat: LaneVec<[f64; L]>,
+    pub(super) delivery: LaneVec<[f64; L]>,
 }
 
 impl Shocks {
@@ -264,12 +265,12 @@ impl Shocks {
 
     pub(super) fn buffers<const L: usize>(&self, h: usize) -> ShockLanes<L> {
         ShockLanes {
-            growth: vec![[0.0; L]; h],
-            infl: vec![[0.0; L]; h],
-            hnb: vec![[0.0; L]; h],
-            cessation: vec![[0.0; L]; h],
-            infl_cat: vec![[0.0; L]; h * self.infl_cat.len()],
-            delivery: vec![[0.0; L]; self.delivery.len()],
+            growth: LaneVec::filled([0.0; L], h),
+            infl: LaneVec::filled([0.0; L], h),
+            hnb: LaneVec::filled([0.0; L], h),
+            cessation: LaneVec::filled([0.0; L], h),
+            infl_cat: LaneVec::filled([0.0; L], h * self.infl_cat.len()),
+            delivery: LaneVec::filled([0.0; L], self.delivery.len()),
         }
     }
 

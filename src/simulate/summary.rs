@@ -16,6 +16,7 @@
 //! thread count. Values beyond ±8.7 × 10¹² saturate.
 
 use super::{LINES, N_LINES, Options};
+use crate::engine::lanes::LaneVec;
 use std::sync::Mutex;
 
 /// Bins per histogram.
@@ -130,13 +131,13 @@ pub struct Acc {
     /// path in lane `l` counts in `[l]`, so sixteen paths add as one vector add instead of a
     /// sum across lanes. Folded in at every flush, so a lane counts at most [`BLOCK`] + `L`
     /// paths between folds.
-    lane_counts: Vec<[[u32; W]; 2]>,
+    lane_counts: LaneVec<[[u32; W]; 2]>,
     /// Paths in which any mitigation's move or cessation was capped.
     capped: u64,
     /// Per mitigation: paths in which its move or cessation was capped.
     capped_by: Vec<u64>,
     /// Up to [`BLOCK`] paths' values not yet in the histograms, `pending[k × BLOCK + p]`.
-    pending: Vec<f64>,
+    pending: LaneVec<f64>,
     /// Paths in `pending`.
     n_pending: usize,
 }
@@ -155,7 +156,7 @@ pub const BLOCK: usize = 128;
 /// [`SPARE_MAX`]): zeroing a megabyte already in memory is far cheaper than the page faults
 /// of fresh memory, which cost about a millisecond a simulation.
 #[allow(clippy::type_complexity)]
-static SPARE: Mutex<Vec<(Vec<u32>, Vec<u16>, Vec<f64>)>> = Mutex::new(Vec::new());
+static SPARE: Mutex<Vec<(Vec<u32>, Vec<u16>, LaneVec<f64>)>> = Mutex::new(Vec::new());
 const SPARE_MAX: usize = 8;
 
 impl Drop for Acc {
@@ -196,7 +197,7 @@ impl Acc {
             balanced_by: vec![0; h],
             exceed: vec![0; nt * h],
             exceed_by: vec![0; nt * h],
-            lane_counts: vec![[[0; W]; 2]; (1 + nt) * h],
+            lane_counts: LaneVec::filled([[0; W]; 2], (1 + nt) * h),
             capped: 0,
             capped_by: Vec::new(),
             pending,

@@ -15,11 +15,13 @@
 //! by the moves, which rewrite their two categories anyway; the cessations in proportion and
 //! the year's plans by category use them without summing again.
 
+use crate::engine::lanes::LaneVec;
+
 /// The stock and this year's flows, per lane.
 #[derive(Debug, Clone)]
 pub struct CohortState<const L: usize = 1> {
     /// Stored plans: age `a`, category `c` at `[((first + a) mod n_ages) * nc + c]`.
-    pub(super) stock: Vec<[f64; L]>,
+    pub(super) stock: LaneVec<[f64; L]>,
     /// Row of age 0.
     pub(super) first: usize,
     pub(super) n_ages: usize,
@@ -28,13 +30,13 @@ pub struct CohortState<const L: usize = 1> {
     pub(super) scale: [f64; L],
     /// Stored values summed by category over ages in age order, when `sums_valid` (else
     /// scratch).
-    pub(super) acc: Vec<[f64; L]>,
+    pub(super) acc: LaneVec<[f64; L]>,
     pub(super) sums_valid: bool,
     /// New-plan growth factor `G[t]` (a roll-forward carries it into the new base year's
     /// new plans).
     pub growth: [f64; L],
     /// Extra cessation rates this year, `[a * nc + c]` in age order (scratch).
-    pub(super) extra: Vec<[f64; L]>,
+    pub(super) extra: LaneVec<[f64; L]>,
     /// This year's flows (plans): new, ceased (rates, `cease_at_age` and `cease_plans`), aged
     /// out at 25, net other change as applied.
     pub new: [f64; L],
@@ -46,15 +48,15 @@ pub struct CohortState<const L: usize = 1> {
 impl<const L: usize> Default for CohortState<L> {
     fn default() -> Self {
         CohortState {
-            stock: Vec::new(),
+            stock: LaneVec::new(),
             first: 0,
             n_ages: 0,
             nc: 0,
             scale: [1.0; L],
-            acc: Vec::new(),
+            acc: LaneVec::new(),
             sums_valid: false,
             growth: [1.0; L],
-            extra: Vec::new(),
+            extra: LaneVec::new(),
             new: [0.0; L],
             ceased: [0.0; L],
             aged_out: [0.0; L],

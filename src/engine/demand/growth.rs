@@ -2,6 +2,7 @@
 //! cut growth, cease plans or move them between categories.
 
 use super::{DemandModel, PlanLevers, PlanTable, Shortfall, report_short};
+use crate::engine::lanes::LaneVec;
 use crate::engine::model::Model;
 
 /// The growth-rate model used by DfE management plans and DBV:
@@ -78,7 +79,7 @@ pub struct DemandLevers {
 pub struct DemandState<const L: usize = 1> {
     underlying: [f64; L],
     ceased: [f64; L],
-    cumulative: Vec<[f64; L]>,
+    cumulative: LaneVec<[f64; L]>,
 }
 
 impl<const L: usize> Default for DemandState<L> {
@@ -86,7 +87,7 @@ impl<const L: usize> Default for DemandState<L> {
         DemandState {
             underlying: [0.0; L],
             ceased: [0.0; L],
-            cumulative: Vec::new(),
+            cumulative: LaneVec::new(),
         }
     }
 }
