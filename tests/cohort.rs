@@ -64,6 +64,38 @@ fn a_cohort_by_hand() {
 }
 
 #[test]
+fn net_other_change_beyond_an_ages_plans_is_floored_and_noted() {
+    // Net other −12 at age 1 (mix a ½, b ½: −6 each). In 2025-26, after steps 1-4 as in
+    // `a_cohort_by_hand`, age 1 holds a 9 and b 4: a 9 − 6 = 3, b max(0, 4 − 6) = 0, so −10
+    // is applied, not −12. Stock: a 6 + 3 + 18 = 27, b 0 + 4.5 = 4.5.
+    let text = HAND.replace("net_other = [0, 1, 0]", "net_other = [0, -12, 0]");
+    assert_ne!(text, HAND);
+    let p = project(&read(&text));
+    assert_relative_eq!(line(&p, "net_other_change")[1], -10.0, epsilon = 1e-9);
+    assert_relative_eq!(line(&p, "ehcps.a")[1], 27.0, epsilon = 1e-9);
+    assert_relative_eq!(line(&p, "ehcps.b")[1], 4.5, epsilon = 1e-9);
+    let notes: Vec<&String> = p
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("Net other"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", p.notes);
+    assert!(
+        notes[0].contains("asks for -12 plans a year"),
+        "{}",
+        notes[0]
+    );
+    assert!(notes[0].contains("(-10 in 2025-26)"), "{}", notes[0]);
+    // The hand-worked cohort applies all it asks: no such note.
+    let plain = project(&read(HAND));
+    assert!(
+        !plain.notes.iter().any(|n| n.starts_with("Net other")),
+        "{:?}",
+        plain.notes
+    );
+}
+
+#[test]
 fn mitigations_act_on_flows() {
     // A fifth fewer new plans from 2026-27: new 13.5 × 0.8 = 10.8 (age 0 7.2 → a; age 1 3.6
     // → a 1.8, b 1.8); then net other: a 4.5 + 1.8 + 0.5 = 6.8, b 1.5 + 1.8 + 0.5 = 3.8.

@@ -106,6 +106,7 @@ pub fn project(s: &Scenario) -> Projection {
     let r = run(&m);
     let mut notes = input_notes(s);
     notes.extend(payment_notes(&m, &r.deficit));
+    notes.extend(net_other_notes(&m, &r));
     if m.mitigations.is_empty() {
         let mut p = named(&s.meta.name, &labels, &m, r);
         p.notes = notes;
@@ -201,6 +202,38 @@ fn capacity_notes(m: &Model, r: &Run) -> Vec<String> {
         }
     }
     notes
+}
+
+/// A note when the cohort model's net other change could not all be applied: a negative
+/// change larger than the plans an age holds takes that age to zero (`max(0, ·)`), so the
+/// change applied (the flows' `net_other`) is smaller than the change asked (Σ `net_other`
+/// by age, each year after the base year). Differences under half a plan are not noted.
+fn net_other_notes(m: &Model, r: &Run) -> Vec<String> {
+    let (Some(co), Some(flows)) = (&m.cohort, &r.plans.flows) else {
+        return Vec::new();
+    };
+    let asked: f64 = co.net_other.iter().sum();
+    let short: Vec<usize> = (1..m.horizon)
+        .filter(|&t| (flows.net_other[t] - asked).abs() > 0.5)
+        .collect();
+    let (Some(&first), Some(&last)) = (short.first(), short.last()) else {
+        return Vec::new();
+    };
+    let years = if short.len() == 1 {
+        format!("in {}", m.base.plus(first as i32))
+    } else {
+        format!(
+            "in {} years from {} to {}",
+            short.len(),
+            m.base.plus(first as i32),
+            m.base.plus(last as i32)
+        )
+    };
+    vec![format!(
+        "Net other change: the plan asks for {asked:.0} plans a year, but {years} less could be applied ({:.0} in {}): some ages held fewer plans than their share of the change, and plans are floored at zero. The flows show the change as applied.",
+        flows.net_other[first],
+        m.base.plus(first as i32),
+    )]
 }
 
 /// `prefix` followed by `name`, without the cost of the formatting machinery.
