@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
+from collections.abc import Sequence
 
 from . import data
 
@@ -26,9 +26,6 @@ def add_parsers(sub) -> None:
         help="cumulative DSG deficit at the start of the base year, e.g. 63e6 (a surplus is "
         "negative, e.g. -5e6)",
     )
-    # A negative amount such as -5e6 is a value, not an option (argparse before Python 3.13
-    # takes only -5 or -5.0 for a number).
-    b._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
     b.add_argument(
         "-o", "--output", metavar="FILE",
         help="write the scenario here: .toml (commented), .json or .xlsx (an input workbook); "
@@ -37,6 +34,40 @@ def add_parsers(sub) -> None:
     b.add_argument("--force", action="store_true", help="overwrite an existing output file")
     for p in (c, h, b):
         p.set_defaults(file="", data_command=True)
+
+
+#: Options whose value may be negative.
+SIGNED = ("--opening-deficit",)
+
+
+def signed_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with each signed option and a number after it joined as ``--option=value``.
+
+    argparse before Python 3.13 takes ``-5`` or ``-5.0`` after an option as a value, but reads
+    ``-5e6`` as an unknown option; joined, any number is a value. Nothing after ``--`` changes.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            return out + list(argv[i:])
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if a in SIGNED and nxt is not None and _is_number(nxt):
+            out.append(f"{a}={nxt}")
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def run(args: argparse.Namespace) -> int:

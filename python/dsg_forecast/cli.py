@@ -250,7 +250,9 @@ class _wide_pandas:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (also used by ``python -m dsg_forecast``)."""
-    args = _parser().parse_args(argv)
+    from ._cli_data import signed_values
+
+    args = _parser().parse_args(signed_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         return _run(args)
     except ScenarioError as e:

@@ -108,6 +108,27 @@ def test_cli_negative_opening_deficit(amount, capsys):
     assert "opening = -5000000.0" in capsys.readouterr().out
 
 
+def test_only_a_number_after_a_signed_option_is_joined_to_it():
+    from dsg_forecast._cli_data import signed_values
+
+    argv = ["baseline", "839", "--opening-deficit", "-5e6", "-o", "x.toml"]
+    assert signed_values(argv) == ["baseline", "839", "--opening-deficit=-5e6", "-o", "x.toml"]
+    # An option after it is left for argparse to report as a missing value.
+    assert signed_values(["--opening-deficit", "-o", "x"]) == ["--opening-deficit", "-o", "x"]
+    # Nothing after "--" changes; a trailing option is left alone.
+    assert signed_values(["--", "--opening-deficit", "-1"]) == ["--", "--opening-deficit", "-1"]
+    assert signed_values(["--opening-deficit"]) == ["--opening-deficit"]
+
+
+def test_cli_opening_deficit_with_an_option_after_it_exits_2(capsys):
+    from dsg_forecast.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["baseline", "839", "--opening-deficit", "-o", "x.toml"])
+    assert e.value.code == 2
+    assert "--opening-deficit" in capsys.readouterr().err
+
+
 def test_cli_baseline_writes_the_format_the_ending_names(tmp_path, capsys):
     import json
 
