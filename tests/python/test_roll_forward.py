@@ -104,3 +104,29 @@ def test_years_that_are_not_text_labels_are_one_error_naming_each_argument():
         plan.roll_forward(None)
     # "2025/26" is the same year as "2025-26".
     assert plan.roll_forward("2025/26").to_dict() == plan.roll_forward("2025-26").to_dict()
+
+
+def test_a_mitigation_sized_zero_keeps_the_plans_it_carried():
+    # docs/toolkit.md: `mitigation:<name>` = 0 in a rolled plan is "not delivered from now
+    # on"; the plans it moved before the base year (`carried`) stay moved. Without the
+    # mitigation at all (its `mitigation_effect` line) they are undone.
+    from dsg_forecast.goal_seek import set_lever
+
+    rolled = dsg.Scenario.from_file(BCP_PATH).roll_forward("2027-28")
+    name = "More children with EHCPs in mainstream"
+    mit = next(m for m in rolled.to_dict()["mitigations"] if m["name"] == name)
+    assert mit["carried"] == pytest.approx(120.0)  # 60 a year in 2025-26 and 2026-27
+    zero = dsg.project(set_lever(rolled, f"mitigation:{name}", 0.0)).to_frame()
+    d = rolled.to_dict()
+    d["mitigations"] = [m for m in d["mitigations"] if m["name"] != name]
+    d["sources"] = {k: v for k, v in d.get("sources", {}).items() if name not in k}
+    without = dsg.project(dsg.Scenario.from_dict(d)).to_frame()
+    moved = zero.loc["ehcps.mainstream"] - without.loc["ehcps.mainstream"]
+    np.testing.assert_allclose(moved.to_numpy(), 120.0, atol=1e-6)
+    # The plan's own effect line is the spend with the mitigation gone entirely.
+    plan = dsg.project(rolled).to_frame()
+    np.testing.assert_allclose(
+        plan.loc[f"mitigation_effect.{name}"].to_numpy(),
+        (without.loc["total_expenditure"] - plan.loc["total_expenditure"]).to_numpy(),
+        rtol=1e-9,
+    )
