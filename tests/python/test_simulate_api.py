@@ -254,9 +254,11 @@ def test_bad_distributions_are_scenario_errors(base, section, path):
 def test_ctrl_c_stops_a_long_run(uncertain):
     seen = []
     timer = threading.Timer(0.2, _thread.interrupt_main)
-    timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
+            # Started inside the `with`: on a busy machine the interrupt could otherwise land
+            # before it, and stop the whole test run instead of this call.
+            timer.start()
             _core.simulate(
                 uncertain._core,
                 10_000_000,
