@@ -195,8 +195,11 @@ class Projection:
         )
 
     def to_csv(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False):
-        """The table as CSV text (£, years as columns); with ``path`` also write it safely."""
-        text = self.to_frame().to_csv()
+        """The table as CSV text: one row per line, its unit ("£", "plans" or "£ per plan") in
+        the second column, then one column per year; with ``path`` also write it safely."""
+        frame = self.to_frame()
+        frame.insert(0, "unit", self.line_info["unit"].reindex(frame.index))
+        text = frame.to_csv()
         if path is not None:
             atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), overwrite=overwrite)
         return text

@@ -97,11 +97,16 @@ def test_project_csv_to_stdout(run_cli, small_path):
     r = run_cli("project", small_path, "--csv")
     assert r.returncode == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["line", *YEARS]
-    by_name = {row[0]: [float(x) for x in row[1:]] for row in rows[1:]}
+    assert rows[0] == ["line", "unit", *YEARS]
+    by_name = {row[0]: [float(x) for x in row[2:]] for row in rows[1:]}
+    unit = {row[0]: row[1] for row in rows[1:]}
     for name in REQUIRED_LINES:
         assert name in by_name
     assert by_name["closing_deficit"] == pytest.approx(SMALL_EXPECTED["closing_deficit"])
+    # Each row says what it counts: money, plans, or money per plan.
+    assert unit["closing_deficit"] == "£"
+    assert {unit[n] for n in by_name if n.startswith("ehcps")} == {"plans"}
+    assert {unit[n] for n in by_name if n.startswith("unit_cost.")} == {"£ per plan"}
 
 
 def test_project_csv_to_a_file_never_overwrites(run_cli, small_path, tmp_path):
@@ -109,7 +114,7 @@ def test_project_csv_to_a_file_never_overwrites(run_cli, small_path, tmp_path):
     r = run_cli("project", small_path, "--csv", out)
     assert r.returncode == 0, r.stderr
     first = out.read_text(encoding="utf-8")
-    assert first.startswith("line,2024-25")
+    assert first.startswith("line,unit,2024-25")
     # A second run must refuse, leaving the existing file exactly as it was.
     out.write_text("my own notes", encoding="utf-8")
     r = run_cli("project", small_path, "--csv", out)
