@@ -81,11 +81,22 @@ fn net_other_change_beyond_an_ages_plans_is_floored_and_noted() {
         .collect();
     assert_eq!(notes.len(), 1, "{:?}", p.notes);
     assert!(
-        notes[0].contains("asks for -12 plans a year"),
+        notes[0].contains("the change applied was -10.0 plans in 2025-26, not the -12.0 asked"),
         "{}",
         notes[0]
     );
-    assert!(notes[0].contains("(-10 in 2025-26)"), "{}", notes[0]);
+    // Inflow at one age and outflow at another: 0 asked, but age 2's outflow of 10 a
+    // category meets b's 4.5 plans, so +20 − 10 − 4.5 = 5.5 is applied in 2025-26.
+    let text = HAND.replace("net_other = [0, 1, 0]", "net_other = [20, 0, -20]");
+    let p = project(&read(&text));
+    assert_relative_eq!(line(&p, "net_other_change")[1], 5.5, epsilon = 1e-9);
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("the change applied was 5.5 plans in 2025-26, not the 0.0 asked")),
+        "{:?}",
+        p.notes
+    );
     // The hand-worked cohort applies all it asks: no such note.
     let plain = project(&read(HAND));
     assert!(

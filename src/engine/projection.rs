@@ -204,33 +204,45 @@ fn capacity_notes(m: &Model, r: &Run) -> Vec<String> {
     notes
 }
 
-/// A note when the cohort model's net other change could not all be applied: a negative
-/// change larger than the plans an age holds takes that age to zero (`max(0, ·)`), so the
-/// change applied (the flows' `net_other`) is smaller than the change asked (Σ `net_other`
-/// by age, each year after the base year). Differences under half a plan are not noted.
+/// A note when the cohort model's net other change met the floor: where an age's outflow
+/// (`net_other[a] × mix[a, c]`, negative) is larger than its plans, step 5 floors them at zero
+/// (`max(0, ·)`), so the change applied (the flows' `net_other`) is above the change asked
+/// (`Σ_a Σ_c net_other[a] × mix[a, c]`, each year after the base year) by the plans that could
+/// not be taken away. Noted when that is more than half a plan in a year.
 fn net_other_notes(m: &Model, r: &Run) -> Vec<String> {
     let (Some(co), Some(flows)) = (&m.cohort, &r.plans.flows) else {
         return Vec::new();
     };
-    let asked: f64 = co.net_other.iter().sum();
-    let short: Vec<usize> = (1..m.horizon)
-        .filter(|&t| (flows.net_other[t] - asked).abs() > 0.5)
+    let nc = m.n_categories();
+    let asked: f64 = co
+        .net_other
+        .iter()
+        .enumerate()
+        .map(|(a, o)| {
+            co.mix[a * nc..(a + 1) * nc]
+                .iter()
+                .map(|w| o * w)
+                .sum::<f64>()
+        })
+        .sum();
+    let floored: Vec<usize> = (1..m.horizon)
+        .filter(|&t| flows.net_other[t] - asked > 0.5)
         .collect();
-    let (Some(&first), Some(&last)) = (short.first(), short.last()) else {
+    let (Some(&first), Some(&last)) = (floored.first(), floored.last()) else {
         return Vec::new();
     };
-    let years = if short.len() == 1 {
-        format!("in {}", m.base.plus(first as i32))
+    let years = if floored.len() == 1 {
+        String::new()
     } else {
         format!(
-            "in {} years from {} to {}",
-            short.len(),
+            " (and in {} years in all, from {} to {})",
+            floored.len(),
             m.base.plus(first as i32),
             m.base.plus(last as i32)
         )
     };
     vec![format!(
-        "Net other change: the plan asks for {asked:.0} plans a year, but {years} less could be applied ({:.0} in {}): some ages held fewer plans than their share of the change, and plans are floored at zero. The flows show the change as applied.",
+        "Net other change: at some ages the outflow asked was larger than the plans there, so they were floored at zero and less was taken away: the change applied was {:.1} plans in {}, not the {asked:.1} asked{years}. The flows show the change as applied.",
         flows.net_other[first],
         m.base.plus(first as i32),
     )]
