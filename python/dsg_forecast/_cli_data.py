@@ -41,7 +41,8 @@ SIGNED = ("--opening-deficit",)
 
 
 def signed_values(argv: Sequence[str]) -> list[str]:
-    """``argv`` with each signed option and a number after it joined as ``--option=value``.
+    """``argv`` with each signed option (or its shortened name) and a number after it joined
+    as ``--option=value``.
 
     argparse before Python 3.13 takes ``-5`` or ``-5.0`` after an option as a value, but reads
     ``-5e6`` as an unknown option; joined, any number is a value. Nothing after ``--`` changes.
@@ -53,13 +54,19 @@ def signed_values(argv: Sequence[str]) -> list[str]:
         if a == "--":
             return out + list(argv[i:])
         nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if a in SIGNED and nxt is not None and _is_number(nxt):
+        if _signed(a) and nxt is not None and _is_number(nxt):
             out.append(f"{a}={nxt}")
             i += 2
             continue
         out.append(a)
         i += 1
     return out
+
+
+def _signed(arg: str) -> bool:
+    """Whether ``arg`` names a signed option: in full, or shortened as argparse allows (at
+    least ``--op``, which no other option of these commands begins with)."""
+    return len(arg) >= 4 and any(name.startswith(arg) for name in SIGNED)
 
 
 def _is_number(text: str) -> bool:

@@ -118,6 +118,16 @@ def test_only_a_number_after_a_signed_option_is_joined_to_it():
     # Nothing after "--" changes; a trailing option is left alone.
     assert signed_values(["--", "--opening-deficit", "-1"]) == ["--", "--opening-deficit", "-1"]
     assert signed_values(["--opening-deficit"]) == ["--opening-deficit"]
+    # argparse takes a shortened option name; so does this (but not "--o", which is ambiguous).
+    assert signed_values(["--opening", "-5e6"]) == ["--opening=-5e6"]
+    assert signed_values(["--o", "-5e6"]) == ["--o", "-5e6"]
+
+
+def test_cli_shortened_opening_deficit_takes_a_negative_amount(capsys):
+    from dsg_forecast.cli import main
+
+    assert main(["baseline", "839", "--horizon", "3", "--opening-def", "-5e6"]) == 0
+    assert "opening = -5000000.0" in capsys.readouterr().out
 
 
 def test_cli_opening_deficit_with_an_option_after_it_exits_2(capsys):
@@ -152,3 +162,19 @@ def test_cli_baseline_refuses_an_unknown_ending(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"-o {path}: unknown scenario format" in err and ".toml, .json, .xlsx" in err
     assert "Traceback" not in err and not path.exists()
+
+
+def test_no_other_option_begins_like_a_signed_one():
+    # signed_values joins any name of four or more characters that begins a signed option;
+    # that is safe only while no other option of any command begins the same way.
+    import argparse
+
+    from dsg_forecast._cli_data import SIGNED
+    from dsg_forecast.cli import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    names = {o for p in sub.choices.values() for a in p._actions for o in a.option_strings}
+    assert set(SIGNED) <= names
+    for signed in SIGNED:
+        clash = {n for n in names - {signed} if n[:4] == signed[:4]}
+        assert not clash, clash
