@@ -227,6 +227,40 @@ fn actuals_that_differ_are_used_and_the_horizon_extends() {
 }
 
 #[test]
+fn an_earlier_actual_closing_deficit_is_carried_to_the_new_base_year() {
+    // Hand-worked plan rolled to 2026-27 with an actual closing deficit for 2024-25 only
+    // (none for 2025-26): the £10m is carried through 2025-26 by the corkscrew, not dropped.
+    // 2025-26 pays £1m and writes off half of what stands.
+    let mut s = read(HAND);
+    s.actuals.closing_deficit.insert("2024-25".into(), 10e6);
+    // With an actual in-year deficit of £3m for 2025-26: (10 + 3 − 1) × ½ = £6m exactly.
+    let mut with_in_year = s.clone();
+    with_in_year
+        .actuals
+        .in_year_deficit
+        .insert("2025-26".into(), 3e6);
+    let r = roll_forward(&with_in_year, "2026-27", None).unwrap();
+    assert_eq!(r.scenario.deficit.opening, 6e6);
+    let why = &r.scenario.sources["deficit.opening"];
+    assert!(why.contains("actuals.closing_deficit[2024-25]"), "{why}");
+    assert!(why.contains("actual in-year deficits for 2025-26"), "{why}");
+    // Without it, the plan's own in-year deficit for 2025-26 is used.
+    let iy = project(&s).get("in_year_deficit").unwrap()[1];
+    let r = roll_forward(&s, "2026-27", None).unwrap();
+    let expected = (10e6 + iy - 1e6) * 0.5;
+    assert!(
+        (r.scenario.deficit.opening - expected).abs() < 1e-6,
+        "{} against {expected}",
+        r.scenario.deficit.opening
+    );
+    assert!(r.scenario.sources["deficit.opening"].contains("that plan's in-year deficits"));
+    // An actual for the year before the new base year still wins outright.
+    s.actuals.closing_deficit.insert("2025-26".into(), 7e6);
+    let r = roll_forward(&s, "2026-27", None).unwrap();
+    assert_eq!(r.scenario.deficit.opening, 7e6);
+}
+
+#[test]
 fn bad_years_are_named() {
     let s = read(BCP);
     for (to, end) in [

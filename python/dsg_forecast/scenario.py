@@ -167,7 +167,9 @@ class Scenario:
         """A new scenario based in the later year ``to`` (e.g. "2025-26"), computed in Rust.
 
         Base values come from the scenario's actuals where given (the actual closing deficit
-        of the year before becomes the opening deficit; actual EHCPs for each category given,
+        of the year before becomes the opening deficit, or without one the latest earlier
+        actual carried forward with the plan's in-year deficits, payments and write-offs;
+        actual EHCPs for each category given,
         the others sharing what the actual total leaves by the forecast mix; actual HNB), else
         from this plan's own projection of ``to``, each with a source note saying which.
         Schedules, amounts and mitigations keep their calendar years; the last projected year

@@ -1,7 +1,9 @@
 //! Roll a plan forward: a new scenario based in a later year of the old plan's projection.
 //!
 //! The new base year's values come from the scenario's actuals where they are given (the
-//! actual closing deficit of the year before becomes the opening deficit; actual EHCPs for
+//! actual closing deficit of the year before becomes the opening deficit, or without one the
+//! latest earlier actual carried forward by the corkscrew with the actual in-year deficits where
+//! given and the plan's otherwise and the plan's payments and write-offs; actual EHCPs for
 //! each category given, the others sharing what the actual total leaves by the forecast mix;
 //! the actual HNB) and otherwise from the old plan's own projection of that year. Schedules,
 //! amounts, write-offs and mitigations keep their calendar years; the last projected year
@@ -33,6 +35,7 @@
 //! plans). The result's notes say so when it applies, and say how far the new base year's
 //! EHCPs are from the actuals when those differ from the forecast.
 
+use crate::engine::deficit::{payment, write_off};
 use crate::engine::demand::{CohortLevers, CohortState, DemandLevers, DemandState};
 use crate::engine::model::{Lever, Model};
 use crate::engine::projection::{project, run};
@@ -158,10 +161,51 @@ pub fn roll_forward(
                 cite(s, "actuals.closing_deficit")
             ),
         ),
-        None => (
-            r.deficit.closing[t0 - 1],
-            format!("Rolled forward from {from}: that plan's projected closing deficit for {prev}"),
-        ),
+        None => match latest_actual_closing(s, base, prev) {
+            // An earlier actual closing deficit: carried forward through the years after it by
+            // the corkscrew, with each year's actual in-year deficit where given, else the
+            // plan's, and the plan's payments and write-offs.
+            Some((y, a)) => {
+                let mut balance = a;
+                let mut own = Vec::new();
+                for t in (y.0 - base.0 + 1) as usize..t0 {
+                    let year = base.plus(t as i32);
+                    let in_year = match actual("in_year_deficit", year) {
+                        Some(v) => {
+                            own.push(year.label());
+                            v
+                        }
+                        None => r.in_year_deficit[t],
+                    };
+                    let paid = payment(m.payments[t], balance + in_year);
+                    let standing = balance + in_year - paid;
+                    balance = standing - write_off(&m.write_offs, t, standing).0;
+                }
+                let in_years = if own.is_empty() {
+                    "that plan's in-year deficits".to_string()
+                } else {
+                    format!(
+                        "actual in-year deficits for {} and that plan's for the other years",
+                        own.join(", ")
+                    )
+                };
+                (
+                    balance,
+                    format!(
+                        "Rolled forward from {from}: actual closing deficit at 31 March {} (actuals.closing_deficit[{y}]{}), carried to 31 March {} with {in_years} and its payments and write-offs (no actual closing deficit for {prev})",
+                        y.0 + 1,
+                        cite(s, "actuals.closing_deficit"),
+                        new_base.0,
+                    ),
+                )
+            }
+            None => (
+                r.deficit.closing[t0 - 1],
+                format!(
+                    "Rolled forward from {from}: that plan's projected closing deficit for {prev}"
+                ),
+            ),
+        },
     };
     ns.deficit.opening = opening;
     note(&mut ns, "deficit.opening", opening_note);
@@ -408,6 +452,19 @@ pub fn roll_forward(
 }
 
 /// `" (source: …)"` when the scenario has a note for `field`.
+/// The latest year from `base` to before `prev` with an actual closing deficit, and that
+/// deficit (£).
+fn latest_actual_closing(
+    s: &Scenario,
+    base: FinancialYear,
+    prev: FinancialYear,
+) -> Option<(FinancialYear, f64)> {
+    (base.0..prev.0)
+        .rev()
+        .map(FinancialYear)
+        .find_map(|y| s.actuals.get("closing_deficit", y).map(|a| (y, a)))
+}
+
 fn cite(s: &Scenario, field: &str) -> String {
     s.sources
         .get(field)
