@@ -81,7 +81,12 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "councils":
         found = data.search(args.search)
         if found.empty:
-            data.council(args.search)  # raises with the closest names
+            c = data.council(args.search)  # raises with the closest names
+            # Found, but not a council of today: a region, England, or a former council.
+            what = "a former council" if c.level == "council" else "not a council"
+            print(f"{c.name} ({c.new_code}) is {what}; its figures: "
+                  f'dsg-forecast history "{c.name}"')  # fmt: skip
+            return 0
         print(found.to_string(index=False))
         return 0
     if args.command == "history":

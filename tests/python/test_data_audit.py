@@ -100,3 +100,28 @@ def test_own_frames_unpublished_category_total_is_not_zero():
     assert f.totals.loc[2024, "special"] == 40.0  # from the stock, not 0
     assert f.totals.loc[2024, "mainstream"] == 65.0
     assert f.totals.loc[2024, "total"] == 105.0
+
+
+def test_buckinghamshire_by_its_unitary_ons_code():
+    # Buckinghamshire became a unitary council (E06000060) in April 2020; the statistics
+    # still carry its county code E10000002. Both find it.
+    assert dsg.data.council("E06000060").name == "Buckinghamshire"
+    assert dsg.data.council("E10000002").name == "Buckinghamshire"
+    assert list(dsg.data.search("e06000060")["name"]) == ["Buckinghamshire"]
+
+
+def test_search_takes_a_number_and_what_council_finds():
+    assert list(dsg.data.search(839)["name"]) == ["Bournemouth, Christchurch and Poole"]
+    assert list(dsg.data.search("BCP")["name"]) == ["Bournemouth, Christchurch and Poole"]
+    assert dsg.data.search("England").empty  # not a council
+    with pytest.raises(ValueError, match="include_former = 'no': expected True or False"):
+        dsg.data.councils(include_former="no")
+
+
+def test_cli_councils_says_when_the_name_is_not_a_council(run_cli):
+    r = run_cli("councils", "England")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(
+        'England (E92000001) is not a council; its figures: dsg-forecast history "England"'
+    )
+    assert "Empty DataFrame" not in r.stdout

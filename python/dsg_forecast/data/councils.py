@@ -86,7 +86,7 @@ SUCCESSORS: dict[str, str] = {
     "909": "Cumberland or Westmorland and Furness",
 }
 #: Further codes people use for a council (ONS codes that changed after the data were coded).
-ALIASES: dict[str, str] = {"E06000065": "815", "E06000066": "933", "E10000002": "825"}
+ALIASES: dict[str, str] = {"E06000065": "815", "E06000066": "933", "E06000060": "825"}
 
 
 def _exact(text: str) -> str:
@@ -131,6 +131,10 @@ def councils(include_former: bool = False) -> pd.DataFrame:
     Councils abolished by a reorganisation (Bournemouth, Poole, Northamptonshire, Cumbria, ...)
     are left out unless ``include_former=True``.
     """
+    if not isinstance(include_former, bool):
+        from .._args import bad_argument
+
+        raise bad_argument("include_former", include_former, "expected True or False")
     a = table("areas")
     c = a[a["level"] == "council"]
     if not include_former:
@@ -190,14 +194,24 @@ def council(query: str | int | Council) -> Council:
     )
 
 
-def search(text: str = "") -> pd.DataFrame:
-    """Councils whose name or code contains ``text`` (case and punctuation ignored)."""
+def search(text: str | int = "") -> pd.DataFrame:
+    """Councils whose name contains ``text`` (case and punctuation ignored) or whose code is
+    ``text`` (839, "839", "E06000058"); failing those, the council :func:`council` finds for
+    it (such as "BCP" for Bournemouth, Christchurch and Poole). Empty when none matches."""
     c = councils()
-    if not text:
+    q = str(text).strip()
+    if not q:
         return c
-    k = _key(text)
-    hit = c["name"].map(lambda n: k in _key(n)) | (c["old_code"] == text.strip())
-    hit |= c["new_code"].str.upper() == text.strip().upper()
+    k = _key(q)
+    hit = c["name"].map(lambda n: k in _key(n)) | (c["old_code"] == ALIASES.get(q.upper(), q))
+    hit |= c["new_code"].str.upper() == q.upper()
+    if not hit.any():
+        try:
+            one = council(q)
+        except UnknownCouncilError:
+            one = None
+        if one is not None:
+            hit = c["new_code"] == one.new_code
     return c[hit].reset_index(drop=True)
 
 
