@@ -481,10 +481,10 @@ def _origins(origins: object) -> list[int]:
 
 
 def _executor(executor: object) -> object:
-    if executor is not None and not callable(getattr(executor, "map", None)):
+    if executor is not None and not callable(getattr(executor, "submit", None)):
         raise bad_argument(
             "executor", executor,
-            "expected None (run here) or an executor with a map method, such as "
+            "expected None (run here) or an executor with a submit method, such as "
             "concurrent.futures.ProcessPoolExecutor() or a Dask Client",
         )  # fmt: skip
     return executor
@@ -593,7 +593,8 @@ def backtest_all(
     n_paths: int = 1000,
 ) -> Backtest:
     """Back-test ``model`` for every council; ``.summary()`` is the England-wide accuracy
-    table. ``executor``: any ``concurrent.futures``-style executor (its ``map`` is used);
+    table. ``executor``: any ``concurrent.futures``-style executor (its ``submit`` is used),
+    such as a ``ProcessPoolExecutor`` or a Dask ``Client``;
     results equal the serial run, row for row. Each origin a council gives no comparison from
     is listed in ``.skipped`` as (council, "origin O: reason"), as :func:`backtest` does; a
     council that cannot be back-tested at all is left out and listed as (council, reason);
@@ -607,7 +608,13 @@ def backtest_all(
 
         _refuse_fork_after_threads(executor)
     jobs = [(n, model, origins, horizon, paths) for n in names]
-    results = list(executor.map(_one, jobs) if executor is not None else map(_one, jobs))
+    if executor is None:
+        results = [_one(j) for j in jobs]
+    else:
+        # submit, then each result in order: concurrent.futures and Dask alike (a Dask
+        # Client's map returns futures, not results).
+        futures = [executor.submit(_one, j) for j in jobs]
+        results = [f.result() for f in futures]
     rows = [r for part, _, _ in results for r in part]
     notes = tuple(n for _, part, _ in results for n in part)
     skipped = tuple(s for _, _, part in results for s in part)

@@ -93,8 +93,8 @@ def test_numpy_and_range_origins_are_whole_years():
     assert a.equals(b) and len(a) > 0
 
 
-def test_backtest_all_executor_must_have_map():
-    _raises(lambda: dsg.backtest_all("growth", executor=5), "executor = 5", "a map method")
+def test_backtest_all_executor_must_have_submit():
+    _raises(lambda: dsg.backtest_all("growth", executor=5), "executor = 5", "a submit method")
     with concurrent.futures.ThreadPoolExecutor(2) as ex:
         bt = dsg.backtest_all("naive", origins=[2022], horizon=1, executor=ex)
     assert len(bt.to_frame()) > 0

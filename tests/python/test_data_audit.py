@@ -125,3 +125,10 @@ def test_cli_councils_says_when_the_name_is_not_a_council(run_cli):
         'England (E92000001) is not a council; its figures: dsg-forecast history "England"'
     )
     assert "Empty DataFrame" not in r.stdout
+
+
+@pytest.mark.parametrize("by", ["placement", "bogus", "Age"])
+def test_ceased_plans_refuses_a_breakdown_it_does_not_have(by):
+    with pytest.raises(ValueError, match=rf"by='{by}': expected None \(by reason\) or 'age'"):
+        dsg.data.ceased_plans(839, by=by)
+    assert "total_ceased" in dsg.data.ceased_plans(839).columns

@@ -133,6 +133,8 @@ def ceased_plans(council_: str | int | Council, by: str | None = None) -> pd.Dat
     """EHC plans ceased in each calendar year, by reason (DfE column names; ``total_ceased``
     is the published total), or ``by="age"`` (age when the plan ceased: single years, 20 =
     "20 and over")."""
+    if by not in (None, "age"):
+        raise ValueError(f"by={by!r}: expected None (by reason) or 'age'")
     c = council(council_)
     if by == "age":
         rows = _rows("ceased_age", c)

@@ -1,6 +1,6 @@
 """Run by test_national_dask.py in its own process (so a hang is killed by the test's timeout):
-build public baselines for a few councils with both demand models, project and simulate them on
-a real Dask cluster of two worker processes, and compare every number with a serial run.
+build public baselines for a few councils with both demand models, project, simulate and back-test
+them on a real Dask cluster of two worker processes, and compare every number with a serial run.
 Prints "OK <councils> <years>" on success; any difference raises."""
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ def main() -> None:
              for s in scenarios[:2]],
             executor=client, n_paths=2_000, seed=7,
         )  # fmt: skip
+        # A back-test of every council on the cluster (a Dask Client's map returns futures,
+        # which backtest_all once took for results).
+        bt_remote = dsg.backtest_all("growth", origins=[2022], horizon=1, executor=client)
+    bt_serial = dsg.backtest_all("growth", origins=[2022], horizon=1)
+    assert len(bt_serial.frame) > 100
+    assert bt_serial.frame.equals(bt_remote.frame), "back-test on the cluster differs"
+    assert bt_serial.skipped == bt_remote.skipped
     for a, b in zip(serial, remote, strict=True):
         fa, fb = a.to_frame(), b.to_frame()
         assert fa.index.equals(fb.index) and fa.columns.equals(fb.columns)
