@@ -341,10 +341,10 @@ def calibrate(
     (a council's own SEN2 tables, columns in :mod:`dsg_forecast.calibration._frames`), those
     are used instead and, if ``council`` is also given, pooled towards its region's public
     figures. Raises :class:`CalibrationError` (a ValueError) naming what is missing."""
-    if not isinstance(through, int | np.integer) or not 2011 <= through <= 2100:
-        raise CalibrationError(f"through={through!r}: expected a January census year, e.g. 2024")
-    if not isinstance(window, int | np.integer) or not 1 <= window <= 10:
-        raise CalibrationError(f"window={window!r}: expected 1 to 10 years")
+    problems = _argument_problems(through, window, transition_ages)
+    if problems:
+        raise CalibrationError("; ".join(problems))
+    transition_ages = tuple(int(a) for a in transition_ages)
     if frames is not None:
         return calibrate_frames(
             frames, through, window, pool=council, transition_ages=transition_ages
@@ -354,6 +354,27 @@ def calibrate(
     c = _council(council)
     est, f = _public(c.area, int(through), int(window), tuple(transition_ages))
     return Calibration(est, f, int(window), CATEGORIES)
+
+
+def _argument_problems(through: object, window: object, transition_ages: object) -> list[str]:
+    """Every problem with :func:`calibrate`'s arguments, each naming the argument and value."""
+    whole = (int, np.integer)
+    problems = []
+    if isinstance(through, bool) or not isinstance(through, whole) or not 2011 <= through <= 2100:
+        problems.append(f"through={through!r}: expected a January census year, e.g. 2024")
+    if isinstance(window, bool) or not isinstance(window, whole) or not 1 <= window <= 10:
+        problems.append(f"window={window!r}: expected 1 to 10 years")
+    ages = list(transition_ages) if isinstance(transition_ages, tuple | list | range) else None
+    if (
+        not ages
+        or any(isinstance(a, bool) or not isinstance(a, whole) or not 1 <= a <= 25 for a in ages)
+        or len(set(ages)) != len(ages)
+    ):
+        problems.append(
+            f"transition_ages={transition_ages!r}: expected distinct ages from 1 to 25, e.g. "
+            "(5, 11, 16) or the default, every age 1 to 25"
+        )
+    return problems
 
 
 def calibrate_frames(
@@ -371,6 +392,10 @@ def calibrate_frames(
     :mod:`dsg_forecast.calibration._frames`). ``pool``: a council whose region's public
     figures thin data are pooled towards (default: no pooling). ``open_age``: the age that
     stands for itself and all older ages in ``new`` and ``ceased`` (e.g. 20)."""
+    problems = _argument_problems(through, window, transition_ages)
+    if problems:
+        raise CalibrationError("; ".join(problems))
+    transition_ages = tuple(int(a) for a in transition_ages)
     pool_est = None
     if pool is not None:
         c = _council(pool)
