@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import _core
+from ._args import checked, problems_error
 from ._format import pounds_m
 from .goal_seek import bad_argument, financial_year, format_value, goal_seek, real_number
 from .projection import Projection, project
@@ -120,12 +121,17 @@ def calibrate_to_actuals(
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"calibrate_to_actuals() takes a Scenario, not {type(scenario).__name__}")
-    if lever not in FIT_LEVERS:
-        raise bad_argument(
-            "lever", lever, f"expected a lever fitted year by year: {', '.join(FIT_LEVERS)}"
+    problems: list[tuple[str, object, str]] = []
+    if not isinstance(lever, str) or lever not in FIT_LEVERS:
+        problems.append(
+            ("lever", repr(lever), f"expected a lever fitted year by year: {', '.join(FIT_LEVERS)}")
         )
-    if target not in FIT_TARGETS:
-        raise bad_argument("target", target, f"expected one of {', '.join(FIT_TARGETS)}")
+    if not isinstance(target, str) or target not in FIT_TARGETS:
+        problems.append(("target", repr(target), f"expected one of {', '.join(FIT_TARGETS)}"))
+        target = "closing_deficit"  # (to check the years against something; raised below)
+    tolerance = checked(
+        problems, real_number, "tolerance", tolerance, "an amount in pounds above 0"
+    )
     data = scenario.to_dict()
     # Keyed by the projection's label ("2025-26"), however the file wrote the year ("2025/26").
     actuals = {
@@ -144,45 +150,55 @@ def calibrate_to_actuals(
     if years is None:
         years = [y for y in scenario.years if y in actuals and not (growth and y == base)]
         if not years and growth and base in actuals:
-            raise bad_argument("years", None, f"the only actual {target} is in {why_not_base}")
-        if not years:
+            problems.append(("years", "None", f"the only actual {target} is in {why_not_base}"))
+        elif not years:
             given = ", ".join(sorted(actuals)) or "none"
-            raise bad_argument(
-                "years",
-                None,
+            problems.append((
+                "years", "None",
                 f"no actual {target} in the projection's years ({projected}) to fit: the "
                 f"scenario's actuals.{target} gives {given}; add an actual for a projected year",
-            )
+            ))  # fmt: skip
     elif isinstance(years, str):
         years = [years]  # one financial year, such as "2025-26"
     elif not isinstance(years, Iterable):
-        raise bad_argument("years", years, "expected a financial year or a list of them")
+        problems.append(("years", repr(years), "expected a financial year or a list of them"))
+        years = []
     years = list(years)
-    if not years:
-        raise bad_argument(
-            "years",
-            years,
+    if not years and not any(p[0] == "years" for p in problems):
+        problems.append((
+            "years", repr(years),
             f"expected at least one year with an actual {target} (the projection's years: "
             f"{projected}); leave it out (None) to fit every actual",
-        )
-    labels = [financial_year(f"years[{i}]", y, optional=False) for i, y in enumerate(years)]
-    for i, y in enumerate(labels):
-        if y not in scenario.years:
-            raise bad_argument(
-                f"years[{i}]",
-                y,
+        ))  # fmt: skip
+    labels: list[str] = []
+    first: dict[str, int] = {}
+    for i, y in enumerate(years):
+        label = checked(problems, financial_year, f"years[{i}]", y, False)
+        if label is None:
+            continue
+        if label in first:
+            problems.append((
+                f"years[{i}]", repr(y),
+                f"the same year as years[{first[label]}] ({label}); give each year once",
+            ))  # fmt: skip
+            continue
+        first[label] = i
+        if label not in scenario.years:
+            problems.append((
+                f"years[{i}]", repr(label),
                 f"outside the projection's years ({projected}); fit an actual for a projected year",
-            )
-        if y not in actuals:
-            raise bad_argument(
-                f"years[{i}]",
-                y,
-                f"no actual {target} for {y}; add it to the scenario's actuals "
+            ))  # fmt: skip
+        elif label not in actuals:
+            problems.append((
+                f"years[{i}]", repr(label),
+                f"no actual {target} for {label}; add it to the scenario's actuals "
                 f"(actuals.{target}) or leave the year out",
-            )
-        if growth and y == base:
-            raise bad_argument(f"years[{i}]", y, why_not_base)
-    tolerance = real_number("tolerance", tolerance, "an amount in pounds above 0")
+            ))  # fmt: skip
+        elif growth and label == base:
+            problems.append((f"years[{i}]", repr(label), why_not_base))
+        labels.append(label)
+    if problems:
+        raise problems_error(problems, show=str)
     if bounds is None:
         # An outturn can sit far from a plan: search the lever's whole plausible range
         # (rates from −50% to +100% a year; a transfer up to its legal maximum).

@@ -128,3 +128,18 @@ def test_bad_actual_names_field_year_value():
         plan.replace({"actuals": {"ehcps": {"2024-25": -5}}})
     assert "actuals.ehcps[2024-25] = -5" in str(e.value)
     assert isinstance(e.value, ValueError)
+
+
+def test_calibrate_to_actuals_names_every_bad_argument_at_once():
+    s = dsg.Scenario.from_toml("examples/bcp_safety_valve_2024.toml").replace(
+        {"actuals": {"closing_deficit": {"2025-26": 120e6}}}
+    )
+    # A list for the lever once leaked a TypeError (unhashable).
+    with pytest.raises(dsg.ScenarioError, match=r"lever = \['ehcp_growth'\]: expected a lever"):
+        dsg.calibrate_to_actuals(s, lever=["ehcp_growth"])
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.calibrate_to_actuals(s, years=["2030-31", "2025/26", "2025-26", "x"], tolerance="z")
+    paths = [i["path"] for i in e.value.issues]
+    assert paths == ["tolerance", "years[0]", "years[2]", "years[3]"]
+    # One year written two ways is one year given twice, not two fits of it.
+    assert "the same year as years[1] (2025-26)" in str(e.value)
