@@ -178,3 +178,11 @@ def test_no_other_option_begins_like_a_signed_one():
     for signed in SIGNED:
         clash = {n for n in names - {signed} if n[:4] == signed[:4]}
         assert not clash, clash
+
+
+def test_a_base_year_far_past_the_data_is_refused():
+    # The latest census is January 2024: a base year's plans may be rolled forward at most
+    # five years (2028-29); "2060-61" once built a plan of 323,000 BCP plans without a word.
+    assert from_public_data("BCP", base_year="2028-29", opening_deficit=0).years[0] == "2028-29"
+    with pytest.raises(ValueError, match=r"base_year = '2029-30': .* a base year up to 2028-29"):
+        from_public_data("BCP", base_year="2029-30", opening_deficit=0)

@@ -16,6 +16,11 @@ from .._args import (
     problems_error,
     real_number,
 )
+from ._tables import table
+
+#: Years past the latest published census a baseline's base year may lie (its plans rolled
+#: forward by the council's own trend that far).
+MAX_ROLL = 5
 
 #: The longest horizon a scenario accepts (``MAX_HORIZON`` in src/scenario/validate.rs).
 MAX_HORIZON = 50
@@ -32,11 +37,22 @@ def _base_year(value: object) -> str:
                 f"are the January {y + 1} census)"
             )
     try:
-        return financial_year("base_year", value, optional=False)
+        label = financial_year("base_year", value, optional=False)
     except ScenarioError:
         raise bad_argument(
             "base_year", value, f"expected a financial year as text such as '2024-25'{hint}"
         ) from None
+    latest = int(table("areas")["last_census"].max())
+    census = int(label[:4]) + 1
+    if census > latest + MAX_ROLL:
+        last = latest + MAX_ROLL - 1
+        raise bad_argument(
+            "base_year", value,
+            f"its plans would be the January {census} census, {census - latest} years after "
+            f"the latest published (January {latest}); a baseline is rolled forward at most "
+            f"{MAX_ROLL} years: a base year up to {last}-{(last + 1) % 100:02d}",
+        )  # fmt: skip
+    return label
 
 
 def _horizon(value: object) -> int:

@@ -191,10 +191,18 @@ def cohort_demand(
 
 
 def _latest(df: pd.DataFrame, col: str, upto: int) -> tuple[str, float]:
-    ok = df[col].dropna()
-    ok = ok[[_fy(y) <= upto for y in ok.index]]
+    published = df[col].dropna()
+    ok = published[[_fy(y) <= upto for y in published.index]]
     if ok.empty:
-        raise BaselineError(f"no DSG allocation published for this council up to {_label(upto)}")
+        first = (
+            f"; its first is {min(published.index, key=_fy)}: use that base year or a later one"
+            if not published.empty
+            else ""
+        )
+        raise BaselineError(
+            f"base_year {_label(upto)}: no DSG allocation published for this council up to "
+            f"then{first}"
+        )
     return ok.index.max(), float(ok[ok.index.max()])
 
 
