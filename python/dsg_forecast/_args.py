@@ -86,8 +86,11 @@ def financial_year(path: str, value: object, optional: bool = True) -> str | Non
         ):
             return f"{a}-{b}"
     extra = ""
-    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200:
-        extra = f"; write '{value}-{(value + 1) % 100:02d}' for the year starting April {value}"
+    year = value.strip() if isinstance(value, str) else value
+    if isinstance(year, str) and len(year) == 4 and year.isdigit():
+        year = int(year)  # "2025" as typed on the command line
+    if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2200:
+        extra = f"; write '{year}-{(year + 1) % 100:02d}' for the year starting April {year}"
     raise bad_argument(path, value, f"expected {_YEAR_FORM}{extra}")
 
 

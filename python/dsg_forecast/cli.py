@@ -206,10 +206,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _roll_forward(scenario: Scenario, args: argparse.Namespace) -> int:
-    from . import _core
-
-    core, notes = _core.roll_forward(scenario._core, args.to, args.horizon_end)
-    rolled = Scenario(core)
+    rolled, notes = scenario._rolled(args.to, args.horizon_end)
     write_scenario(rolled, args.output, overwrite=args.force)
     print(
         f"wrote {args.output}: {rolled.name}, {rolled.years[0]} to {rolled.years[-1]}",

@@ -179,13 +179,18 @@ class Scenario:
         when a growth cut began before ``to``) is written into ``meta.notes`` ("Roll-forward
         note: ..."). Bad years raise ScenarioError.
         """
+        return self._rolled(to, horizon_end)[0]
+
+    def _rolled(self, to: object, horizon_end: object = None) -> tuple[Scenario, list[str]]:
+        """:meth:`roll_forward`'s scenario and its notes, the years checked first (every
+        problem at once; shared with the command line)."""
         problems: list = []
         to_label = checked(problems, financial_year, "to", to, False)
         end_label = checked(problems, financial_year, "horizon_end", horizon_end)
         if problems:
             raise problems_error(problems, "roll-forward's arguments", show=str)
-        core, _notes = _core.roll_forward(self._core, to_label, end_label)
-        return Scenario(core)
+        core, notes = _core.roll_forward(self._core, to_label, end_label)
+        return Scenario(core), list(notes)
 
     @property
     def notes(self) -> str:

@@ -130,3 +130,15 @@ def test_a_mitigation_sized_zero_keeps_the_plans_it_carried():
         (without.loc["total_expenditure"] - plan.loc["total_expenditure"]).to_numpy(),
         rtol=1e-9,
     )
+
+
+def test_cli_roll_forward_names_every_bad_year_with_the_pythons_hints(run_cli, tmp_path):
+    out = tmp_path / "r.toml"
+    r = run_cli("roll-forward", BCP_PATH, "--to", "x", "--horizon-end", "y", "-o", out)
+    assert r.returncode == 2
+    assert "2 problems in the roll-forward's arguments" in r.stderr
+    assert "to = 'x'" in r.stderr and "horizon_end = 'y'" in r.stderr
+    r = run_cli("roll-forward", BCP_PATH, "--to", "2025", "-o", out)
+    assert r.returncode == 2
+    assert "write '2025-26' for the year starting April 2025" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()
