@@ -417,9 +417,10 @@ def _model(model: object) -> str:
 
 
 def _horizon(horizon: object) -> int:
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 10:
+    whole = isinstance(horizon, (int, np.integer)) and not isinstance(horizon, bool)
+    if not whole or not 1 <= horizon <= 10:
         raise bad_argument("horizon", horizon, "expected a whole number of years, 1 to 10")
-    return horizon
+    return int(horizon)
 
 
 def origin_range() -> tuple[int, int]:

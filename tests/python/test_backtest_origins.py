@@ -9,6 +9,7 @@ import concurrent.futures
 import importlib
 
 import dsg_forecast as dsg
+import numpy as np
 import pytest
 
 bt_mod = importlib.import_module("dsg_forecast.backtest")
@@ -98,3 +99,11 @@ def test_backtest_all_executor_must_have_submit():
     with concurrent.futures.ThreadPoolExecutor(2) as ex:
         bt = dsg.backtest_all("naive", origins=[2022], horizon=1, executor=ex)
     assert len(bt.to_frame()) > 0
+
+
+def test_a_numpy_whole_number_is_a_horizon():
+    # As origins and from_public_data take them: np.int64(3) from a DataFrame is 3 years.
+    a = dsg.backtest(839, origins=[2022], horizon=np.int64(2)).frame
+    b = dsg.backtest(839, origins=[2022], horizon=2).frame
+    assert a.equals(b) and len(a) > 0
+    _raises(lambda: dsg.backtest(839, horizon=np.float64(2.0)), "horizon = ", "a whole number")
