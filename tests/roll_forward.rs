@@ -254,6 +254,27 @@ fn an_earlier_actual_closing_deficit_is_carried_to_the_new_base_year() {
         r.scenario.deficit.opening
     );
     assert!(r.scenario.sources["deficit.opening"].contains("that plan's in-year deficits"));
+    // Actual in-year deficits alone (no actual closing deficit) are carried from the plan's
+    // opening deficit, £2m: 2024-25 2 + 3 = 5; 2025-26 (5 + 4 − 1) × ½ = £4m.
+    let mut in_years = read(HAND);
+    for (y, v) in [("2024-25", 3e6), ("2025-26", 4e6)] {
+        in_years.actuals.in_year_deficit.insert(y.into(), v);
+    }
+    let r = roll_forward(&in_years, "2026-27", None).unwrap();
+    assert_eq!(r.scenario.deficit.opening, 4e6);
+    let why = &r.scenario.sources["deficit.opening"];
+    assert!(
+        why.contains("that plan's opening deficit at 1 April 2024")
+            && why.contains("actual in-year deficits for 2024-25, 2025-26 and its payments"),
+        "{why}"
+    );
+    // An actual closing deficit for the year before the base year starts the carry too.
+    let mut before = read(HAND);
+    before.actuals.closing_deficit.insert("2023-24".into(), 1e6);
+    let iy = project(&before).get("in_year_deficit").unwrap().to_vec();
+    let r = roll_forward(&before, "2026-27", None).unwrap();
+    let expected = (1e6 + iy[0] + iy[1] - 1e6) * 0.5;
+    assert!((r.scenario.deficit.opening - expected).abs() < 1e-6);
     // An actual for the year before the new base year still wins outright.
     s.actuals.closing_deficit.insert("2025-26".into(), 7e6);
     let r = roll_forward(&s, "2026-27", None).unwrap();

@@ -168,7 +168,8 @@ class Scenario:
 
         Base values come from the scenario's actuals where given (the actual closing deficit
         of the year before becomes the opening deficit, or without one the latest earlier
-        actual carried forward with the plan's in-year deficits, payments and write-offs;
+        actual closing deficit (else the plan's opening deficit) carried forward with the
+        actual in-year deficits where given, else the plan's, and its payments and write-offs;
         actual EHCPs for each category given,
         the others sharing what the actual total leaves by the forecast mix; actual HNB), else
         from this plan's own projection of ``to``, each with a source note saying which.

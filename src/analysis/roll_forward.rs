@@ -2,7 +2,8 @@
 //!
 //! The new base year's values come from the scenario's actuals where they are given (the
 //! actual closing deficit of the year before becomes the opening deficit, or without one the
-//! latest earlier actual carried forward by the corkscrew with the actual in-year deficits where
+//! latest earlier actual closing deficit (else the plan's opening deficit, when actual in-year
+//! deficits are given) carried forward by the corkscrew with the actual in-year deficits where
 //! given and the plan's otherwise and the plan's payments and write-offs; actual EHCPs for
 //! each category given, the others sharing what the actual total leaves by the forecast mix;
 //! the actual HNB) and otherwise from the old plan's own projection of that year. Schedules,
@@ -161,51 +162,14 @@ pub fn roll_forward(
                 cite(s, "actuals.closing_deficit")
             ),
         ),
-        None => match latest_actual_closing(s, base, prev) {
-            // An earlier actual closing deficit: carried forward through the years after it by
-            // the corkscrew, with each year's actual in-year deficit where given, else the
-            // plan's, and the plan's payments and write-offs.
-            Some((y, a)) => {
-                let mut balance = a;
-                let mut own = Vec::new();
-                for t in (y.0 - base.0 + 1) as usize..t0 {
-                    let year = base.plus(t as i32);
-                    let in_year = match actual("in_year_deficit", year) {
-                        Some(v) => {
-                            own.push(year.label());
-                            v
-                        }
-                        None => r.in_year_deficit[t],
-                    };
-                    let paid = payment(m.payments[t], balance + in_year);
-                    let standing = balance + in_year - paid;
-                    balance = standing - write_off(&m.write_offs, t, standing).0;
-                }
-                let in_years = if own.is_empty() {
-                    "that plan's in-year deficits".to_string()
-                } else {
-                    format!(
-                        "actual in-year deficits for {} and that plan's for the other years",
-                        own.join(", ")
-                    )
-                };
-                (
-                    balance,
-                    format!(
-                        "Rolled forward from {from}: actual closing deficit at 31 March {} (actuals.closing_deficit[{y}]{}), carried to 31 March {} with {in_years} and its payments and write-offs (no actual closing deficit for {prev})",
-                        y.0 + 1,
-                        cite(s, "actuals.closing_deficit"),
-                        new_base.0,
-                    ),
-                )
-            }
-            None => (
+        None => carried_opening(s, &m, &r, base, t0, &from).unwrap_or_else(|| {
+            (
                 r.deficit.closing[t0 - 1],
                 format!(
                     "Rolled forward from {from}: that plan's projected closing deficit for {prev}"
                 ),
-            ),
-        },
+            )
+        }),
     };
     ns.deficit.opening = opening;
     note(&mut ns, "deficit.opening", opening_note);
@@ -451,20 +415,73 @@ pub fn roll_forward(
     })
 }
 
-/// `" (source: …)"` when the scenario has a note for `field`.
-/// The latest year from `base` to before `prev` with an actual closing deficit, and that
-/// deficit (£).
-fn latest_actual_closing(
+/// The opening deficit of base year `base + t0` when there is no actual closing deficit for
+/// the year before it but some other actual bears on it, and its source note: from the latest actual closing deficit of an earlier year (the plan's
+/// base year or after, or the year before the base year), else the plan's own opening
+/// deficit, carried forward by the corkscrew with each year's actual in-year deficit where
+/// given, else the plan's, and the plan's payments and write-offs (`from` names the plan in
+/// the note). `None` when no actual
+/// closing or in-year deficit falls in those years (the plan's own projection then stands).
+fn carried_opening(
     s: &Scenario,
+    m: &Model,
+    r: &crate::engine::projection::Run,
     base: FinancialYear,
-    prev: FinancialYear,
-) -> Option<(FinancialYear, f64)> {
-    (base.0..prev.0)
+    t0: usize,
+    from: &str,
+) -> Option<(f64, String)> {
+    let actual = |line: &str, y: FinancialYear| s.actuals.get(line, y);
+    let new_base = base.plus(t0 as i32);
+    // The year whose closing deficit starts the carry: the latest with an actual.
+    let anchor = (base.0 - 1..new_base.0 - 1)
         .rev()
         .map(FinancialYear)
-        .find_map(|y| s.actuals.get("closing_deficit", y).map(|a| (y, a)))
+        .find_map(|y| actual("closing_deficit", y).map(|a| (y, a)));
+    let (from_year, start) = anchor.unwrap_or((base.plus(-1), m.opening));
+    let first = (from_year.0 - base.0 + 1) as usize;
+    let own: Vec<String> = (first..t0)
+        .map(|t| base.plus(t as i32))
+        .filter(|y| actual("in_year_deficit", *y).is_some())
+        .map(|y| y.label())
+        .collect();
+    if anchor.is_none() && own.is_empty() {
+        return None;
+    }
+    let mut balance = start;
+    for t in first..t0 {
+        let in_year =
+            actual("in_year_deficit", base.plus(t as i32)).unwrap_or(r.in_year_deficit[t]);
+        let paid = payment(m.payments[t], balance + in_year);
+        let standing = balance + in_year - paid;
+        balance = standing - write_off(&m.write_offs, t, standing).0;
+    }
+    let in_years = match own.len() {
+        0 => "that plan's in-year deficits".to_string(),
+        n if n == t0 - first => format!("actual in-year deficits for {}", own.join(", ")),
+        _ => format!(
+            "actual in-year deficits for {} and that plan's for the other years",
+            own.join(", ")
+        ),
+    };
+    let start_text = match anchor {
+        Some((y, _)) => format!(
+            "actual closing deficit at 31 March {} (actuals.closing_deficit[{y}]{})",
+            y.0 + 1,
+            cite(s, "actuals.closing_deficit")
+        ),
+        None => format!("that plan's opening deficit at 1 April {}", base.0),
+    };
+    Some((
+        balance,
+        format!(
+            "Rolled forward from {from}: {start_text}, carried to 31 March {} with {in_years} and its payments and write-offs (no actual closing deficit for {})",
+            new_base.0,
+            new_base.plus(-1),
+        ),
+    ))
 }
 
+/// `" (source: …)"` when the scenario has a note for `field`.
 fn cite(s: &Scenario, field: &str) -> String {
     s.sources
         .get(field)
