@@ -128,7 +128,7 @@ def calibrate_to_actuals(
         )
     if not isinstance(target, str) or target not in FIT_TARGETS:
         problems.append(("target", repr(target), f"expected one of {', '.join(FIT_TARGETS)}"))
-        target = "closing_deficit"  # (to check the years against something; raised below)
+        target = None  # (the years' form is still checked; their actuals cannot be)
     tolerance = checked(
         problems, real_number, "tolerance", tolerance, "an amount in pounds above 0"
     )
@@ -136,7 +136,7 @@ def calibrate_to_actuals(
     # Keyed by the projection's label ("2025-26"), however the file wrote the year ("2025/26").
     actuals = {
         financial_year(f"actuals.{target}", k, optional=False): v
-        for k, v in data.get("actuals", {}).get(target, {}).items()
+        for k, v in data.get("actuals", {}).get(target or "", {}).items()
     }
     base = scenario.years[0]
     growth = lever in GROWTH_LEVERS
@@ -147,7 +147,9 @@ def calibrate_to_actuals(
         "figures (plans, unit costs, funding) from the outturn"
     )
     projected = f"{scenario.years[0]} to {scenario.years[-1]}"
-    if years is None:
+    if years is None and target is None:
+        years = []  # (nothing to fit without a target; its problem is listed)
+    elif years is None:
         years = [y for y in scenario.years if y in actuals and not (growth and y == base)]
         if not years and growth and base in actuals:
             problems.append(("years", "None", f"the only actual {target} is in {why_not_base}"))
@@ -164,7 +166,7 @@ def calibrate_to_actuals(
         problems.append(("years", repr(years), "expected a financial year or a list of them"))
         years = []
     years = list(years)
-    if not years and not any(p[0] == "years" for p in problems):
+    if not years and target is not None and not any(p[0] == "years" for p in problems):
         problems.append((
             "years", repr(years),
             f"expected at least one year with an actual {target} (the projection's years: "
@@ -188,7 +190,7 @@ def calibrate_to_actuals(
                 f"years[{i}]", repr(label),
                 f"outside the projection's years ({projected}); fit an actual for a projected year",
             ))  # fmt: skip
-        elif label not in actuals:
+        elif target is not None and label not in actuals:
             problems.append((
                 f"years[{i}]", repr(label),
                 f"no actual {target} for {label}; add it to the scenario's actuals "

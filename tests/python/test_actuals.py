@@ -143,3 +143,14 @@ def test_calibrate_to_actuals_names_every_bad_argument_at_once():
     assert paths == ["tolerance", "years[0]", "years[2]", "years[3]"]
     # One year written two ways is one year given twice, not two fits of it.
     assert "the same year as years[1] (2025-26)" in str(e.value)
+
+
+def test_a_bad_target_is_the_only_problem_named():
+    # With only in-year actuals, a misspelt target once also claimed no closing-deficit
+    # actuals were given, sending the officer after data they never meant to fit.
+    s = dsg.Scenario.from_toml("examples/bcp_safety_valve_2024.toml").replace(
+        {"actuals": {"in_year_deficit": {"2025-26": 30e6}}}
+    )
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.calibrate_to_actuals(s, target="in_year")
+    assert [i["path"] for i in e.value.issues] == ["target"]

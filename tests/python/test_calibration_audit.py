@@ -33,3 +33,12 @@ def test_every_bad_calibration_argument_at_once():
         "window=0",
         "transition_ages=(5, 5)",
     ]
+
+
+def test_transition_ages_may_be_any_sequence_of_ages():
+    import numpy as np
+
+    a = calibrate(839, transition_ages=np.array([5, 11, 16]))
+    b = calibrate(839, transition_ages=(5, 11, 16))
+    assert a.demand == b.demand
+    assert a.to_frame().equals(b.to_frame())

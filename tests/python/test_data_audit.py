@@ -132,3 +132,7 @@ def test_ceased_plans_refuses_a_breakdown_it_does_not_have(by):
     with pytest.raises(ValueError, match=rf"by='{by}': expected None \(by reason\) or 'age'"):
         dsg.data.ceased_plans(839, by=by)
     assert "total_ceased" in dsg.data.ceased_plans(839).columns
+
+
+def test_search_none_lists_every_council():
+    assert len(dsg.data.search(None)) == len(dsg.data.councils()) > 100

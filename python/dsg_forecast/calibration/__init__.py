@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -364,7 +365,11 @@ def _argument_problems(through: object, window: object, transition_ages: object)
         problems.append(f"through={through!r}: expected a January census year, e.g. 2024")
     if isinstance(window, bool) or not isinstance(window, whole) or not 1 <= window <= 10:
         problems.append(f"window={window!r}: expected 1 to 10 years")
-    ages = list(transition_ages) if isinstance(transition_ages, tuple | list | range) else None
+    ages = (
+        list(transition_ages)
+        if isinstance(transition_ages, Iterable) and not isinstance(transition_ages, str | bytes)
+        else None
+    )
     if (
         not ages
         or any(isinstance(a, bool) or not isinstance(a, whole) or not 1 <= a <= 25 for a in ages)

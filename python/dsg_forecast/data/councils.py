@@ -156,7 +156,7 @@ def _all() -> list[Council]:
 def council(query: str | int | Council) -> Council:
     """Find a council, a region or England by name, old LA code (839 or "839") or ONS code
     ("E06000058"); case, spaces and punctuation do not matter ("bournemouth christchurch &
-    poole", "BCP" is not a name: use the name or a code). Raises :class:`UnknownCouncilError`
+    poole"); a current council's initials find it too ("BCP"). Raises :class:`UnknownCouncilError`
     (a ``ValueError``) listing the closest names when nothing matches.
     """
     if isinstance(query, Council):
@@ -194,12 +194,12 @@ def council(query: str | int | Council) -> Council:
     )
 
 
-def search(text: str | int = "") -> pd.DataFrame:
+def search(text: str | int | None = "") -> pd.DataFrame:
     """Councils whose name contains ``text`` (case and punctuation ignored) or whose code is
     ``text`` (839, "839", "E06000058"); failing those, the council :func:`council` finds for
     it (such as "BCP" for Bournemouth, Christchurch and Poole). Empty when none matches."""
     c = councils()
-    q = str(text).strip()
+    q = "" if text is None else str(text).strip()
     if not q:
         return c
     k = _key(q)
