@@ -186,3 +186,13 @@ def test_a_base_year_far_past_the_data_is_refused():
     assert from_public_data("BCP", base_year="2028-29", opening_deficit=0).years[0] == "2028-29"
     with pytest.raises(ValueError, match=r"base_year = '2029-30': .* a base year up to 2028-29"):
         from_public_data("BCP", base_year="2029-30", opening_deficit=0)
+
+
+def test_an_unknown_council_is_listed_with_the_other_bad_arguments():
+    with pytest.raises(ValueError) as e:
+        from_public_data("Nowhere", horizon=0, opening_deficit=0)
+    assert [i["path"] for i in e.value.issues] == ["council", "horizon"]
+    assert "no council, region or England by that name" in str(e.value)
+    # Alone, it is the lookup's own error, as before.
+    with pytest.raises(dsg.data.UnknownCouncilError):
+        from_public_data("Nowhere", opening_deficit=0)

@@ -81,16 +81,22 @@ def _demand_model(value: object) -> str:
     return str(value)
 
 
-def arguments(base_year, horizon, opening_deficit, demand_model) -> tuple[str, int, Any]:
+def arguments(
+    base_year, horizon, opening_deficit, demand_model, council_problem: tuple | None = None
+) -> tuple[str, int, Any]:
     """The baseline's arguments checked, every problem listed at once (a ScenarioError, a
-    ValueError, naming each argument, its value and what is allowed)."""
+    ValueError, naming each argument, its value and what is allowed). ``council_problem``:
+    why the council was not found (as ``(value, message)``), listed first when another
+    argument is wrong too."""
     problems: list[tuple[str, object, str]] = []
+    if council_problem is not None:
+        problems.append(("council", *council_problem))
     out = (
         checked(problems, _base_year, base_year),
         checked(problems, _horizon, horizon),
         checked(problems, _opening, opening_deficit),
     )
     checked(problems, _demand_model, demand_model)
-    if problems:
+    if len(problems) > (council_problem is not None):
         raise problems_error(problems, "baseline's arguments", show=str)
     return out

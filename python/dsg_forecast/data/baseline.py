@@ -42,7 +42,7 @@ import pandas as pd
 from ._baseline_args import arguments
 from ._categories import CATEGORIES, CATEGORY_IDS, POOL_CATEGORIES, S251_POOLS
 from ._tables import table
-from .councils import Council, council, reorganisation_notes
+from .councils import Council, UnknownCouncilError, council, reorganisation_notes
 
 FUNDING_GROWTH = 0.03
 COST_INFLATION_TO_BASE = 0.05
@@ -420,10 +420,17 @@ def baseline_dict(
     demand_model: str = "growth",
 ) -> dict[str, Any]:  # fmt: skip
     """The scenario dict of :meth:`dsg_forecast.Scenario.from_public_data`."""
+    try:
+        c, unknown = council(council_), None
+    except UnknownCouncilError as e:
+        # Listed with any other bad argument; alone, raised as it is.
+        c, unknown = None, e
+    why = None if unknown is None else (repr(council_), str(unknown).partition(": ")[2])
     base_year, horizon, opening_deficit = arguments(
-        base_year, horizon, opening_deficit, demand_model
+        base_year, horizon, opening_deficit, demand_model, why
     )
-    c = council(council_)
+    if unknown is not None:
+        raise unknown
     if c.level != "council":
         what = "England" if c.level == "england" else f"a region ({c.name})"
         raise BaselineError(
