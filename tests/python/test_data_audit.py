@@ -136,3 +136,22 @@ def test_ceased_plans_refuses_a_breakdown_it_does_not_have(by):
 
 def test_search_none_lists_every_council():
     assert len(dsg.data.search(None)) == len(dsg.data.councils()) > 100
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("Hull", "Kingston upon Hull, City of"),  # a whole word: not Solihull
+        ("Telford", "Telford and Wrekin"),
+        ("Solihull", "Solihull"),
+        ("London", "London"),  # an exact name still wins
+    ],
+)
+def test_words_only_one_current_council_holds_find_it(query, name):
+    assert dsg.data.council(query).name == name
+
+
+@pytest.mark.parametrize("query", ["Kingston", "Sussex", "North"])
+def test_words_several_councils_hold_are_not_guessed(query):
+    with pytest.raises(dsg.data.UnknownCouncilError):
+        dsg.data.council(query)

@@ -119,6 +119,22 @@ def _by_name(query: object, everyone: list[Council]) -> Council | None:
     return max(matches, key=lambda c: c.last_census)
 
 
+def _by_words(query: str, everyone: list[Council]) -> Council | None:
+    """The one current council whose name holds ``query``'s words, in order, as whole words
+    ("Hull" is Kingston upon Hull, City of; not Solihull), or None when none or several do."""
+    words = re.findall(r"[a-z0-9]+", query.lower())
+    if not words:
+        return None
+    pattern = re.compile(r"\b" + " ".join(map(re.escape, words)) + r"\b")
+    latest = max(c.last_census for c in everyone)
+    found = [
+        c for c in everyone
+        if c.level == "council" and c.last_census == latest
+        and pattern.search(" ".join(re.findall(r"[a-z0-9]+", c.name.lower())))
+    ]  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
 def _initials(name: str) -> str:
     words = re.findall(r"[a-z]+", name.lower().replace("&", " "))
     return "".join(w[0] for w in words if w not in ("and", "of", "the", "upon", "on"))
@@ -156,7 +172,8 @@ def _all() -> list[Council]:
 def council(query: str | int | Council) -> Council:
     """Find a council, a region or England by name, old LA code (839 or "839") or ONS code
     ("E06000058"); case, spaces and punctuation do not matter ("bournemouth christchurch &
-    poole"); a current council's initials find it too ("BCP"). Raises :class:`UnknownCouncilError`
+    poole"); a current council's initials find it too ("BCP"), and so do words that only one
+    current council's name holds ("Hull", "Telford"). Raises :class:`UnknownCouncilError`
     (a ``ValueError``) listing the closest names when nothing matches.
     """
     if isinstance(query, Council):
@@ -184,6 +201,9 @@ def council(query: str | int | Council) -> Council:
                 and c.last_census == max(x.last_census for x in everyone)]  # fmt: skip
     if len(initials) == 1:  # "BCP"
         return initials[0]
+    part = _by_words(q, everyone)
+    if part is not None:  # "Hull", "Telford"
+        return part
     names = sorted({c.name for c in everyone})
     close = difflib.get_close_matches(q, names, n=5, cutoff=0.5)
     close += [n for n in names if k and k in _key(n) and n not in close][:5]
