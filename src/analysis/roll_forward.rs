@@ -36,7 +36,7 @@
 //! plans). The result's notes say so when it applies, and say how far the new base year's
 //! EHCPs are from the actuals when those differ from the forecast.
 
-use crate::engine::deficit::{payment, write_off};
+use crate::engine::deficit::year_step;
 use crate::engine::demand::{CohortLevers, CohortState, DemandLevers, DemandState};
 use crate::engine::model::{Lever, Model};
 use crate::engine::projection::{project, run};
@@ -451,9 +451,7 @@ fn carried_opening(
     for t in first..t0 {
         let in_year =
             actual("in_year_deficit", base.plus(t as i32)).unwrap_or(r.in_year_deficit[t]);
-        let paid = payment(m.payments[t], balance + in_year);
-        let standing = balance + in_year - paid;
-        balance = standing - write_off(&m.write_offs, t, standing).0;
+        balance = year_step(m, t, balance, in_year).2;
     }
     let in_years = match own.len() {
         0 => "that plan's in-year deficits".to_string(),

@@ -44,15 +44,22 @@ pub fn corkscrew_into(m: &Model, in_year: &[f64], d: &mut DeficitPath) {
     let mut balance = m.opening;
     for t in 0..h {
         let opening = balance;
-        d.payments[t] = payment(m.payments[t], opening + in_year[t]);
-        let standing = opening + in_year[t] - d.payments[t];
-        d.write_offs[t] = write_off(&m.write_offs, t, standing).0;
-        balance = standing - d.write_offs[t];
+        (d.payments[t], d.write_offs[t], balance) = year_step(m, t, opening, in_year[t]);
         d.opening.push(opening);
         d.closing.push(balance);
         d.financing_cost
             .push(m.interest_rate * ((opening + balance) / 2.0).max(0.0));
     }
+}
+
+/// One year of the corkscrew for year index `t` (£): `(payment, write-off, closing)` from the
+/// `opening` deficit and the `in_year` deficit, `closing = opening + in_year − payment −
+/// write-off`, the payment and write-off capped as [`payment`] and [`write_off`] say.
+pub fn year_step(m: &Model, t: usize, opening: f64, in_year: f64) -> (f64, f64, f64) {
+    let paid = payment(m.payments[t], opening + in_year);
+    let standing = opening + in_year - paid;
+    let written = write_off(&m.write_offs, t, standing).0;
+    (paid, written, standing - written)
 }
 
 /// The payment applied when `asked` (£) is paid towards a deficit of `before` (£, the
