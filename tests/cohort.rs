@@ -177,6 +177,19 @@ fn cohort_inputs_are_checked_naming_field_and_age() {
     // A cohort section with the growth model is an error, not silently ignored.
     let e = Scenario::from_toml_str(&HAND.replace("model = \"cohort\"\n", "")).unwrap_err();
     assert_eq!(e.issues()[0].path, "demand.cohort", "{e}");
+    // So is a target mix with the cohort model, which places plans by new_plan_mix.
+    let mixed = HAND.replace(
+        "base_plans = { a = 60, b = 15 }",
+        "base_plans = { a = 60, b = 15 }\nmix = [ { year = \"2026-27\", shares = { a = 0.9, b = 0.1 } } ]",
+    );
+    let e = Scenario::from_toml_str(&mixed).unwrap_err();
+    let i = &e.issues()[0];
+    assert_eq!(
+        (i.path.as_str(), e.issues().len()),
+        ("demand.mix", 1),
+        "{e}"
+    );
+    assert!(i.message.contains("new_plan_mix"), "{i}");
 }
 
 /// The growth scenario of the special-case test, with `g` and `u0` plans split 0.6/0.4.

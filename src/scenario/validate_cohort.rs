@@ -28,6 +28,12 @@ pub fn validate_cohort(s: &Scenario, v: &mut Vec<Issue>) {
         (DemandKind::Cohort, Some(c)) => inputs(s, c, v),
         (DemandKind::Growth, None) => {}
     }
+    if d.model == DemandKind::Cohort && !d.mix.is_empty() {
+        v.push(Issue::new(
+            "demand.mix",
+            "is given but the cohort model places new plans by demand.cohort.new_plan_mix and carries the stock's placements, so it would ignore a target mix; remove demand.mix (or change new_plan_mix)",
+        ));
+    }
     let cohort_ages = d.cohort.as_ref().map(CohortInputs::n_ages);
     for (i, m) in s.mitigations.iter().enumerate() {
         let e = format!("mitigations[{i}].effect.{}", m.effect.kind());
