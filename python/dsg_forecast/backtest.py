@@ -91,6 +91,11 @@ class BacktestError(ScenarioError):
     ScenarioError (a ``ValueError``) listing every problem, with ``.issues``."""
 
 
+class _NoForecast(Exception):
+    """An origin a council gives no forecast from; the message is the reason, listed in
+    ``.skipped`` (raised where the origin is skipped, caught by :func:`_rows`)."""
+
+
 def _label(census: int) -> str:
     """The financial year whose January census is ``census`` (2025 -> "2024-25")."""
     return f"{census - 1}-{census % 100:02d}"
@@ -243,22 +248,39 @@ def _forecast(
     horizon: int,
     n_paths: int = 0,
     notes: list[str] | None = None,
-) -> pd.DataFrame | None:
+) -> pd.DataFrame:
     """The forecast from ``origin``: EHCP lines by census year, with the simulated band columns
-    when ``n_paths`` > 0; None when the origin has no published total. A band SD capped at
-    ``MAX_BAND_SD`` is said in ``notes``."""
+    when ``n_paths`` > 0. Raises :class:`_NoForecast` (the reason) when the origin has no
+    published total, or the model no growth rate from it. A band SD capped at ``MAX_BAND_SD``
+    is said in ``notes``."""
     known = _known(history, origin)
     if origin not in known["total"].dropna().index:
-        return None
+        total = history["total"].dropna()
+        first, last = (total.index.min(), total.index.max()) if len(total) else (None, None)
+        span = (
+            "none"
+            if first is None
+            else f"January {first}" + (f"-{last}" if last != first else " only")
+        )
+        raise _NoForecast(f"no EHC plan total published for {c.name} at January {origin} (its "
+                          f"censuses: {span})")  # fmt: skip
     if model == "cohort":
         scenario = _cohort_scenario(c, origin, horizon)
     else:
         if model == "growth":
             rates = growth_rates(known, _known(england, origin), origin, horizon)
         else:
+            before = known["total"].dropna().get(origin - 1)
+            if before is None:
+                raise _NoForecast(f"model 'naive' needs last year's growth, but January "
+                                  f"{origin - 1} is not published")  # fmt: skip
+            if not before > 0:
+                raise _NoForecast(f"model 'naive' needs last year's growth, but January "
+                                  f"{origin - 1}'s total is {before:,.0f} plans")  # fmt: skip
             rates = naive_rates(known, origin, horizon)
         if any(np.isnan(rates)):
-            return None
+            raise _NoForecast(f"model '{model}' has no growth rate from the censuses published "
+                              f"by January {origin}")  # fmt: skip
         total = float(known.at[origin, "total"])
         shares = _shares(known)
         plans = {k: total * float(shares[k]) for k in CATEGORY_IDS}
@@ -287,12 +309,18 @@ def _rows(
     horizon,
     n_paths: int = 0,
     notes: list[str] | None = None,
-) -> list[tuple]:
-    out = []
+) -> tuple[list[tuple], list[tuple[int, str]]]:
+    """The comparisons (rows of ``COLUMNS``) from each origin, and (origin, reason) for each
+    origin that gave none, the reason said where the origin is skipped."""
+    out: list[tuple] = []
+    skipped: list[tuple[int, str]] = []
     for origin in origins:
-        f = _forecast(c, model, history, england, int(origin), horizon, n_paths, notes)
-        if f is None:
+        try:
+            f = _forecast(c, model, history, england, int(origin), horizon, n_paths, notes)
+        except _NoForecast as e:
+            skipped.append((origin, str(e)))
             continue
+        made = len(out)
         for h in range(1, horizon + 1):
             year = origin + h
             if year not in history.index:
@@ -311,7 +339,10 @@ def _rows(
                 out.append(
                     (c.name, model, origin, year, h, item, fc, float(actual), fc - actual, *band)
                 )
-    return out
+        if len(out) == made:
+            years = f"January {origin + 1}-{origin + horizon}"
+            skipped.append((origin, f"nothing published for {years} to compare the forecast with"))
+    return out, skipped
 
 
 @dataclass(frozen=True)
@@ -532,33 +563,9 @@ def _council_rows(
 ) -> tuple[list[tuple], list[tuple[str, str]]]:
     """One council's rows, and (council, "origin O: reason") for each origin that gave no
     comparison (shared by :func:`backtest` and :func:`backtest_all`)."""
-    history = _load(c.area)
-    rows = _rows(c, model, history, _load(ENGLAND), origins, horizon, n_paths, notes)
-    made = {r[2] for r in rows}
-    skipped = [
-        (c.name, f"origin {o}: {_why_skipped(c, model, history, o, horizon)}")
-        for o in origins
-        if o not in made
-    ]
-    return rows, skipped
-
-
-def _why_skipped(c, model: str, history: pd.DataFrame, origin: int, horizon: int) -> str:
-    """Why a forecast from ``origin`` gave no comparison."""
-    total = history["total"].dropna()
-    if origin not in total.index:
-        first, last = (total.index.min(), total.index.max()) if len(total) else (None, None)
-        span = (
-            "none"
-            if first is None
-            else f"January {first}" + (f"-{last}" if last != first else " only")
-        )
-        return (f"no EHC plan total published for {c.name} at January {origin} (its "
-                f"censuses: {span})")  # fmt: skip
-    if model == "naive" and origin - 1 not in total.index:
-        return f"model 'naive' needs last year's growth, but January {origin - 1} is not published"
-    return (f"nothing published for January {origin + 1}-{origin + horizon} to compare the "
-            "forecast with")  # fmt: skip
+    history, england = _load(c.area), _load(ENGLAND)
+    rows, skipped = _rows(c, model, history, england, origins, horizon, n_paths, notes)
+    return rows, [(c.name, f"origin {o}: {why}") for o, why in skipped]
 
 
 def _paths(bands: bool, n_paths: int) -> int:

@@ -1,6 +1,7 @@
 """Charts for a schools forum or cabinet paper: £m axes, "2024-25" labels, plain titles.
 
-Every function takes ``ax=None`` (a new figure when None) and returns the matplotlib Axes;
+Every function takes ``ax=None`` (a new figure when None; anything but a matplotlib Axes or
+None is refused with a ScenarioError, a ``ValueError``) and returns the matplotlib Axes;
 :func:`plot_summary` returns a Figure of four panels.
 """
 

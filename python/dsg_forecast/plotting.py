@@ -1,6 +1,7 @@
 """Charts a committee can read: £m axes (£bn from £10bn), "2024-25" labels, plain titles.
 
-Every function takes ``ax=None`` (a new figure when None) and returns the matplotlib Axes.
+Every function takes ``ax=None`` (a new figure when None; anything but a matplotlib Axes or
+None is refused with a ScenarioError, a ``ValueError``) and returns the matplotlib Axes.
 
 Data coordinates are the same on every chart, so your own figures can be drawn on top: x is
 the calendar year a financial year starts in (``dsg.year_position("2025-26")`` = 2025; the
@@ -49,9 +50,32 @@ def year_positions(years: list[str]) -> np.ndarray:
     return np.asarray(positions(years), dtype=float)
 
 
+def checked_axes(ax: object) -> Axes | None:
+    """``ax`` if it is a matplotlib Axes or None, else a ScenarioError (a ``ValueError``)
+    naming ``ax``, the value given and what is allowed (shared by every chart)."""
+    from matplotlib.axes import Axes
+
+    if ax is None or isinstance(ax, Axes):
+        return ax
+    from matplotlib.figure import Figure
+
+    from ._args import bad_argument
+
+    hint = ""
+    if isinstance(ax, Figure):
+        hint = "; for a Figure, pass one of its Axes, e.g. fig.axes[0] or fig.add_subplot()"
+    elif isinstance(ax, (np.ndarray, list, tuple)):
+        hint = "; for several Axes (plt.subplots(2, 2)), pass one of them, e.g. axes[0, 0]"
+    raise bad_argument(
+        "ax", ax, f"expected a matplotlib Axes (e.g. from plt.subplots()) or None for a new "
+        f"figure{hint}",
+    )  # fmt: skip
+
+
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (9, 4.5)) -> Axes:
-    """``ax`` itself, or the Axes of a new figure."""
-    if ax is not None:
+    """``ax`` itself, or the Axes of a new figure when None; anything else is refused (see
+    :func:`checked_axes`)."""
+    if checked_axes(ax) is not None:
         return ax
     import matplotlib.pyplot as plt
 

@@ -103,6 +103,15 @@ def test_plot(tmp_path):
     assert list(last.get_xdata()) == [2023, 2024]
 
 
+def test_plot_refuses_an_ax_that_is_not_an_axes():
+    bt = dsg.backtest(BCP, model="naive", origins=[2023], horizon=1)
+    with pytest.raises(dsg.ScenarioError) as e:
+        bt.plot(ax="x")
+    assert isinstance(e.value, ValueError)
+    assert [(i["path"], i["value"]) for i in e.value.issues] == [("ax", "'x'")]
+    assert "expected a matplotlib Axes" in str(e.value)
+
+
 def test_simulated_bands_and_their_coverage():
     bt = dsg.backtest(BCP, model="growth", origins=[2019, 2020, 2021], horizon=3, bands=True)
     f = bt.to_frame()

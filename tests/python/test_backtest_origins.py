@@ -80,6 +80,52 @@ def test_naive_without_last_years_growth_is_listed_in_skipped():
     )  # fmt: skip
 
 
+def test_an_origin_with_nothing_published_after_it_is_listed_in_skipped():
+    # Cumbria (abolished April 2023) was last counted in January 2023.
+    bt = dsg.backtest("Cumbria", origins=[2022, 2023], horizon=3)
+    assert set(bt.to_frame()["origin"]) == {2022}
+    assert bt.skipped == (
+        ("Cumbria", "origin 2023: nothing published for January 2024-2026 to compare the "
+                    "forecast with"),
+    )  # fmt: skip
+
+
+def _with_total(monkeypatch, area, year, total):
+    """``_load`` with ``area``'s total at January ``year`` replaced (None: not published)."""
+    load = bt_mod._load
+
+    def changed(a):
+        h = load(a)
+        if a == area:
+            h = h.copy()
+            h.loc[year, "total"] = np.nan if total is None else total
+        return h
+
+    monkeypatch.setattr(bt_mod, "_load", changed)
+
+
+def test_naive_after_a_total_of_0_plans_is_skipped_for_that_reason(monkeypatch):
+    # The reason is said where the origin is skipped (no growth rate from 0 plans), not
+    # worked out again afterwards as "nothing published" to compare with.
+    _with_total(monkeypatch, dsg.data.council(BCP).area, 2020, 0.0)
+    bt = dsg.backtest(BCP, model="naive", origins=[2021, 2022], horizon=1)
+    assert set(bt.to_frame()["origin"]) == {2022}
+    assert bt.skipped == (
+        (BCP, "origin 2021: model 'naive' needs last year's growth, but January 2020's total "
+              "is 0 plans"),
+    )  # fmt: skip
+
+
+def test_growth_without_englands_total_at_the_origin_is_skipped_for_that_reason(monkeypatch):
+    _with_total(monkeypatch, bt_mod.ENGLAND, 2022, None)
+    bt = dsg.backtest(BCP, model="growth", origins=[2022, 2023], horizon=1)
+    assert set(bt.to_frame()["origin"]) == {2023}
+    assert bt.skipped == (
+        (BCP, "origin 2022: model 'growth' has no growth rate from the censuses published by "
+              "January 2022"),
+    )  # fmt: skip
+
+
 def test_origins_that_run_leave_nothing_skipped():
     bt = dsg.backtest(BCP, origins=[2020, 2021, 2022, 2023])
     assert bt.skipped == () and set(bt.to_frame()["origin"]) == {2020, 2021, 2022, 2023}

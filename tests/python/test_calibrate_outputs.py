@@ -63,6 +63,16 @@ def test_age_profile_chart(cohort):
     assert dsg.calibrate("BCP").plot().get_xlabel() == "January census"
 
 
+@pytest.mark.parametrize("chart", ["age profile", "calibration"])
+def test_cohort_charts_refuse_an_ax_that_is_not_an_axes(cohort, chart):
+    call = cohort.plot_age_profile if chart == "age profile" else dsg.calibrate("BCP").plot
+    with pytest.raises(dsg.ScenarioError) as e:
+        call(ax="x")
+    assert isinstance(e.value, ValueError)
+    assert [(i["path"], i["value"]) for i in e.value.issues] == [("ax", "'x'")]
+    assert "expected a matplotlib Axes" in str(e.value)
+
+
 def test_age_profile_areas_sit_at_the_year_ticks(cohort):
     # Every chart puts a financial year at the calendar year it starts in: the stacked areas
     # must span the same positions as the year ticks, and the axis must show only them.

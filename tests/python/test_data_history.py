@@ -144,3 +144,11 @@ def test_plot_history_returns_axes_with_the_history_and_england():
     total = next(line for line in ax.get_lines() if line.get_label() == "all EHC plans")
     assert list(total.get_ydata()) == [2448, 2627, 3063, 3266, 3769]
     assert len(ax.collections) == 7  # the seven stacked categories
+
+
+def test_plot_history_refuses_an_ax_that_is_not_an_axes():
+    with pytest.raises(dsg.ScenarioError) as e:
+        dsg.data.plot_history(839, ax="x")
+    assert isinstance(e.value, ValueError)
+    assert [(i["path"], i["value"]) for i in e.value.issues] == [("ax", "'x'")]
+    assert "expected a matplotlib Axes" in str(e.value)

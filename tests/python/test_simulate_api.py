@@ -301,3 +301,14 @@ def test_fan_chart(sim):
     )
     html = sim._repr_html_()
     assert "2038-39" in html and "paths" in html
+
+
+def test_fan_chart_refuses_an_ax_that_is_not_an_axes(sim):
+    from dsg_forecast.simulation import plot_fan
+
+    for call in (lambda: sim.plot_fan(ax="x"), lambda: plot_fan(sim, "ehcps", ax="x")):
+        with pytest.raises(dsg.ScenarioError) as e:
+            call()
+        assert isinstance(e.value, ValueError)
+        assert [(i["path"], i["value"]) for i in e.value.issues] == [("ax", "'x'")]
+        assert "expected a matplotlib Axes" in str(e.value)

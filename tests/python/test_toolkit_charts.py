@@ -127,3 +127,39 @@ def test_tornado_title_names_the_year_and_plan_and_bars_show_their_range():
     assert t2.plot().get_title().endswith(f"ends (2027-28): {s.name}")
     t3 = dsg.tornado(s, "total_financing_cost", drivers=["hnb_growth"])
     assert f"{s.years[0]} to {s.years[-1]}" in t3.plot().get_title()
+
+
+def _refuses_ax(call, value="x", says="expected a matplotlib Axes"):
+    """``call(value)`` raises a ScenarioError (a ValueError) naming ``ax`` and the value."""
+    with pytest.raises(dsg.ScenarioError) as e:
+        call(value)
+    assert isinstance(e.value, ValueError)
+    assert [(i["path"], i["value"]) for i in e.value.issues] == [("ax", repr(value))]
+    assert f"ax = {value!r}: " in str(e.value) and says in str(e.value)
+
+
+#: Every chart a projection, comparison or tornado draws, by name: chart(p, ax).
+CHARTS = {
+    "plot": lambda p, ax: p.plot(ax=ax),
+    "plot_trajectory": lambda p, ax: p.plot_trajectory(ax=ax),
+    "plot_income_expenditure": lambda p, ax: p.plot_income_expenditure(ax=ax),
+    "plot_spend_by_placement": lambda p, ax: p.plot_spend_by_placement(ax=ax),
+    "plot_ehcps": lambda p, ax: p.plot_ehcps(ax=ax),
+    "plot_waterfall": lambda p, ax: p.plot_waterfall(ax=ax),
+    "Comparison.plot": lambda p, ax: dsg.compare(p.scenario, p.scenario).plot(ax=ax),
+    "Tornado.plot": lambda p, ax: dsg.tornado(p.scenario, drivers=["hnb_growth"]).plot(ax=ax),
+}
+
+
+@pytest.mark.parametrize("chart", CHARTS.values(), ids=list(CHARTS))
+def test_a_chart_refuses_an_ax_that_is_not_an_axes(p, chart):
+    _refuses_ax(lambda ax: chart(p, ax))
+
+
+def test_a_figure_or_several_axes_as_ax_says_to_pass_one_axes(p):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2)
+    _refuses_ax(lambda ax: p.plot_trajectory(ax=ax), fig, "pass one of its Axes, e.g. fig.axes[0]")
+    _refuses_ax(lambda ax: p.plot_trajectory(ax=ax), axes, "pass one of them, e.g. axes[0, 0]")
+    plt.close(fig)

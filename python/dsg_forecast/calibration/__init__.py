@@ -211,10 +211,13 @@ class Calibration:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Published plans at each January census (markers) and the calibrated model run
-        forward (lines), total and by category; returns the Axes."""
+        forward (lines), total and by category; returns the Axes (a new figure's when ``ax``
+        is None; anything but an Axes or None is a ScenarioError, a ``ValueError``)."""
         import matplotlib.pyplot as plt
 
-        if ax is None:
+        from ..plotting import checked_axes
+
+        if checked_axes(ax) is None:
             _, ax = plt.subplots(figsize=(8, 4.5))
         d = self.diagnostics
         d = d[d["measure"].isin(["total", "category"]) & (d["from"] == d["from"].min())]

@@ -11,11 +11,15 @@ def plot_history(council_, ax=None):
     """EHC plans at each January census stacked by the seven categories (years whose placements
     are not all published are drawn as a total line only), England's growth for reference
     (England's total scaled to the council's total in its first year), and new plans and
-    ceased plans in the calendar year before each census. Returns the matplotlib Axes."""
+    ceased plans in the calendar year before each census. Returns the matplotlib Axes; ``ax``
+    is an Axes to draw on or None for a new figure (anything else is a ScenarioError, a
+    ``ValueError``)."""
     import matplotlib.pyplot as plt
 
+    from ..plotting import checked_axes
+
     c = council(council_)
-    if ax is None:
+    if checked_axes(ax) is None:
         _, ax = plt.subplots(figsize=(11, 5))
     cats = ehcps(c)
     total = ehcps(c, by=None)["total"].dropna()
